@@ -1,0 +1,78 @@
+package io.uptake.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One embedded PostgreSQL per JVM: the run command's default database, and the tests' database.
+ * It lives outside the application context so that several contexts (a restart, or two service
+ * instances in one test JVM) share the same server.
+ */
+public final class EmbeddedDatabase {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static EmbeddedPostgres server;
+    private static Path dataDir;
+
+    private EmbeddedDatabase() {
+    }
+
+    /** Starts the server on {@code dir} unless it is already running, and returns its JDBC URL. */
+    public static synchronized String start(Path dir, boolean fresh) {
+        if (server == null) {
+            try {
+                if (fresh) {
+                    deleteRecursively(dir);
+                }
+                Files.createDirectories(dir);
+                server = EmbeddedPostgres.builder()
+                        .setDataDirectory(dir)
+                        .setCleanDataDirectory(false)
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .setServerConfig("max_connections", "200")
+                        .start();
+                dataDir = dir;
+                LOG.info("Embedded PostgreSQL started on port {} with data in {}", server.getPort(), dir.toAbsolutePath());
+                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stop, "embedded-postgres-stop"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir.toAbsolutePath(), e);
+            }
+        }
+        return jdbcUrl();
+    }
+
+    public static synchronized String jdbcUrl() {
+        return server == null ? null : server.getJdbcUrl("postgres", "postgres");
+    }
+
+    public static synchronized Path dataDir() {
+        return dataDir;
+    }
+
+    /** Stops the server; the data directory stays, so a later {@link #start} finds the same data. */
+    public static synchronized void stop() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+            }
+            server = null;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.uptake.user;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.GeneratedValue;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.MappedProperty;
+
+import java.time.Instant;
+
+@MappedEntity("app_user")
+public record StaffUser(
+        @Id @GeneratedValue Long id,
+        String username,
+        @MappedProperty("password_hash") String passwordHash,
+        String role,
+        @Nullable @MappedProperty("pcn_id") Long pcnId,
+        @MappedProperty("created_at") Instant createdAt) {
+}

@@ -1,0 +1,38 @@
+package io.uptake.testsupport;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test classes share one embedded PostgreSQL per JVM; each starts from empty tables. */
+public final class Database {
+    private Database() {
+    }
+
+    /** The pool itself, outside Micronaut's transaction-bound proxy, for set-up statements. */
+    public static DataSource raw(DataSource dataSource) {
+        return io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource);
+    }
+
+    /** Empties every table but Flyway's history and Quartz's lock rows; keeps the admin user. */
+    public static void reset(DataSource dataSource) {
+        try (Connection c = raw(dataSource).getConnection(); var st = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (var rs = st.executeQuery("""
+                    SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+                    AND tablename NOT IN ('flyway_schema_history', 'qrtz_locks')""")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            st.execute("CREATE TEMP TABLE kept_admin AS SELECT * FROM app_user WHERE username = 'admin'");
+            st.execute("TRUNCATE " + String.join(", ", tables) + " CASCADE");
+            st.execute("INSERT INTO app_user SELECT * FROM kept_admin");
+            st.execute("DROP TABLE kept_admin");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.uptake.sms;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The port through which every text leaves: Twilio in production, the simulated channel otherwise.
+ * An adapter never retries on its own: the caller owns the retry policy, so that a timeout can
+ * never silently become a second text.
+ */
+public interface SmsSender {
+
+    SendResult send(OutboundSms sms);
+
+    /**
+     * After an {@link SendResult.Outcome#UNKNOWN} send: asks the provider whether a text for this message
+     * was in fact accepted (e.g. lists messages to that number since {@code since}). Empty when the provider
+     * shows none, so the caller may send again safely.
+     */
+    Optional<SendResult> reconcile(OutboundSms sms, Instant since);
+
+    /** "twilio" or "simulated": shown in logs and pages so that nobody mistakes a rehearsal. */
+    String channel();
+
+    /** @param messageId our message id, carried in the status callback URL */
+    record OutboundSms(long messageId, String to, String body, String statusCallbackUrl) {
+    }
+
+    record SendResult(Outcome outcome, String providerSid, String errorCode, String detail) {
+        public enum Outcome {
+            /** The provider took it; delivery status follows by callback. */
+            ACCEPTED,
+            /** The provider did not take it (429, connection refused, 5xx before a body): safe to retry later. */
+            RETRYABLE,
+            /** Will never succeed (invalid or non-mobile number, e.g. 21211, 21614). */
+            PERMANENT_FAILURE,
+            /** The recipient has unsubscribed at the carrier/provider (21610): record an opt-out. */
+            OPTED_OUT,
+            /** The request may or may not have been taken (timeout after sending): reconcile before retrying. */
+            UNKNOWN
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package io.uptake.sms;
 
+import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.NetworkHttpClient;
 import com.twilio.http.Request;
@@ -94,7 +95,18 @@ class TwilioHttpClient extends NetworkHttpClient implements AutoCloseable {
 
     @Override
     public Response makeRequest(Request request) {
-        return super.makeRequest(apiBaseUrl == null ? request : rebased(request));
+        Response response = super.makeRequest(apiBaseUrl == null ? request : rebased(request));
+        int status = response.getStatusCode();
+        if (status < 400) {
+            return response;
+        }
+        // An error without Twilio's JSON (a 503 from the edge, a proxy's HTML page) makes the SDK fail with
+        // a NullPointerException or a parse error that has lost the status; keep the status instead.
+        String content = response.getContent();
+        if (content == null || !content.stripLeading().startsWith("{")) {
+            throw new ApiException("Twilio answered HTTP " + status + " without an error body", status);
+        }
+        return new Response(content, status, response.getHeaders());
     }
 
     /** The same request with https://api.twilio.com replaced by the configured base URL. */

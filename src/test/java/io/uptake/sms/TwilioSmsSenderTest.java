@@ -1,6 +1,8 @@
 package io.uptake.sms;
 
 import com.twilio.http.TwilioRestClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -44,6 +46,8 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     OptOutLedger optOuts;
     @Inject
     DataSource dataSource;
+    @Inject
+    MeterRegistry meters;
 
     SmsRows rows;
 
@@ -84,9 +88,12 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
         String to = "+447700900101";
         SmsRows.Ids ids = rows.message(to, "Please return your FIT kit. Reply STOP to opt out.");
 
+        long timedBefore = sendsTimed("ACCEPTED");
+
         SendResult result = sender.send(outbound(ids, to, "Please return your FIT kit. Reply STOP to opt out."));
 
         assertThat(result.outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(sendsTimed("ACCEPTED")).isEqualTo(timedBefore + 1);
         assertThat(result.providerSid()).startsWith("SM");
         assertThat(fake.creates()).hasSize(1);
         FakeTwilio.Recorded request = fake.creates().get(0);
@@ -228,6 +235,27 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
 
         assertThat(sender.reconcile(new OutboundSms(first.messageId() + 1000, to, "a different text", null), start))
                 .isEmpty();
+    }
+
+    private long sendsTimed(String outcome) {
+        Timer timer = meters.find("uptake.sms.send").tags("channel", "twilio", "outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    @Test
+    void sendsFromTheConfiguredNumberWhenThereIsNoMessagingService() {
+        try (TwilioHttpClient http = new TwilioHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(2), 2, fake.baseUrl())) {
+            TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
+            TwilioSmsSender fromNumber = new TwilioSmsSender(client, "", "+447700900999", Duration.ofMinutes(2),
+                    new SmsMetrics(new SimpleMeterRegistry()));
+
+            SendResult result = fromNumber.send(new OutboundSms(1, "+447700900111", "hello", null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.ACCEPTED);
+            assertThat(fake.createsTo("+447700900111")).singleElement().satisfies(r -> assertThat(r.params())
+                    .containsEntry("From", "+447700900999").doesNotContainKey("MessagingServiceSid"));
+        }
     }
 
     @Test

@@ -17,7 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -230,6 +236,29 @@ class StatusWebhookTest implements TestPropertyProvider {
         assertThat(metric("uptake_sms_message_status_total", "from=\"SENT\",to=\"DELIVERED\"")).isEqualTo(before + 1);
     }
 
+    @Test
+    void concurrentCallbacksForOneMessageEndDeliveredWithOneTransition() throws Exception {
+        SmsRows.Ids ids = accepted("+447700900210", "SM0010");
+        double before = metricSum("uptake_sms_message_status_total", "to=\"DELIVERED\"");
+        List<Callable<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String status = List.of("sent", "delivered", "queued").get(i % 3);
+            posts.add(() -> signedCallback(ids.messageId(), form("SM0010", status, null)).code());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            for (Future<Integer> f : pool.invokeAll(posts)) {
+                assertThat(f.get()).isEqualTo(204);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(rows.state(ids.messageId()).status()).isEqualTo("DELIVERED");
+        // Summed over every "from": the row lock lets exactly one callback move it to DELIVERED.
+        assertThat(metricSum("uptake_sms_message_status_total", "to=\"DELIVERED\"")).isEqualTo(before + 1);
+    }
+
     private int ledgerEntries(long patientId) {
         try (var c = Database.raw(dataSource).getConnection();
              var ps = c.prepareStatement("SELECT count(*) FROM opt_out_ledger WHERE patient_id = ? AND source = 'TWILIO_21610'")) {
@@ -241,6 +270,19 @@ class StatusWebhookTest implements TestPropertyProvider {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private double metricSum(String name, String labels) {
+        String token = new Api(client.toBlocking()).adminToken();
+        String body = client.toBlocking().retrieve(HttpRequest.GET("/prometheus").bearerAuth(token));
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(body);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(labels)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
     }
 
     /** A value from /prometheus as an operator would scrape it; 0 when the series does not exist yet. */

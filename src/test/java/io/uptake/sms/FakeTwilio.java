@@ -149,8 +149,16 @@ public final class FakeTwilio implements AutoCloseable {
 
     /** More threads for benchmarks (a slow reply holds its thread for the delay). */
     public static FakeTwilio start(int threads) {
+        return start(threads, Clock.systemUTC());
+    }
+
+    /**
+     * With the clock that stamps date_created and date_sent: give it the service's test clock when that is
+     * not the real time, or reconcile (which lists by date) will look in the wrong place.
+     */
+    public static FakeTwilio start(int threads, Clock clock) {
         try {
-            return new FakeTwilio(threads, Clock.systemUTC());
+            return new FakeTwilio(threads, clock);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

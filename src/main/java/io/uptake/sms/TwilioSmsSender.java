@@ -149,7 +149,8 @@ class TwilioSmsSender implements SmsSender {
     /**
      * Looks for the text among messages Twilio holds to that number, first with Twilio's DateSent filter
      * and then, because a text still queued has no DateSent, among the most recent messages to the number
-     * by creation time. Matches on the body (Twilio's list does not return the callback URL).
+     * by creation time. Matches on the body (Twilio's list does not return the callback URL), so a body
+     * Twilio rewrote (Smart Encoding) is not recognised: the caller then sends again.
      */
     @Override
     public Optional<SendResult> reconcile(OutboundSms sms, Instant since) {
@@ -190,7 +191,8 @@ class TwilioSmsSender implements SmsSender {
         boolean recent = m.getDateCreated() == null || !m.getDateCreated().toInstant().isBefore(after);
         boolean ourSender = messagingServiceSid == null || m.getMessagingServiceSid() == null
                 || messagingServiceSid.equals(m.getMessagingServiceSid());
-        return outbound && recent && ourSender && m.getBody() != null && m.getBody().strip().equals(sms.body().strip());
+        // startsWith: a messaging service with Advanced Opt-Out may append its own opt-out line.
+        return outbound && recent && ourSender && m.getBody() != null && m.getBody().strip().startsWith(sms.body().strip());
     }
 
     @Override

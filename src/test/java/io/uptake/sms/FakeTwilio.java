@@ -128,6 +128,7 @@ public final class FakeTwilio implements AutoCloseable {
     private final Queue<Reply> anyNumber = new ConcurrentLinkedQueue<>();
     private final Queue<Map<String, Object>> messages = new ConcurrentLinkedQueue<>();
     private volatile boolean listQueuedWithoutDateSent;
+    private volatile String bodySuffix = "";
 
     private FakeTwilio(int threads, Clock clock) throws IOException {
         this.clock = clock;
@@ -190,6 +191,12 @@ public final class FakeTwilio implements AutoCloseable {
         return this;
     }
 
+    /** Appends text to every body it stores, as a messaging service's Advanced Opt-Out does. */
+    public FakeTwilio appendToBodies(String suffix) {
+        this.bodySuffix = suffix;
+        return this;
+    }
+
     public List<Recorded> requests() {
         return List.copyOf(requests);
     }
@@ -216,6 +223,7 @@ public final class FakeTwilio implements AutoCloseable {
         anyNumber.clear();
         messages.clear();
         listQueuedWithoutDateSent = false;
+        bodySuffix = "";
     }
 
     @Override
@@ -344,7 +352,7 @@ public final class FakeTwilio implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("account_sid", account);
         m.put("api_version", "2010-04-01");
-        m.put("body", params.get("Body"));
+        m.put("body", params.get("Body") + bodySuffix);
         m.put("date_created", now);
         m.put("date_sent", now);
         m.put("date_updated", now);

@@ -213,10 +213,10 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     }
 
     @Test
-    void reconcileFindsATextStillQueuedWithoutADateSent() {
+    void reconcileFindsATextStillQueuedWithoutADateSentAndWithAnOptOutLineAdded() {
         String to = "+447700900108";
         SmsRows.Ids ids = rows.message(to, "queued text");
-        fake.listQueuedWithoutDateSent(true);
+        fake.listQueuedWithoutDateSent(true).appendToBodies(" Reply STOP to unsubscribe.");
         fake.script(to, FakeTwilio.Reply.createdButSlow(Duration.ofSeconds(3)));
         Instant start = Instant.now();
         assertThat(sender.send(outbound(ids, to, "queued text")).outcome()).isEqualTo(Outcome.UNKNOWN);

@@ -1,0 +1,281 @@
+package io.uptake.sms;
+
+import com.twilio.http.TwilioRestClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.uptake.optout.OptOutLedger;
+import io.uptake.sms.SmsSender.OutboundSms;
+import io.uptake.sms.SmsSender.SendResult;
+import io.uptake.sms.SmsSender.SendResult.Outcome;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real twilio-java SDK, through our client, against a local fake Twilio. */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwilioSmsSenderTest implements TestPropertyProvider {
+    static final String ACCOUNT = "ACtest";
+    static final String TOKEN = "test-auth-token";
+    static final String SERVICE = "MGtest";
+    static final String PUBLIC_URL = "https://uptake.example.nhs.uk";
+
+    final FakeTwilio fake = FakeTwilio.start();
+
+    @Inject
+    SmsSender sender;
+    @Inject
+    MessageStatusService statuses;
+    @Inject
+    OptOutLedger optOuts;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    MeterRegistry meters;
+
+    SmsRows rows;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of(
+                "twilio.account-sid", ACCOUNT,
+                "twilio.auth-token", TOKEN,
+                "twilio.messaging-service-sid", SERVICE,
+                "twilio.api-base-url", fake.baseUrl(),
+                "uptake.public-url", PUBLIC_URL,
+                "uptake.sms.twilio.read-timeout", "1s");
+    }
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        fake.reset();
+        rows = new SmsRows(dataSource);
+    }
+
+    @AfterAll
+    void stopFake() {
+        fake.close();
+    }
+
+    private OutboundSms outbound(SmsRows.Ids ids, String to, String body) {
+        return statuses.outbound(ids.messageId(), to, body);
+    }
+
+    @Test
+    void twilioIsTheChannelWhenCredentialsAreSet() {
+        assertThat(sender.channel()).isEqualTo("twilio");
+    }
+
+    @Test
+    void sendsToBodyServiceAndOurStatusCallbackOnce() {
+        String to = "+447700900101";
+        SmsRows.Ids ids = rows.message(to, "Please return your FIT kit. Reply STOP to opt out.");
+
+        long timedBefore = sendsTimed("ACCEPTED");
+
+        SendResult result = sender.send(outbound(ids, to, "Please return your FIT kit. Reply STOP to opt out."));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(sendsTimed("ACCEPTED")).isEqualTo(timedBefore + 1);
+        assertThat(result.providerSid()).startsWith("SM");
+        assertThat(fake.creates()).hasSize(1);
+        FakeTwilio.Recorded request = fake.creates().get(0);
+        assertThat(request.path()).isEqualTo("/2010-04-01/Accounts/ACtest/Messages.json");
+        assertThat(request.params()).containsEntry("To", to)
+                .containsEntry("Body", "Please return your FIT kit. Reply STOP to opt out.")
+                .containsEntry("MessagingServiceSid", SERVICE)
+                .containsEntry("StatusCallback", PUBLIC_URL + "/webhooks/twilio/status?m=" + ids.messageId())
+                .doesNotContainKey("From");
+
+        assertThat(statuses.applySendResult(ids.messageId(), result)).isEqualTo(MessageStatusService.Applied.CHANGED);
+        SmsRows.State state = rows.state(ids.messageId());
+        assertThat(state.status()).isEqualTo("QUEUED");
+        assertThat(state.providerSid()).isEqualTo(result.providerSid());
+        assertThat(state.sentAt()).isNotNull();
+    }
+
+    @Test
+    void unsubscribedRecipientIsOptedOutAndRecordedInTheLedger() {
+        String to = "+447700900102";
+        SmsRows.Ids ids = rows.message(to, "hello");
+        fake.script(to, FakeTwilio.Reply.unsubscribed());
+
+        SendResult result = sender.send(outbound(ids, to, "hello"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.OPTED_OUT);
+        assertThat(result.errorCode()).isEqualTo("21610");
+        assertThat(optOuts.isOptedOut(ids.patientId())).isFalse();
+        statuses.applySendResult(ids.messageId(), result);
+        assertThat(optOuts.isOptedOut(ids.patientId())).isTrue();
+        assertThat(optOuts.isNumberOptedOut(to)).isTrue();
+        SmsRows.State state = rows.state(ids.messageId());
+        assertThat(state.status()).isEqualTo("FAILED");
+        assertThat(state.errorCode()).isEqualTo("21610");
+        assertThat(fake.creates()).hasSize(1);
+    }
+
+    @Test
+    void notAMobileAndInvalidNumbersFailPermanently() {
+        String landline = "+447700900103";
+        String invalid = "+447700900104";
+        SmsRows.Ids a = rows.message(landline, "hello");
+        SmsRows.Ids b = rows.message(invalid, "hello");
+        fake.script(landline, FakeTwilio.Reply.notMobile());
+        fake.script(invalid, FakeTwilio.Reply.invalidNumber());
+
+        SendResult notMobile = sender.send(outbound(a, landline, "hello"));
+        SendResult notValid = sender.send(outbound(b, invalid, "hello"));
+
+        assertThat(notMobile.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
+        assertThat(notMobile.errorCode()).isEqualTo("21614");
+        assertThat(notValid.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
+        assertThat(notValid.errorCode()).isEqualTo("21211");
+        statuses.applySendResult(a.messageId(), notMobile);
+        assertThat(rows.state(a.messageId()).status()).isEqualTo("FAILED");
+        assertThat(rows.state(a.messageId()).reason()).contains("not a mobile number");
+        assertThat(optOuts.isOptedOut(a.patientId())).isFalse();
+        assertThat(fake.creates()).hasSize(2);
+    }
+
+    @Test
+    void tooManyRequestsIsRetryableAndTheSdkDoesNotResendByItself() {
+        String to = "+447700900105";
+        SmsRows.Ids ids = rows.message(to, "hello");
+        fake.script(to, FakeTwilio.Reply.tooManyRequests());
+
+        SendResult first = sender.send(outbound(ids, to, "hello"));
+        assertThat(first.outcome()).isEqualTo(Outcome.RETRYABLE);
+        assertThat(first.errorCode()).isEqualTo("20429");
+        assertThat(fake.createsTo(to)).hasSize(1);
+        assertThat(statuses.applySendResult(ids.messageId(), first)).isEqualTo(MessageStatusService.Applied.UNCHANGED);
+
+        SendResult second = sender.send(outbound(ids, to, "hello"));
+        assertThat(second.outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(fake.createsTo(to)).hasSize(2);
+    }
+
+    @Test
+    void serviceUnavailableIsRetryableWithOneRequestAndNothingToReconcile() {
+        String to = "+447700900106";
+        SmsRows.Ids ids = rows.message(to, "hello");
+        fake.script(to, FakeTwilio.Reply.unavailable());
+        Instant start = Instant.now();
+
+        SendResult result = sender.send(outbound(ids, to, "hello"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.RETRYABLE);
+        // The SDK would repeat a 5xx three times and Apache HttpClient a 503 once more.
+        assertThat(fake.createsTo(to)).hasSize(1);
+        assertThat(sender.reconcile(outbound(ids, to, "hello"), start)).isEmpty();
+    }
+
+    @Test
+    void timeoutAfterTheRequestWasWrittenIsUnknownAndReconcileFindsTheText() {
+        String to = "+447700900107";
+        SmsRows.Ids ids = rows.message(to, "Your bowel screening kit");
+        fake.script(to, FakeTwilio.Reply.createdButSlow(Duration.ofSeconds(3)));
+        Instant start = Instant.now();
+
+        SendResult result = sender.send(outbound(ids, to, "Your bowel screening kit"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(fake.createsTo(to)).hasSize(1);
+        statuses.applySendResult(ids.messageId(), result);
+        assertThat(rows.state(ids.messageId()).status()).isEqualTo("UNKNOWN");
+
+        Optional<SendResult> reconciled = sender.reconcile(outbound(ids, to, "Your bowel screening kit"), start);
+
+        assertThat(reconciled).isPresent();
+        assertThat(reconciled.get().outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(reconciled.get().providerSid()).isEqualTo(fake.messages().get(0).get("sid"));
+        statuses.applySendResult(ids.messageId(), reconciled.get());
+        assertThat(rows.state(ids.messageId()).status()).isEqualTo("QUEUED");
+        assertThat(rows.state(ids.messageId()).providerSid()).isEqualTo(reconciled.get().providerSid());
+        // Reconcile only read: still exactly one text.
+        assertThat(fake.createsTo(to)).hasSize(1);
+    }
+
+    @Test
+    void reconcileFindsATextStillQueuedWithoutADateSentAndWithAnOptOutLineAdded() {
+        String to = "+447700900108";
+        SmsRows.Ids ids = rows.message(to, "queued text");
+        fake.listQueuedWithoutDateSent(true).appendToBodies(" Reply STOP to unsubscribe.");
+        fake.script(to, FakeTwilio.Reply.createdButSlow(Duration.ofSeconds(3)));
+        Instant start = Instant.now();
+        assertThat(sender.send(outbound(ids, to, "queued text")).outcome()).isEqualTo(Outcome.UNKNOWN);
+
+        Optional<SendResult> reconciled = sender.reconcile(outbound(ids, to, "queued text"), start);
+
+        assertThat(reconciled).map(SendResult::outcome).contains(Outcome.ACCEPTED);
+    }
+
+    @Test
+    void reconcileDoesNotMistakeAnotherTextToTheSameNumber() {
+        String to = "+447700900109";
+        SmsRows.Ids first = rows.message(to, "first text");
+        Instant start = Instant.now();
+        assertThat(sender.send(outbound(first, to, "first text")).outcome()).isEqualTo(Outcome.ACCEPTED);
+
+        assertThat(sender.reconcile(new OutboundSms(first.messageId() + 1000, to, "a different text", null), start))
+                .isEmpty();
+    }
+
+    private long sendsTimed(String outcome) {
+        Timer timer = meters.find("uptake.sms.send").tags("channel", "twilio", "outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    @Test
+    void sendsFromTheConfiguredNumberWhenThereIsNoMessagingService() {
+        try (TwilioHttpClient http = new TwilioHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(2), 2, fake.baseUrl())) {
+            TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
+            TwilioSmsSender fromNumber = new TwilioSmsSender(client, "", "+447700900999", Duration.ofMinutes(2),
+                    new SmsMetrics(new SimpleMeterRegistry()));
+
+            SendResult result = fromNumber.send(new OutboundSms(1, "+447700900111", "hello", null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.ACCEPTED);
+            assertThat(fake.createsTo("+447700900111")).singleElement().satisfies(r -> assertThat(r.params())
+                    .containsEntry("From", "+447700900999").doesNotContainKey("MessagingServiceSid"));
+        }
+    }
+
+    @Test
+    void connectionRefusedIsRetryable() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (TwilioHttpClient http = new TwilioHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(2), 2, "http://localhost:" + closedPort)) {
+            TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
+            TwilioSmsSender refused = new TwilioSmsSender(client, SERVICE, "", Duration.ofMinutes(2),
+                    new SmsMetrics(new SimpleMeterRegistry()));
+
+            SendResult result = refused.send(new OutboundSms(1, "+447700900110", "hello", null));
+
+            assertThat(result.outcome()).isEqualTo(Outcome.RETRYABLE);
+            // Nor can it reconcile: that is "still unknown", never "absent".
+            assertThat(refused.reconcile(new OutboundSms(1, "+447700900110", "hello", null), Instant.now()))
+                    .map(SendResult::outcome).contains(Outcome.UNKNOWN);
+        }
+    }
+}

@@ -21,6 +21,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @MicronautTest(transactional = false)
+// A random port: application.yml fixes 8080, which parallel test runs on this machine share.
+@Property(name = "micronaut.server.port", value = "-1")
 @Property(name = "spec.name", value = MovableClock.SPEC)
 @Property(name = "uptake.reply.max-auto-replies-per-day", value = "3")
 class InboundWebhookTest {

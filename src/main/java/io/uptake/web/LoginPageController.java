@@ -8,6 +8,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.cookie.Cookie;
@@ -32,6 +33,7 @@ import java.util.Map;
 /** The browser's way in: the same check as POST /login, with the token kept in an HTTP-only cookie. */
 @Controller("/ui")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
 class LoginPageController {
     static final String SESSION_COOKIE = "UPTAKE_JWT";
     private final StaffAuthenticationProvider<Object> authentication;

@@ -1,0 +1,42 @@
+package io.uptake.db;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Database;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stopping the service and its embedded PostgreSQL, then starting both again, loses nothing. */
+class RestartKeepsDataTest {
+
+    @Test
+    void dataSurvivesAServiceAndDatabaseRestart() {
+        try (EmbeddedServer first = ApplicationContext.builder().environments("test").run(EmbeddedServer.class)) {
+            Database.reset(first.getApplicationContext().getBean(DataSource.class));
+            first.getApplicationContext().getBean(io.uptake.user.PcnRepository.class)
+                    .ensure("Restart PCN", java.time.Instant.now());
+            try (HttpClient client = HttpClient.create(first.getURL())) {
+                new Api(client.toBlocking()).user("ccc.restart", "CCC", "Restart PCN");
+            }
+        }
+        EmbeddedDatabase.stop();
+
+        try (EmbeddedServer second = ApplicationContext.builder().environments("test").run(EmbeddedServer.class);
+             HttpClient client = HttpClient.create(second.getURL())) {
+            Api api = new Api(client.toBlocking());
+            assertThat(api.login("ccc.restart", "password-ccc.restart")).isNotBlank();
+            List<Map> users = client.toBlocking().retrieve(HttpRequest.GET("/api/users").bearerAuth(api.adminToken()),
+                    Argument.listOf(Map.class));
+            assertThat(users).anySatisfy(u -> assertThat(u.get("pcn")).isEqualTo("Restart PCN"));
+        }
+    }
+}

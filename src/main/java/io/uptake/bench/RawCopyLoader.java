@@ -94,9 +94,20 @@ public final class RawCopyLoader {
         private final CopyIn copyIn;
         private final StringBuilder sb = new StringBuilder(CHUNK + 4096);
         private boolean finished;
+        private int rowStart;
 
         public CopyBuffer(CopyIn copyIn) {
             this.copyIn = copyIn;
+        }
+
+        /** Marks the start of a row that may be abandoned with {@link #discardRow()} before its last field. */
+        public void beginRow() {
+            rowStart = sb.length();
+        }
+
+        /** Forgets the fields written since {@link #beginRow()}. */
+        public void discardRow() {
+            sb.setLength(rowStart);
         }
 
         /** Appends a field followed by a tab; null is SQL NULL. */
@@ -113,6 +124,7 @@ public final class RawCopyLoader {
             if (sb.length() >= CHUNK) {
                 flush();
             }
+            rowStart = sb.length();
             return this;
         }
 

@@ -55,20 +55,12 @@ public final class RawCopyLoader {
         }
     }
 
-    /** COPY of every patient as the table holds it; returns the row count. */
+    /** COPY of every patient as the table holds it, generated on the fly; returns the row count. */
     public long copyPatients(SyntheticDataset data, Instant now) throws SQLException {
         String ts = now.toString();
         long rows;
-        try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
-                COPY patient (id, nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
-                              language, ethnicity, ethnicity_group, postcode, imd_decile, practice_code, created_at, updated_at)
-                FROM STDIN (FORMAT text)"""))) {
-            data.forEachPatient(p -> copy.field(Long.toString(p.id())).field(p.nhsNumber()).field(p.givenName())
-                    .field(p.familyName()).field(p.dateOfBirth().toString()).field(String.valueOf(p.sex()))
-                    .field(p.mobileE164()).field(p.mobileProblem()).field(p.language())
-                    .field(p.ethnicity().isEmpty() ? null : p.ethnicity()).field(p.ethnicityGroup())
-                    .field(p.postcode()).field(Integer.toString(p.imdDecile())).field(p.practiceCode())
-                    .field(ts).last(ts));
+        try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn(PATIENT_COPY))) {
+            data.forEachPatient(p -> patientRow(copy, p, ts));
             rows = copy.finish();
         }
         try (var st = connection.createStatement()) {
@@ -80,24 +72,79 @@ public final class RawCopyLoader {
     /** COPY of every event; needs the patients loaded by {@link #copyPatients}. */
     public long copyEvents(SyntheticDataset data, Instant now) throws SQLException {
         String ts = now.toString();
-        try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
-                COPY event (patient_id, event_date, event_type, value, code, imported_at) FROM STDIN (FORMAT text)"""))) {
-            data.forEachEvent(e -> copy.field(Long.toString(e.patientId())).field(e.date().toString()).field(e.type())
-                    .field(e.value()).field(e.code().isEmpty() ? null : e.code()).last(ts));
+        try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn(EVENT_COPY))) {
+            data.forEachEvent(e -> eventRow(copy, e, ts));
             return copy.finish();
         }
+    }
+
+    static final String PATIENT_COPY = """
+            COPY patient (id, nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
+                          language, ethnicity, ethnicity_group, postcode, imd_decile, practice_code, created_at, updated_at)
+            FROM STDIN (FORMAT text)""";
+    static final String EVENT_COPY = "COPY event (patient_id, event_date, event_type, value, code, imported_at) FROM STDIN (FORMAT text)";
+
+    /** Writes the patients in COPY text format (what {@link #copyPatients} sends), to time COPY alone. */
+    public static long writePatients(SyntheticDataset data, Instant now, java.io.OutputStream out) throws SQLException {
+        String ts = now.toString();
+        CopyBuffer copy = new CopyBuffer(out);
+        data.forEachPatient(p -> patientRow(copy, p, ts));
+        return copy.finish();
+    }
+
+    public static long writeEvents(SyntheticDataset data, Instant now, java.io.OutputStream out) throws SQLException {
+        String ts = now.toString();
+        CopyBuffer copy = new CopyBuffer(out);
+        data.forEachEvent(e -> eventRow(copy, e, ts));
+        return copy.finish();
+    }
+
+    /** COPYs a file written by {@link #writePatients} or {@link #writeEvents} into its table. */
+    public long copyFile(java.nio.file.Path file, boolean patients) throws SQLException, java.io.IOException {
+        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 20)) {
+            long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(patients ? PATIENT_COPY : EVENT_COPY, in);
+            if (patients) {
+                try (var st = connection.createStatement()) {
+                    st.execute("SELECT setval(pg_get_serial_sequence('patient', 'id'), (SELECT max(id) FROM patient))");
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static void patientRow(CopyBuffer copy, SyntheticDataset.Patient p, String ts) {
+        copy.field(Long.toString(p.id())).field(p.nhsNumber()).field(p.givenName())
+                .field(p.familyName()).field(p.dateOfBirth().toString()).field(String.valueOf(p.sex()))
+                .field(p.mobileE164()).field(p.mobileProblem()).field(p.language())
+                .field(p.ethnicity().isEmpty() ? null : p.ethnicity()).field(p.ethnicityGroup())
+                .field(p.postcode()).field(Integer.toString(p.imdDecile())).field(p.practiceCode())
+                .field(ts).last(ts);
+    }
+
+    private static void eventRow(CopyBuffer copy, SyntheticDataset.Event e, String ts) {
+        copy.field(Long.toString(e.patientId())).field(e.date().toString()).field(e.type())
+                .field(e.value()).field(e.code().isEmpty() ? null : e.code()).last(ts);
     }
 
     /** Rows in PostgreSQL's COPY text format, sent in 256 KB chunks. */
     public static final class CopyBuffer implements AutoCloseable {
         private static final int CHUNK = 256 * 1024;
         private final CopyIn copyIn;
+        private final java.io.OutputStream file;
+        private long rows;
         private final StringBuilder sb = new StringBuilder(CHUNK + 4096);
         private boolean finished;
         private int rowStart;
 
         public CopyBuffer(CopyIn copyIn) {
             this.copyIn = copyIn;
+            this.file = null;
+        }
+
+        /** Writes the rows to a file in COPY text format instead, for a later {@link #copyFile}. */
+        public CopyBuffer(java.io.OutputStream file) {
+            this.copyIn = null;
+            this.file = file;
         }
 
         /** Marks the start of a row that may be abandoned with {@link #discardRow()} before its last field. */
@@ -121,6 +168,7 @@ public final class RawCopyLoader {
         public CopyBuffer last(String value) {
             append(value);
             sb.append('\n');
+            rows++;
             if (sb.length() >= CHUNK) {
                 flush();
             }
@@ -152,8 +200,12 @@ public final class RawCopyLoader {
             byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
             sb.setLength(0);
             try {
-                copyIn.writeToCopy(bytes, 0, bytes.length);
-            } catch (SQLException e) {
+                if (copyIn != null) {
+                    copyIn.writeToCopy(bytes, 0, bytes.length);
+                } else {
+                    file.write(bytes);
+                }
+            } catch (SQLException | java.io.IOException e) {
                 throw new IllegalStateException("COPY failed", e);
             }
         }
@@ -162,12 +214,12 @@ public final class RawCopyLoader {
         public long finish() throws SQLException {
             flush();
             finished = true;
-            return copyIn.endCopy();
+            return copyIn != null ? copyIn.endCopy() : rows;
         }
 
         @Override
         public void close() throws SQLException {
-            if (!finished && copyIn.isActive()) {
+            if (!finished && copyIn != null && copyIn.isActive()) {
                 copyIn.cancelCopy();
             }
         }

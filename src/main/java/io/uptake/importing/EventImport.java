@@ -27,6 +27,8 @@ class EventImport extends ImportKind {
             new Column("code", false, "code", "snomedcode", "snomedctcode", "conceptid", "snomedconceptid", "snomed",
                     "snomedct"));
 
+    private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[\\s-]+");
+
     @Override
     String name() {
         return "events";
@@ -51,7 +53,7 @@ class EventImport extends ImportKind {
     void stage(Row row, Context context, CopyBuffer out) throws Rejected {
         String nhs = nhsNumber(row, NHS);
         LocalDate date = pastDate(row, DATE, "event_date", context.today());
-        String type = row.get(TYPE).toUpperCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
+        String type = SEPARATORS.matcher(row.get(TYPE).toUpperCase(Locale.ROOT)).replaceAll("_");
         String code = row.get(CODE);
         String value = row.get(VALUE);
         if (!type.isEmpty()) {

@@ -34,16 +34,26 @@ final class Fields {
                     .toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.STRICT));
 
     static LocalDate date(String raw) throws Invalid {
-        // en_GB abbreviates September "Sept"; exports use "Sep". Accept both.
-        String s = raw.replaceFirst("(?i)-sept-", "-Sep-");
-        for (DateTimeFormatter f : DATE_FORMATS) {
-            try {
-                return LocalDate.parse(s, f);
-            } catch (DateTimeParseException ignored) {
-                // try the next format
+        // Pick the format by the separator rather than by trial and error: exceptions are slow per row.
+        String s = raw.trim();
+        DateTimeFormatter format;
+        if (s.indexOf('/') > 0) {
+            format = DATE_FORMATS.get(1);
+        } else if (s.length() >= 5 && Character.isLetter(s.charAt(s.indexOf('-') + 1))) {
+            format = DATE_FORMATS.get(2);
+            // en_GB abbreviates September "Sept"; exports use "Sep". Accept both.
+            int sept = s.toLowerCase(Locale.ROOT).indexOf("-sept-");
+            if (sept > 0) {
+                s = s.substring(0, sept) + "-Sep-" + s.substring(sept + 6);
             }
+        } else {
+            format = DATE_FORMATS.get(0);
         }
-        throw new Invalid("'" + raw + "' is not a date: use 2024-03-01, 01/03/2024 or 01-Mar-2024");
+        try {
+            return LocalDate.parse(s, format);
+        } catch (DateTimeParseException e) {
+            throw new Invalid("'" + raw + "' is not a date: use 2024-03-01, 01/03/2024 or 01-Mar-2024");
+        }
     }
 
     static char sex(String raw) throws Invalid {
@@ -67,6 +77,7 @@ final class Fields {
         }
         // Spellings and names found in GP records that the JDK does not know.
         map.put("panjabi", "pa");
+        map.put("bengali", "bn");     // the JDK's English name is "Bangla"
         map.put("punjabi", "pa");
         map.put("bangla", "bn");
         map.put("sylheti", "bn");     // written Bengali is what Sylheti speakers read
@@ -82,7 +93,8 @@ final class Fields {
 
     /** ISO 639-1 code for a code or an English name; empty input means English. */
     static String language(String raw) throws Invalid {
-        String k = key(raw.replaceAll("\\(.*\\)", ""));
+        // "Panjabi (Punjabi)", "Bengali (Sylheti)": the name before the brackets decides.
+        String k = key(raw.indexOf('(') > 0 ? raw.substring(0, raw.indexOf('(')) : raw);
         if (k.isEmpty() || k.equals("notrecorded") || k.equals("notknown") || k.equals("unknown")) {
             return "en";
         }
@@ -99,6 +111,17 @@ final class Fields {
      * Mixed is tested first because its names contain the other groups' words.
      */
     static String ethnicityGroup(String raw) {
+        // Exports use a few dozen spellings: remember each answer rather than re-reading the words per row.
+        if (ETHNICITY_CACHE.size() > 10_000) {
+            ETHNICITY_CACHE.clear();
+        }
+        return ETHNICITY_CACHE.computeIfAbsent(raw, Fields::readEthnicityGroup);
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> ETHNICITY_CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String readEthnicityGroup(String raw) {
         String s = " " + raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", " ").trim() + " ";
         if (s.isBlank() || has(s, "not stated", "not known", "unknown", "refused", "declined", "not recorded",
                 "not given", "no ethnicity")) {
@@ -153,6 +176,16 @@ final class Fields {
 
     /** Header and name key: lower case letters and digits only. */
     static String key(String s) {
-        return s == null ? "" : s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = Character.toLowerCase(s.charAt(i));
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -95,7 +95,7 @@ abstract class ImportKind {
     static String nhsNumber(Row row, int column) throws Rejected {
         String raw = required(row, column, "nhs_number");
         String digits = io.uptake.patient.NhsNumber.normalise(raw);
-        if (digits == null || !digits.matches("\\d{10}")) {
+        if (!io.uptake.patient.NhsNumber.isTenDigits(digits)) {
             throw reject("nhs_number", "an NHS number has 10 digits");
         }
         if (!io.uptake.patient.NhsNumber.isValid(digits)) {

@@ -115,11 +115,15 @@ public class Importer {
                 st.execute("CREATE TEMP TABLE import_stage (line BIGINT, error_field TEXT, error_message TEXT, raw TEXT, "
                         + kind.stageColumns() + ") ON COMMIT DROP");
             }
+            long t0 = System.nanoTime();
             long received = stage(kind, upload, context, c);
             try (var st = c.createStatement()) {
                 st.execute("ANALYZE import_stage");
             }
+            long t1 = System.nanoTime();
             ImportKind.Counts counts = kind.apply(c, context);
+            LOG.info("Import {}: staged {} rows in {} ms, applied in {} ms", id, received, (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
             long rejected = ImportKind.update(c, """
                     INSERT INTO import_rejection (import_id, line, field, message, raw)
                     SELECT ?, line, error_field, error_message, raw FROM import_stage WHERE error_message IS NOT NULL""", id);

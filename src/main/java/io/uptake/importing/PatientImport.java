@@ -31,6 +31,8 @@ class PatientImport extends ImportKind {
             new Column("practice_code", true, "practicecode", "usualgppracticecode", "registeredpracticecode",
                     "odscode", "practiceodscode", "gppracticecode", "usualgppractice", "registeredpractice"));
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
     @Override
     String name() {
         return "patients";
@@ -85,7 +87,7 @@ class PatientImport extends ImportKind {
         }
         String ethnicity = row.get(ETHNICITY);
         MobileNumbers.Mobile mobile = MobileNumbers.read(row.get(MOBILE));
-        String postcode = row.get(POSTCODE).toUpperCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        String postcode = SPACES.matcher(row.get(POSTCODE).toUpperCase(java.util.Locale.ROOT)).replaceAll(" ");
         out.field(nhs).field(given).field(family).field(dob.toString()).field(String.valueOf(sex))
                 .field(mobile.e164()).field(mobile.problem()).field(language)
                 .field(ethnicity.isEmpty() ? null : ethnicity).field(Fields.ethnicityGroup(ethnicity))

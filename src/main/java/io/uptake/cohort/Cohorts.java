@@ -76,20 +76,7 @@ public class Cohorts {
 
     @Transactional
     public CohortSummary summary(String programme, LocalDate asOf, Long pcnScope) {
-        StringBuilder counts = new StringBuilder();
-        for (String reason : CohortQuery.REASONS) {
-            counts.append(",\n count(*) FILTER (WHERE '").append(reason).append("' = ANY(exclusions)) AS \"")
-                    .append(reason).append('"');
-        }
-        CohortSql sql = cohortSql(programme, asOf, pcnScope).then("""
-                SELECT GROUPING(practice_code) AS by_practice, GROUPING(language, message_language) AS by_language,
-                       practice_code, max(practice_name) AS practice_name, language, message_language,
-                       count(*) AS candidates,
-                       count(*) FILTER (WHERE cardinality(exclusions) = 0) AS eligible,
-                       count(*) FILTER (WHERE cardinality(exclusions) > 0) AS excluded%s
-                FROM cohort
-                GROUP BY GROUPING SETS ((), (practice_code), (language, message_language))
-                ORDER BY practice_code, language""".formatted(counts), Map.of());
+        CohortSql sql = summarySql(programme, asOf, pcnScope);
         return query(sql, rs -> {
             long candidates = 0;
             long eligible = 0;
@@ -119,6 +106,28 @@ public class Cohorts {
             return new CohortSummary(programme, asOf, rule(programme, asOf).version(), candidates, eligible,
                     excludedPatients, excluded, practices, languages);
         });
+    }
+
+    /**
+     * The one statement behind {@link #summary}: totals, per practice and per language in a single pass
+     * (GROUPING SETS). Public so that the benchmark can time the bare SQL against the API.
+     */
+    public CohortSql summarySql(String programme, LocalDate asOf, Long pcnScope) {
+        StringBuilder counts = new StringBuilder();
+        for (String reason : CohortQuery.REASONS) {
+            counts.append(",\n count(*) FILTER (WHERE '").append(reason).append("' = ANY(exclusions)) AS \"")
+                    .append(reason).append('"');
+        }
+        CohortSql sql = cohortSql(programme, asOf, pcnScope).then("""
+                SELECT GROUPING(practice_code) AS by_practice, GROUPING(language, message_language) AS by_language,
+                       practice_code, max(practice_name) AS practice_name, language, message_language,
+                       count(*) AS candidates,
+                       count(*) FILTER (WHERE cardinality(exclusions) = 0) AS eligible,
+                       count(*) FILTER (WHERE cardinality(exclusions) > 0) AS excluded%s
+                FROM cohort
+                GROUP BY GROUPING SETS ((), (practice_code), (language, message_language))
+                ORDER BY practice_code, language""".formatted(counts), Map.of());
+        return sql;
     }
 
     /** One page of patients ({@code filter}: all, eligible or excluded), eligible first. */

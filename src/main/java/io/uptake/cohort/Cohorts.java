@@ -31,9 +31,15 @@ public class Cohorts {
     private final MessageTemplates templates;
     private final Clock clock;
     private final ZoneId zone;
+    private final String workMemSetting;
 
     Cohorts(JdbcOperations jdbc, RuleBook rules, MessageTemplates templates, Clock clock,
-            @Value("${uptake.timezone:Europe/London}") String zone) {
+            @Value("${uptake.timezone:Europe/London}") String zone,
+            @Value("${uptake.cohort.work-mem:64MB}") String workMem) {
+        if (!workMem.matches("\\d{1,6}(kB|MB|GB)")) {
+            throw new IllegalArgumentException("uptake.cohort.work-mem: a size such as 64MB");
+        }
+        this.workMemSetting = "SET LOCAL work_mem = '" + workMem + "'";
         this.jdbc = jdbc;
         this.rules = rules;
         this.templates = templates;
@@ -192,6 +198,7 @@ public class Cohorts {
                         SELECT :campaignId, patient_id, 'TEXTED', message_language, mobile, NULL, :createdAt
                         FROM cohort WHERE cardinality(exclusions) = 0""",
                         Map.of("campaignId", campaignId, "createdAt", createdAt));
+        jdbc.prepareStatement(workMemSetting, java.sql.PreparedStatement::execute);
         return jdbc.prepareStatement(insert.sql(), ps -> {
             insert.bind(ps);
             return ps.executeUpdate();
@@ -238,7 +245,16 @@ public class Cohorts {
                 rs.getString("mobile"), Arrays.asList((String[]) exclusions.getArray()));
     }
 
+    /**
+     * The session setting every cohort statement runs with, inside its transaction: the hash joins and
+     * aggregates over a million patients stay in memory instead of spilling to disk at the 4MB default.
+     */
+    public String sessionSetting() {
+        return workMemSetting;
+    }
+
     private <T> T query(CohortSql sql, ResultReader<T> reader) {
+        jdbc.prepareStatement(workMemSetting, java.sql.PreparedStatement::execute);
         return jdbc.prepareStatement(sql.sql(), ps -> {
             sql.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {

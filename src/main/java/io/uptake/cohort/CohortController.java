@@ -55,7 +55,11 @@ class CohortController {
     @Get("/{programme}")
     CohortSummary summary(@PathVariable String programme, @Nullable @QueryValue String asOf, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
-        return cohorts.summary(programme, date(asOf), user.pcnScope());
+        try {
+            return cohorts.summary(programme, date(asOf), user.pcnScope());
+        } catch (IllegalArgumentException e) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, e.getMessage()); // e.g. no rule version in force
+        }
     }
 
     @Get("/{programme}/patients")
@@ -81,7 +85,12 @@ class CohortController {
                                 Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         LocalDate day = date(asOf);
-        CohortCsv.Export export = csv.export(programme, day, user);
+        CohortCsv.Export export;
+        try {
+            export = csv.export(programme, day, user);
+        } catch (IllegalArgumentException e) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
         return HttpResponse.ok(export.body()).contentType(MediaType.of("text/csv; charset=utf-8"))
                 .header("Content-Disposition", "attachment; filename=\"" + export.filename() + "\"");
     }

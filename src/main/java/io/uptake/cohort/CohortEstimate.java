@@ -1,5 +1,6 @@
 package io.uptake.cohort;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.math.BigDecimal;
@@ -8,6 +9,7 @@ import java.util.List;
 
 /** What texting a cohort's eligible members one message would take: per message language and in total. */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record CohortEstimate(String programme, LocalDate asOf, String ruleVersion, String template,
                              String currency, BigDecimal pricePerSegment, List<Line> byLanguage, Line total) {
 

@@ -1,5 +1,6 @@
 package io.uptake.cohort;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.LocalDate;
@@ -11,6 +12,7 @@ import java.util.Map;
  * reasons is in both), {@code excludedPatients} counts each excluded patient once.
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record CohortSummary(String programme, LocalDate asOf, String ruleVersion, long candidates, long eligible,
                             long excludedPatients, Map<String, Long> excluded, List<PracticeCount> byPractice,
                             List<LanguageCount> byLanguage) {

@@ -31,9 +31,15 @@ public class Cohorts {
     private final MessageTemplates templates;
     private final Clock clock;
     private final ZoneId zone;
+    private final String workMemSetting;
 
     Cohorts(JdbcOperations jdbc, RuleBook rules, MessageTemplates templates, Clock clock,
-            @Value("${uptake.timezone:Europe/London}") String zone) {
+            @Value("${uptake.timezone:Europe/London}") String zone,
+            @Value("${uptake.cohort.work-mem:64MB}") String workMem) {
+        if (!workMem.matches("\\d{1,6}(kB|MB|GB)")) {
+            throw new IllegalArgumentException("uptake.cohort.work-mem: a size such as 64MB");
+        }
+        this.workMemSetting = "SET LOCAL work_mem = '" + workMem + "'";
         this.jdbc = jdbc;
         this.rules = rules;
         this.templates = templates;
@@ -76,20 +82,7 @@ public class Cohorts {
 
     @Transactional
     public CohortSummary summary(String programme, LocalDate asOf, Long pcnScope) {
-        StringBuilder counts = new StringBuilder();
-        for (String reason : CohortQuery.REASONS) {
-            counts.append(",\n count(*) FILTER (WHERE '").append(reason).append("' = ANY(exclusions)) AS \"")
-                    .append(reason).append('"');
-        }
-        CohortSql sql = cohortSql(programme, asOf, pcnScope).then("""
-                SELECT GROUPING(practice_code) AS by_practice, GROUPING(language, message_language) AS by_language,
-                       practice_code, max(practice_name) AS practice_name, language, message_language,
-                       count(*) AS candidates,
-                       count(*) FILTER (WHERE cardinality(exclusions) = 0) AS eligible,
-                       count(*) FILTER (WHERE cardinality(exclusions) > 0) AS excluded%s
-                FROM cohort
-                GROUP BY GROUPING SETS ((), (practice_code), (language, message_language))
-                ORDER BY practice_code, language""".formatted(counts), Map.of());
+        CohortSql sql = summarySql(programme, asOf, pcnScope);
         return query(sql, rs -> {
             long candidates = 0;
             long eligible = 0;
@@ -119,6 +112,28 @@ public class Cohorts {
             return new CohortSummary(programme, asOf, rule(programme, asOf).version(), candidates, eligible,
                     excludedPatients, excluded, practices, languages);
         });
+    }
+
+    /**
+     * The one statement behind {@link #summary}: totals, per practice and per language in a single pass
+     * (GROUPING SETS). Public so that the benchmark can time the bare SQL against the API.
+     */
+    public CohortSql summarySql(String programme, LocalDate asOf, Long pcnScope) {
+        StringBuilder counts = new StringBuilder();
+        for (String reason : CohortQuery.REASONS) {
+            counts.append(",\n count(*) FILTER (WHERE '").append(reason).append("' = ANY(exclusions)) AS \"")
+                    .append(reason).append('"');
+        }
+        CohortSql sql = cohortSql(programme, asOf, pcnScope).then("""
+                SELECT GROUPING(practice_code) AS by_practice, GROUPING(language, message_language) AS by_language,
+                       practice_code, max(practice_name) AS practice_name, language, message_language,
+                       count(*) AS candidates,
+                       count(*) FILTER (WHERE cardinality(exclusions) = 0) AS eligible,
+                       count(*) FILTER (WHERE cardinality(exclusions) > 0) AS excluded%s
+                FROM cohort
+                GROUP BY GROUPING SETS ((), (practice_code), (language, message_language))
+                ORDER BY practice_code, language""".formatted(counts), Map.of());
+        return sql;
     }
 
     /** One page of patients ({@code filter}: all, eligible or excluded), eligible first. */
@@ -183,6 +198,7 @@ public class Cohorts {
                         SELECT :campaignId, patient_id, 'TEXTED', message_language, mobile, NULL, :createdAt
                         FROM cohort WHERE cardinality(exclusions) = 0""",
                         Map.of("campaignId", campaignId, "createdAt", createdAt));
+        jdbc.prepareStatement(workMemSetting, java.sql.PreparedStatement::execute);
         return jdbc.prepareStatement(insert.sql(), ps -> {
             insert.bind(ps);
             return ps.executeUpdate();
@@ -229,7 +245,16 @@ public class Cohorts {
                 rs.getString("mobile"), Arrays.asList((String[]) exclusions.getArray()));
     }
 
+    /**
+     * The session setting every cohort statement runs with, inside its transaction: the hash joins and
+     * aggregates over a million patients stay in memory instead of spilling to disk at the 4MB default.
+     */
+    public String sessionSetting() {
+        return workMemSetting;
+    }
+
     private <T> T query(CohortSql sql, ResultReader<T> reader) {
+        jdbc.prepareStatement(workMemSetting, java.sql.PreparedStatement::execute);
         return jdbc.prepareStatement(sql.sql(), ps -> {
             sql.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {

@@ -265,6 +265,11 @@ class CohortApiTest {
         assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/cohorts/fit-non-returners?asOf=15/06/2026")
                 .bearerAuth(ccc))).isInstanceOfSatisfying(HttpClientResponseException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(400));
+        assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/cohorts/fit-non-returners?asOf=2020-01-01")
+                .bearerAuth(ccc), String.class)).isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(400);
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("no rule version in force");
+                });
         List<Map<String, Object>> programmes = http.retrieve(HttpRequest.GET("/api/cohorts").bearerAuth(ccc),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertThat(programmes).extracting(p -> p.get("defaultAttributionDays")).containsExactly(28, 90, 90);

@@ -1,6 +1,6 @@
 package io.uptake.web;
 
-import io.micronaut.context.annotation.Value;
+import io.uptake.sms.SmsSender;
 import jakarta.inject.Singleton;
 
 /** Whether texts really leave the building: shown on every page so nobody mistakes a rehearsal. */
@@ -8,8 +8,9 @@ import jakarta.inject.Singleton;
 class SmsChannelLabel {
     private final boolean simulated;
 
-    SmsChannelLabel(@Value("${twilio.account-sid:}") String accountSid) {
-        this.simulated = accountSid == null || accountSid.isBlank();
+    /** Asks the active sender itself, so the banner cannot disagree with the channel in use. */
+    SmsChannelLabel(SmsSender sender) {
+        this.simulated = !"twilio".equals(sender.channel());
     }
 
     boolean simulated() {

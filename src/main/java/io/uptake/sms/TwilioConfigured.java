@@ -1,0 +1,29 @@
+package io.uptake.sms;
+
+import io.micronaut.context.condition.Condition;
+import io.micronaut.context.condition.ConditionContext;
+
+/**
+ * Real Twilio is on when TWILIO_ACCOUNT_SID is set. application.yml maps an unset variable to an empty
+ * string, so a plain {@code @Requires(property = ...)} would see it as present; this checks for a value.
+ */
+final class TwilioConfigured implements Condition {
+    static final String ACCOUNT_SID = "twilio.account-sid";
+
+    @Override
+    public boolean matches(ConditionContext context) {
+        return isConfigured(context);
+    }
+
+    static boolean isConfigured(ConditionContext<?> context) {
+        return context.getProperty(ACCOUNT_SID, String.class).filter(s -> !s.isBlank()).isPresent();
+    }
+
+    /** The simulated channel's condition: exactly one SmsSender exists either way. */
+    static final class Absent implements Condition {
+        @Override
+        public boolean matches(ConditionContext context) {
+            return !isConfigured(context);
+        }
+    }
+}

@@ -53,20 +53,22 @@ public class CampaignHousekeeping {
         for (String code : programmes.codes()) {
             List<String> qualifying = programmes.find(code).orElseThrow().getQualifyingEvents();
             int cancelled = jdbc.prepareStatement("""
-                    UPDATE message m SET status = 'CANCELLED', status_at = ?,
-                           reason = 'converted: ' || conv.event_type || ' dated ' || conv.event_date
-                    FROM campaign c, message w1,
-                         LATERAL (SELECT e.event_type, e.event_date FROM event e
-                                  WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)
-                                    AND e.event_date >= CAST(COALESCE(w1.sent_at, w1.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                  ORDER BY e.event_date LIMIT 1) conv
-                    WHERE c.id = m.campaign_id AND c.programme = ? AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')
-                      AND m.wave > 1 AND m.status = 'PENDING'
-                      AND w1.campaign_id = m.campaign_id AND w1.patient_id = m.patient_id AND w1.wave = 1
-                      AND w1.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED')""", ps -> {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setArray(2, ps.getConnection().createArrayOf("text", qualifying.toArray()));
-                ps.setString(3, code);
+                    WITH conv AS (
+                        SELECT m.id, (SELECT e.event_type || ' dated ' || e.event_date FROM event e
+                                      WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)
+                                        AND e.event_date >= CAST(COALESCE(w1.sent_at, w1.due_at) AT TIME ZONE 'Europe/London' AS DATE)
+                                      ORDER BY e.event_date LIMIT 1) AS what
+                        FROM message m
+                        JOIN campaign c ON c.id = m.campaign_id
+                        JOIN message w1 ON w1.campaign_id = m.campaign_id AND w1.patient_id = m.patient_id AND w1.wave = 1
+                        WHERE c.programme = ? AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')
+                          AND m.wave > 1 AND m.status = 'PENDING'
+                          AND w1.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED'))
+                    UPDATE message m SET status = 'CANCELLED', status_at = ?, reason = 'converted: ' || conv.what
+                    FROM conv WHERE m.id = conv.id AND conv.what IS NOT NULL""", ps -> {
+                ps.setArray(1, ps.getConnection().createArrayOf("text", qualifying.toArray()));
+                ps.setString(2, code);
+                ps.setTimestamp(3, Timestamp.from(now));
                 return ps.executeUpdate();
             });
             if (cancelled > 0) {

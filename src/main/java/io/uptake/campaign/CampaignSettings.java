@@ -21,7 +21,6 @@ public class CampaignSettings {
     final Duration reconcileAfter;
     final Duration housekeepingInterval;
     final List<String> deceasedEventTypes;
-    final String statusCallbackPath;
 
     CampaignSettings(@Value("${uptake.campaign.catch-up-limit:2d}") Duration catchUpLimit,
                      @Value("${uptake.campaign.dispatcher.batch-size:10}") int batchSize,
@@ -34,8 +33,7 @@ public class CampaignSettings {
                      @Value("${uptake.campaign.retry.max-attempts:8}") int maxAttempts,
                      @Value("${uptake.campaign.dispatcher.reconcile-after:30s}") Duration reconcileAfter,
                      @Value("${uptake.campaign.housekeeping-interval:5s}") Duration housekeepingInterval,
-                     @Value("${uptake.campaign.deceased-event-types:DECEASED}") List<String> deceasedEventTypes,
-                     @Value("${uptake.campaign.status-callback-path:/webhooks/twilio/status?messageId=}") String statusCallbackPath) {
+                     @Value("${uptake.campaign.deceased-event-types:DECEASED}") List<String> deceasedEventTypes) {
         if (batchSize < 1 || workers < 0 || maxAttempts < 1) {
             throw new IllegalArgumentException("uptake.campaign: batch-size and max-attempts must be >= 1, workers >= 0");
         }
@@ -51,7 +49,6 @@ public class CampaignSettings {
         this.reconcileAfter = reconcileAfter;
         this.housekeepingInterval = housekeepingInterval;
         this.deceasedEventTypes = List.copyOf(deceasedEventTypes);
-        this.statusCallbackPath = statusCallbackPath;
     }
 
     /** Capped exponential backoff after the {@code attempts}-th retryable failure. */

@@ -9,7 +9,7 @@ import io.uptake.patient.NhsNumber;
 import io.uptake.sms.SmsSender;
 import io.uptake.sms.SmsSender.OutboundSms;
 import io.uptake.sms.SmsSender.SendResult;
-import io.uptake.sms.TwilioSignature;
+import io.uptake.sms.MessageStatusService;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +52,14 @@ public class Dispatcher {
     private final BeanProvider<CampaignTexts> texts;
     private final SendThrottle throttle;
     private final OptOutLedger ledger;
-    private final TwilioSignature urls;
+    private final MessageStatusService statuses;
     private final MeterRegistry meters;
     private final Timer sendDelay;
     private final Map<String, Counter> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
 
     Dispatcher(DataSource dataSource, Clock clock, CampaignSettings settings, BankHolidays holidays,
                Programmes programmes, CampaignService campaigns, BeanProvider<SmsSender> senders,
-               BeanProvider<CampaignTexts> texts, SendThrottle throttle, OptOutLedger ledger, TwilioSignature urls,
+               BeanProvider<CampaignTexts> texts, SendThrottle throttle, OptOutLedger ledger, MessageStatusService statuses,
                MeterRegistry meters) {
         this.db = RawDataSource.of(dataSource);
         this.clock = clock;
@@ -71,7 +71,7 @@ public class Dispatcher {
         this.texts = texts;
         this.throttle = throttle;
         this.ledger = ledger;
-        this.urls = urls;
+        this.statuses = statuses;
         this.meters = meters;
         this.sendDelay = Timer.builder("uptake.campaign.send.delay")
                 .description("From a message's due time to its hand-over to the provider")
@@ -289,7 +289,7 @@ public class Dispatcher {
             return new Update(m.id(), "FAILED", "cannot render the " + m.templateKey() + " text in " + m.language()
                     + ": " + e.getMessage(), "RENDER", null, null, null, null, null, 0, null);
         }
-        sms = new OutboundSms(m.id(), m.to(), text.body(), urls.publicUrl(settings.statusCallbackPath + m.id()));
+        sms = statuses.outbound(m.id(), m.to(), text.body());
         if (m.was().equals("UNKNOWN")) {
             Optional<SendResult> earlier;
             try {

@@ -135,7 +135,7 @@ class CampaignPageController {
                       @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction) {
 
         static LaunchForm blank() {
-            return new LaunchForm("", "FIT", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0");
+            return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0");
         }
 
         CampaignRequest toRequest() {

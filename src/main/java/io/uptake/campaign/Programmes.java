@@ -1,64 +1,57 @@
 package io.uptake.campaign;
 
-import io.micronaut.context.annotation.EachProperty;
-import io.micronaut.context.annotation.Parameter;
+import io.uptake.cohort.Cohorts;
+import io.uptake.cohort.Programme;
 import jakarta.inject.Singleton;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Per programme: the events that count as acting on the invitation (a conversion) and the default
- * attribution window. Configuration (uptake.campaign.programmes), so that a code list change is not a release.
+ * The campaign engine's view of the cohort feature's programme definitions (cohort/rules.json): the events
+ * that count as acting on the invitation (a conversion) and the default attribution window.
  */
 @Singleton
 public class Programmes {
-    private final Map<String, Definition> byCode;
+    private final Cohorts cohorts;
 
-    Programmes(List<Definition> definitions) {
-        this.byCode = definitions.stream().collect(Collectors.toMap(d -> d.code(), Function.identity()));
+    Programmes(Cohorts cohorts) {
+        this.cohorts = cohorts;
     }
 
     public Optional<Definition> find(String programme) {
-        return programme == null ? Optional.empty() : Optional.ofNullable(byCode.get(programme.toUpperCase(Locale.ROOT)));
+        if (programme == null) {
+            return Optional.empty();
+        }
+        return cohorts.programmes().stream().filter(p -> p.name().equalsIgnoreCase(programme.strip())).findFirst()
+                .map(Definition::new);
     }
 
-    public java.util.Set<String> codes() {
-        return new java.util.TreeSet<>(byCode.keySet());
+    public Set<String> codes() {
+        Set<String> names = new TreeSet<>();
+        cohorts.programmes().forEach(p -> names.add(p.name()));
+        return names;
     }
 
-    @EachProperty("uptake.campaign.programmes")
-    public static class Definition {
-        private final String code;
-        private List<String> qualifyingEvents = List.of();
-        private int attributionDays;
+    public static final class Definition {
+        private final Programme programme;
 
-        Definition(@Parameter String name) {
-            this.code = name.toUpperCase(Locale.ROOT);
+        Definition(Programme programme) {
+            this.programme = programme;
         }
 
         public String code() {
-            return code;
+            return programme.name();
         }
 
         public List<String> getQualifyingEvents() {
-            return qualifyingEvents;
-        }
-
-        public void setQualifyingEvents(List<String> qualifyingEvents) {
-            this.qualifyingEvents = List.copyOf(qualifyingEvents);
+            return programme.conversionEventTypes();
         }
 
         public int getAttributionDays() {
-            return attributionDays;
-        }
-
-        public void setAttributionDays(int attributionDays) {
-            this.attributionDays = attributionDays;
+            return programme.defaultAttributionDays();
         }
     }
 }

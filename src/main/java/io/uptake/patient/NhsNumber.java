@@ -10,12 +10,18 @@ public final class NhsNumber {
         if (raw == null) {
             return null;
         }
-        String digits = raw.replaceAll("[\\s-]", "");
-        return digits.isEmpty() ? null : digits;
+        StringBuilder digits = new StringBuilder(10);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '-' && !Character.isWhitespace(c)) {
+                digits.append(c);
+            }
+        }
+        return digits.isEmpty() ? null : digits.toString();
     }
 
     public static boolean isValid(String digits) {
-        if (digits == null || !digits.matches("\\d{10}")) {
+        if (!isTenDigits(digits)) {
             return false;
         }
         int sum = 0;
@@ -27,6 +33,18 @@ public final class NhsNumber {
             check = 0;
         }
         return check != 10 && check == digits.charAt(9) - '0';
+    }
+
+    public static boolean isTenDigits(String s) {
+        if (s == null || s.length() != 10) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** All but the last four digits hidden: the form allowed in logs. */

@@ -66,7 +66,7 @@ class CampaignKillNineTest {
         Fixtures.patients(dataSource, "North PCN", "N00001", RECIPIENTS);
         String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
         Map<?, ?> created = client.toBlocking().retrieve(HttpRequest.POST("/api/campaigns", Map.of("name", "Kill nine",
-                "programme", "FIT", "sendWindow", ALWAYS_OPEN)).bearerAuth(ccc), Map.class);
+                "programme", "fit-non-returners", "sendWindow", ALWAYS_OPEN)).bearerAuth(ccc), Map.class);
         long id = ((Number) created.get("id")).longValue();
 
         child = startChild("first");

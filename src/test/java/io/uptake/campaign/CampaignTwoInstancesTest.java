@@ -61,7 +61,7 @@ class CampaignTwoInstancesTest {
         String ccc = new Api(httpA).user("ccc.north", "CCC", "North PCN");
 
         Map<?, ?> created = httpA.retrieve(HttpRequest.POST("/api/campaigns", Map.of("name", "Two instances",
-                "programme", "FIT", "sendWindow", CampaignKillNineTest.ALWAYS_OPEN)).bearerAuth(ccc), Map.class);
+                "programme", "fit-non-returners", "sendWindow", CampaignKillNineTest.ALWAYS_OPEN)).bearerAuth(ccc), Map.class);
         long id = ((Number) created.get("id")).longValue();
 
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));

@@ -13,6 +13,7 @@ import java.time.LocalDate;
  * The campaign engine only relies on the contract (recipient rows written in the caller's transaction).
  */
 @Singleton
+@io.micronaut.context.annotation.Replaces(CampaignCohorts.class)
 @Requires(property = "spec.name", pattern = "Campaign.*")
 class TestCohorts implements CampaignCohorts {
     private final JdbcOperations jdbc;

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 
 /** Stand-in for the template feature in campaign tests: a plain one-segment text naming the wave's template. */
 @Singleton
+@io.micronaut.context.annotation.Replaces(CampaignTexts.class)
 @Requires(property = "spec.name", pattern = "Campaign.*")
 class TestTexts implements CampaignTexts {
     @Override

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Cohort benchmark: the three programmes on 909,091 patients and 10,000,000 events, bare SQL vs the API.
+#   bench/cohorts.sh [asOf]     (default 2026-11-24; the data set's dates are relative to it)
+# The first run loads the data set with raw COPY into target/bench-db/cohort (several minutes); later runs
+# reuse it. Delete target/bench-db/cohort to reload.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${SKIP_BUILD:-}" != "1" ]; then
+  mvn -B -q -DskipTests package
+fi
+JAR=target/uptake-0.1.0-shaded.jar   # the runnable jar with every dependency
+[ -f "$JAR" ] || JAR=target/uptake-0.1.0.jar
+exec java -Xmx1g -cp "$JAR" io.uptake.bench.CohortBenchmark "${1:-2026-11-24}"

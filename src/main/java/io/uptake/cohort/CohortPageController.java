@@ -1,0 +1,91 @@
+package io.uptake.cohort;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.views.ModelAndView;
+import io.uptake.audit.AuditLog;
+import io.uptake.security.CurrentUser;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The CCC's cohort page: pick a programme and date; who is in, who is out and why; export; cost of a first text. */
+@Controller("/ui/cohorts")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
+class CohortPageController {
+    static final Map<String, String> REASON_LABELS = new LinkedHashMap<>();
+
+    static {
+        REASON_LABELS.put("deceased", "Deceased");
+        REASON_LABELS.put("opted-out", "Opted out of texts");
+        REASON_LABELS.put("no-mobile", "No usable mobile");
+        REASON_LABELS.put("palliative", "Palliative care");
+        REASON_LABELS.put("already-diagnosed", "Already diagnosed with this cancer");
+        REASON_LABELS.put("recently-texted", "Texted about this programme recently");
+        REASON_LABELS.put("declined", "Declined screening (informed choice)");
+    }
+
+    private static final int PAGE_SIZE = 50;
+    private final Cohorts cohorts;
+    private final CohortEstimator estimator;
+    private final AuditLog audit;
+
+    CohortPageController(Cohorts cohorts, CohortEstimator estimator, AuditLog audit) {
+        this.cohorts = cohorts;
+        this.estimator = estimator;
+        this.audit = audit;
+    }
+
+    @Get
+    ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String programme, @Nullable @QueryValue String asOf,
+                                           @Nullable @QueryValue String filter, @Nullable @QueryValue Integer page,
+                                           Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        Map<String, Object> model = new HashMap<>();
+        model.put("programmes", cohorts.programmes());
+        model.put("reasons", REASON_LABELS);
+        String chosen = programme == null || programme.isBlank() ? cohorts.programmes().get(0).name() : programme;
+        model.put("programme", chosen);
+        model.put("filter", filter == null ? "all" : filter);
+        LocalDate day;
+        try {
+            day = asOf == null || asOf.isBlank() ? cohorts.today() : LocalDate.parse(asOf.trim());
+        } catch (DateTimeParseException e) {
+            model.put("asOf", asOf);
+            model.put("error", "The date must be a date as YYYY-MM-DD.");
+            return new ModelAndView<>("cohorts", model);
+        }
+        model.put("asOf", day.toString());
+        try {
+            Programme p = cohorts.programme(chosen);
+            model.put("title", p.title());
+            model.put("rule", cohorts.rule(chosen, day));
+            model.put("summary", cohorts.summary(chosen, day, user.pcnScope()));
+            CohortPage patients = cohorts.members(chosen, day, user.pcnScope(), filter, page == null ? 0 : page, PAGE_SIZE);
+            model.put("patients", patients);
+            model.put("pages", (patients.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+            model.put("estimate", estimator.estimate(chosen, day, user.pcnScope(), "initial", null));
+            audit.record(user, "COHORT_PATIENTS_VIEWED", "cohort:" + chosen, "asOf=" + day + " page=" + patients.page()
+                    + " rows=" + patients.patients().size() + " (web)");
+        } catch (UnknownProgrammeException e) {
+            model.put("error", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            model.put("error", e.getMessage());
+        }
+        return new ModelAndView<>("cohorts", model);
+    }
+}

@@ -1,0 +1,89 @@
+package io.uptake.template;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+import io.uptake.audit.AuditLog;
+import io.uptake.patient.NhsNumber;
+import io.uptake.security.CurrentUser;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/** Templates, languages and keywords, and a preview of any message in any language for a sample or real patient. */
+@Controller("/api/templates")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class TemplateController {
+    private final TemplatePreviews previews;
+    private final MessageTemplates templates;
+
+    TemplateController(TemplatePreviews previews, MessageTemplates templates) {
+        this.previews = previews;
+        this.templates = templates;
+    }
+
+    @Get
+    Catalogue list() {
+        List<SetView> sets = new java.util.ArrayList<>();
+        for (String programme : previews.sets()) {
+            sets.add(new SetView(programme, previews.messages(programme).stream()
+                    .map(m -> new MessageView(m, templates.purpose(programme, m))).toList(),
+                    previews.completeLanguages(programme)));
+        }
+        return new Catalogue(sets, templates.languages().stream().map(l -> new LanguageView(l.code(), l.name(),
+                l.nativeName(), l.direction(), l.reviewStatus(), l.draft())).toList(),
+                templates.pricePerSegment(), templates.currency(), templates.maxSegments(), templates.problems());
+    }
+
+    @Get("/keywords")
+    Map<String, Keywords> keywords() {
+        return templates.allKeywords();
+    }
+
+    /** {@code programme} may also be "replies" for the shared replies. */
+    @Get("/{programme}/{message}/preview")
+    Preview preview(@PathVariable String programme, @PathVariable String message, @Nullable @QueryValue String lang,
+                    @Nullable @QueryValue String patient, @Nullable @QueryValue String bookingLink,
+                    Authentication auth) {
+        RenderedMessage m = previews.render(programme, message, lang, patient, bookingLink, CurrentUser.of(auth));
+        return new Preview(m.lang(), m.requestedLang(), m.text(), m.encoding(), m.characters(), m.segments(), m.cost(),
+                m.currency(), m.draft(), m.rtl());
+    }
+
+    @Serdeable
+    record Preview(String lang, String requestedLang, String text, String encoding, int characters, int segments,
+                   BigDecimal cost, String currency, boolean draft, boolean rtl) {
+    }
+
+    @Serdeable
+    record MessageView(String message, String purpose) {
+    }
+
+    @Serdeable
+    record SetView(String programme, List<MessageView> messages, List<String> completeLanguages) {
+    }
+
+    @Serdeable
+    record LanguageView(String code, String name, String nativeName, String direction, String reviewStatus,
+                        boolean draft) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Catalogue(List<SetView> sets, List<LanguageView> languages, BigDecimal pricePerSegment, String currency,
+                     int maxSegments, List<String> problems) {
+    }
+}

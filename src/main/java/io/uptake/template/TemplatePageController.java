@@ -1,0 +1,63 @@
+package io.uptake.template;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.views.ModelAndView;
+import io.uptake.security.CurrentUser;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every language side by side for one message, with encoding, segments, cost and review status. */
+@Controller("/ui/templates")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
+class TemplatePageController {
+    private final TemplatePreviews previews;
+    private final MessageTemplates templates;
+
+    TemplatePageController(TemplatePreviews previews, MessageTemplates templates) {
+        this.previews = previews;
+        this.templates = templates;
+    }
+
+    @Get
+    ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String programme, @Nullable @QueryValue String message,
+                                           @Nullable @QueryValue String patient,
+                                           @Nullable @QueryValue String bookingLink, Authentication auth) {
+        List<String> sets = previews.sets();
+        String set = programme != null && sets.contains(programme) ? programme : sets.get(0);
+        List<String> messages = previews.messages(set);
+        String chosen = message != null && messages.contains(message) ? message : messages.get(0);
+        Map<String, Object> model = new HashMap<>();
+        model.put("sets", sets);
+        model.put("programme", set);
+        model.put("messages", messages);
+        model.put("message", chosen);
+        model.put("purpose", templates.purpose(set, chosen));
+        model.put("patient", patient == null ? "" : patient);
+        model.put("bookingLink", bookingLink == null ? "" : bookingLink);
+        model.put("languages", templates.languages());
+        model.put("problems", templates.problems());
+        model.put("maxSegments", templates.maxSegments());
+        try {
+            model.put("previews", previews.everyLanguage(set, chosen, patient, bookingLink, CurrentUser.of(auth)));
+        } catch (HttpStatusException e) {
+            model.put("error", "No patient with that NHS number in your PCN.");
+            model.put("previews", previews.everyLanguage(set, chosen, null, bookingLink, CurrentUser.of(auth)));
+        }
+        return new ModelAndView<>("templates", model);
+    }
+}

@@ -1,0 +1,91 @@
+package io.uptake.cohort;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import javax.sql.DataSource;
+import java.time.LocalDate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A CCC picks a programme and a date, sees who is in and out and why, then previews the texts in every language. */
+@MicronautTest(transactional = false)
+class CohortPagesBrowserTest {
+    static final LocalDate AS_OF = LocalDate.of(2026, 6, 15);
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    DataSource dataSource;
+
+    WebDriver driver;
+    Records records;
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        records = new Records(dataSource);
+        long pcn = records.pcn("North PCN");
+        records.practice("P84001", "Limehurst Village Surgery", pcn);
+        records.patient("P84001", "F", LocalDate.of(1966, 1, 1)).named("Ayesha", "Khan").language("ur").save()
+                .event(AS_OF.minusDays(10), "BREAST_SCREENING_DNA");
+        records.patient("P84001", "F", LocalDate.of(1966, 1, 1)).named("Joanna", "Smith").noMobile().save()
+                .event(AS_OF.minusDays(10), "BREAST_SCREENING_DNA").event(AS_OF.minusDays(5), "DECEASED");
+        new Api(server.getApplicationContext().createBean(io.micronaut.http.client.HttpClient.class, server.getURL())
+                .toBlocking()).user("ccc.north", "CCC", "North PCN");
+        driver = Browser.open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void cccSeesTheCohortAndPreviewsEveryLanguage() {
+        String base = server.getURL().toString();
+        Browser.login(driver, base, "ccc.north", "password-ccc.north");
+        driver.get(base + "/ui/cohorts");
+        new Select(driver.findElement(By.id("programme"))).selectByValue("breast-non-attenders");
+        WebElement date = driver.findElement(By.id("asOf"));
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", date,
+                AS_OF.toString());
+        driver.findElement(By.id("show")).click();
+
+        assertThat(driver.findElement(By.id("eligible")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.id("rule-version")).getText()).isEqualTo("breast-1");
+        assertThat(driver.findElement(By.cssSelector("#exclusions tr[data-reason=deceased] td.num")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.cssSelector("#exclusions tr[data-reason=no-mobile] td.num")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.id("patients")).getText()).contains("Ayesha Khan", "Eligible", "Joanna Smith",
+                "Deceased; No usable mobile");
+        assertThat(driver.findElement(By.id("estimate")).getText()).contains("ur", "UCS-2", "draft translation");
+        assertThat(driver.findElement(By.id("export")).getAttribute("href"))
+                .endsWith("/api/cohorts/breast-non-attenders/patients.csv?asOf=" + AS_OF);
+        Browser.screenshot(driver, "cohort-page");
+
+        driver.get(base + "/ui/templates?programme=breast-non-attenders&message=initial");
+        var previews = driver.findElements(By.cssSelector("#previews section.preview"));
+        assertThat(previews).hasSize(8);
+        for (WebElement p : previews) {
+            String lang = p.getAttribute("data-lang");
+            WebElement text = p.findElement(By.cssSelector("p.text"));
+            assertThat(text.getAttribute("dir")).as(lang).isEqualTo(lang.equals("ar") || lang.equals("ur") ? "rtl" : "ltr");
+            assertThat(p.findElement(By.className("segments")).getText()).matches("[1-6]");
+            assertThat(p.findElements(By.className("draft"))).as(lang).hasSize(lang.equals("en") ? 0 : 1);
+            assertThat(p.findElement(By.className("encoding")).getText()).isEqualTo(lang.equals("en") ? "GSM-7" : "UCS-2");
+        }
+        Browser.screenshot(driver, "template-previews");
+    }
+}

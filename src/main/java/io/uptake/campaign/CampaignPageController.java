@@ -128,6 +128,12 @@ class CampaignPageController {
         return new ModelAndView<>("campaign :: controls", model);
     }
 
+    /** Another PCN's campaign, or none: the same 404 as the API, never a hint that it exists. */
+    @io.micronaut.http.annotation.Error(exception = CampaignService.NotFound.class)
+    HttpResponse<String> notFound(CampaignService.NotFound e) {
+        return HttpResponse.<String>notFound().body("No such campaign");
+    }
+
     /** The launch form as posted: every field text, so that a bad value comes back as a field error. */
     @Serdeable
     record LaunchForm(@Nullable String name, @Nullable String programme, @Nullable String asOf,

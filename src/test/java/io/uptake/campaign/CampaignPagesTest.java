@@ -87,8 +87,8 @@ class CampaignPagesTest {
             driver.quit();
         }
         String token = api.login("ccc.north", "password-ccc.north");
-        Map<?, ?> campaign = (Map<?, ?>) client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(token),
-                java.util.List.class).get(0);
+        Map<?, ?> campaign = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(token),
+                io.micronaut.core.type.Argument.listOf(Map.class)).get(0);
         assertThat(campaign.get("status")).isEqualTo("PAUSED");
         assertThat(((Map<?, ?>) campaign.get("counts")).get("control")).isEqualTo(5);
         long id = ((Number) campaign.get("id")).longValue();

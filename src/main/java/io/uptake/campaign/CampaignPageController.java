@@ -1,0 +1,189 @@
+package io.uptake.campaign;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.views.ModelAndView;
+import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
+
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Campaign pages: the list with the launch form, and a campaign with live counts, controls and messages. */
+@Controller("/ui/campaigns")
+@Secured({Role.CCC_NAME, Role.LEAD_NAME, Role.ADMIN_NAME})
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
+class CampaignPageController {
+    private final CampaignService campaigns;
+    private final Programmes programmes;
+
+    CampaignPageController(CampaignService campaigns, Programmes programmes) {
+        this.campaigns = campaigns;
+        this.programmes = programmes;
+    }
+
+    @Get
+    ModelAndView<Map<String, Object>> list(Authentication auth) {
+        return new ModelAndView<>("campaigns", listModel(CurrentUser.of(auth), List.of(), null));
+    }
+
+    /** The launch form, posted by htmx; on success the browser goes to the new campaign's page. */
+    @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Secured(Role.CCC_NAME)
+    HttpResponse<?> launch(@Body LaunchForm form, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        try {
+            CampaignView view = campaigns.launch(form.toRequest(), user);
+            return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id());
+        } catch (CampaignPlan.Invalid e) {
+            return HttpResponse.ok(new ModelAndView<>("campaigns :: form", listModel(user, e.errors, form)));
+        } catch (CampaignService.Conflict e) {
+            return HttpResponse.ok(new ModelAndView<>("campaigns :: form",
+                    listModel(user, List.of(new CampaignPlan.FieldError("campaign", e.getMessage())), form)));
+        }
+    }
+
+    private Map<String, Object> listModel(CurrentUser user, List<CampaignPlan.FieldError> errors, @Nullable LaunchForm form) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("campaigns", campaigns.list(user));
+        model.put("programmes", programmes.codes());
+        model.put("errors", errors);
+        model.put("form", form == null ? LaunchForm.blank() : form);
+        model.put("canLaunch", user.role() == Role.CCC);
+        return model;
+    }
+
+    @Get("/{id}")
+    ModelAndView<Map<String, Object>> campaign(long id, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        CampaignView view = campaigns.find(id, user).orElseThrow(CampaignService.NotFound::new);
+        Map<String, Object> model = new HashMap<>();
+        model.put("c", view);
+        model.put("canSteer", user.role() == Role.CCC);
+        model.put("messages", campaigns.messages(id, 0, 200, user));
+        return new ModelAndView<>("campaign", model);
+    }
+
+    /** The counts panel alone, polled by htmx every few seconds while the page is open. */
+    @Get("/{id}/counts")
+    ModelAndView<Map<String, Object>> counts(long id, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        CampaignView view = campaigns.find(id, user).orElseThrow(CampaignService.NotFound::new);
+        return new ModelAndView<>("campaign :: counts", Map.of("c", view, "canSteer", user.role() == Role.CCC));
+    }
+
+    @Post(value = "/{id}/pause", consumes = {MediaType.APPLICATION_FORM_URLENCODED, MediaType.APPLICATION_JSON})
+    @Secured(Role.CCC_NAME)
+    ModelAndView<Map<String, Object>> pause(long id, Authentication auth) {
+        return steer(id, "pause", auth);
+    }
+
+    @Post(value = "/{id}/resume", consumes = {MediaType.APPLICATION_FORM_URLENCODED, MediaType.APPLICATION_JSON})
+    @Secured(Role.CCC_NAME)
+    ModelAndView<Map<String, Object>> resume(long id, Authentication auth) {
+        return steer(id, "resume", auth);
+    }
+
+    @Post(value = "/{id}/cancel", consumes = {MediaType.APPLICATION_FORM_URLENCODED, MediaType.APPLICATION_JSON})
+    @Secured(Role.CCC_NAME)
+    ModelAndView<Map<String, Object>> cancel(long id, Authentication auth) {
+        return steer(id, "cancel", auth);
+    }
+
+    private ModelAndView<Map<String, Object>> steer(long id, String action, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        String error = null;
+        try {
+            switch (action) {
+                case "pause" -> campaigns.pause(id, user);
+                case "resume" -> campaigns.resume(id, user);
+                default -> campaigns.cancel(id, user);
+            }
+        } catch (CampaignService.Conflict e) {
+            error = e.getMessage();
+        }
+        CampaignView view = campaigns.find(id, user).orElseThrow(CampaignService.NotFound::new);
+        Map<String, Object> model = new HashMap<>();
+        model.put("c", view);
+        model.put("canSteer", true);
+        model.put("error", error);
+        return new ModelAndView<>("campaign :: controls", model);
+    }
+
+    /** Another PCN's campaign, or none: the same 404 as the API, never a hint that it exists. */
+    @io.micronaut.http.annotation.Error(exception = CampaignService.NotFound.class)
+    HttpResponse<String> notFound(CampaignService.NotFound e) {
+        return HttpResponse.<String>notFound().body("No such campaign");
+    }
+
+    /** The launch form as posted: every field text, so that a bad value comes back as a field error. */
+    @Serdeable
+    record LaunchForm(@Nullable String name, @Nullable String programme, @Nullable String asOf,
+                      @Nullable String startAt, @Nullable String days, @Nullable String from, @Nullable String to,
+                      @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction) {
+
+        static LaunchForm blank() {
+            return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0");
+        }
+
+        CampaignRequest toRequest() {
+            List<CampaignPlan.FieldError> errors = new ArrayList<>();
+            String start = null;
+            if (startAt != null && !startAt.isBlank()) {
+                try {
+                    start = LocalDateTime.parse(startAt).atZone(SendWindow.LONDON).toInstant().toString();
+                } catch (DateTimeParseException e) {
+                    errors.add(new CampaignPlan.FieldError("startAt", "must be a date and time"));
+                }
+            }
+            List<CampaignRequest.Reminder> reminderList = new ArrayList<>();
+            if (reminders != null && !reminders.isBlank()) {
+                for (String part : reminders.split(",")) {
+                    try {
+                        reminderList.add(new CampaignRequest.Reminder(Integer.parseInt(part.strip())));
+                    } catch (NumberFormatException e) {
+                        errors.add(new CampaignPlan.FieldError("reminders", "'" + part.strip() + "' is not a number of days"));
+                    }
+                }
+            }
+            BigDecimal fraction = null;
+            if (controlFraction != null && !controlFraction.isBlank()) {
+                try {
+                    fraction = new BigDecimal(controlFraction.strip());
+                } catch (NumberFormatException e) {
+                    errors.add(new CampaignPlan.FieldError("controlFraction", "must be a number from 0 to 0.5"));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new CampaignPlan.Invalid(errors);
+            }
+            List<String> dayList = days == null ? null
+                    : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return new CampaignRequest(name, programme, asOf == null || asOf.isBlank() ? null : asOf, start,
+                    new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
+                    reminderList, fraction, null);
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.uptake.campaign;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** A validated campaign request with every default filled in. */
+record CampaignPlan(String name, String programme, LocalDate asOf, Instant startAt, SendWindow window,
+                    List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays) {
+
+    static final BigDecimal MAX_CONTROL = new BigDecimal("0.5");
+
+    @Serdeable
+    public record FieldError(String field, String reason) {
+    }
+
+    static class Invalid extends RuntimeException {
+        final List<FieldError> errors;
+
+        Invalid(List<FieldError> errors) {
+            super("Invalid campaign: " + errors);
+            this.errors = List.copyOf(errors);
+        }
+    }
+
+    static CampaignPlan from(CampaignRequest r, Instant now, Programmes programmes) {
+        List<FieldError> errors = new ArrayList<>();
+        String name = r.name() == null ? "" : r.name().strip();
+        if (name.isEmpty()) {
+            errors.add(new FieldError("name", "is required"));
+        } else if (name.length() > 200) {
+            errors.add(new FieldError("name", "must be at most 200 characters"));
+        }
+        var programme = programmes.find(r.programme());
+        if (programme.isEmpty()) {
+            errors.add(new FieldError("programme", "must be one of " + programmes.codes()));
+        }
+        LocalDate asOf = now.atZone(SendWindow.LONDON).toLocalDate();
+        if (r.asOf() != null) {
+            try {
+                asOf = LocalDate.parse(r.asOf());
+            } catch (DateTimeException e) {
+                errors.add(new FieldError("asOf", "must be a date like 2026-03-02"));
+            }
+        }
+        Instant startAt = now;
+        if (r.startAt() != null) {
+            try {
+                startAt = Instant.parse(r.startAt());
+            } catch (DateTimeException e) {
+                errors.add(new FieldError("startAt", "must be an ISO instant like 2026-03-02T09:00:00Z"));
+            }
+        }
+        SendWindow window = window(r.sendWindow(), errors);
+        List<Integer> reminders = new ArrayList<>();
+        if (r.reminders() != null) {
+            int previous = 0;
+            for (int i = 0; i < r.reminders().size(); i++) {
+                Integer days = r.reminders().get(i) == null ? null : r.reminders().get(i).afterDays();
+                if (days == null || days < 1 || days > 365) {
+                    errors.add(new FieldError("reminders[" + i + "].afterDays", "must be a whole number of days from 1 to 365"));
+                } else if (days <= previous) {
+                    errors.add(new FieldError("reminders[" + i + "].afterDays", "must be later than the reminder before it"));
+                } else {
+                    reminders.add(days);
+                    previous = days;
+                }
+            }
+            if (r.reminders().size() > 5) {
+                errors.add(new FieldError("reminders", "at most 5 reminders"));
+            }
+        }
+        BigDecimal control = r.controlFraction() == null ? BigDecimal.ZERO : r.controlFraction();
+        if (control.signum() < 0 || control.compareTo(MAX_CONTROL) > 0) {
+            errors.add(new FieldError("controlFraction", "must be between 0 and 0.5"));
+        } else if (control.scale() > 3 && control.stripTrailingZeros().scale() > 3) {
+            errors.add(new FieldError("controlFraction", "at most 3 decimal places"));
+        }
+        int attribution = programme.map(Programmes.Definition::getAttributionDays).orElse(0);
+        if (r.attributionDays() != null) {
+            if (r.attributionDays() < 1 || r.attributionDays() > 365) {
+                errors.add(new FieldError("attributionDays", "must be from 1 to 365"));
+            }
+            attribution = r.attributionDays();
+        }
+        if (!errors.isEmpty()) {
+            throw new Invalid(errors);
+        }
+        return new CampaignPlan(name, programme.orElseThrow().code(), asOf, startAt, window, List.copyOf(reminders),
+                control, attribution);
+    }
+
+    private static SendWindow window(CampaignRequest.Window w, List<FieldError> errors) {
+        SendWindow standard = SendWindow.standard();
+        if (w == null) {
+            return standard;
+        }
+        List<DayOfWeek> days = new ArrayList<>();
+        if (w.days() == null) {
+            days.addAll(standard.days());
+        } else {
+            for (String d : w.days()) {
+                DayOfWeek day = dayOf(d);
+                if (day == null) {
+                    errors.add(new FieldError("sendWindow.days", "unknown day '" + d + "': use MON, TUE, WED, THU, FRI, SAT, SUN"));
+                } else if (!days.contains(day)) {
+                    days.add(day);
+                }
+            }
+            if (w.days().isEmpty()) {
+                errors.add(new FieldError("sendWindow.days", "needs at least one day"));
+            }
+        }
+        LocalTime from = time(w.from(), standard.from(), "sendWindow.from", errors);
+        LocalTime to = time(w.to(), standard.to(), "sendWindow.to", errors);
+        if (from != null && to != null && !from.isBefore(to)) {
+            errors.add(new FieldError("sendWindow.to", "must be after sendWindow.from"));
+        }
+        boolean skip = w.skipBankHolidays() == null || w.skipBankHolidays();
+        return new SendWindow(days, from, to, skip);
+    }
+
+    private static DayOfWeek dayOf(String d) {
+        if (d == null) {
+            return null;
+        }
+        String u = d.strip().toUpperCase(Locale.ROOT);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            if (day.name().equals(u) || day.name().startsWith(u) && u.length() == 3) {
+                return day;
+            }
+        }
+        return null;
+    }
+
+    private static LocalTime time(String value, LocalTime fallback, String field, List<FieldError> errors) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return LocalTime.parse(value);
+        } catch (DateTimeException e) {
+            errors.add(new FieldError(field, "must be a time like 08:00"));
+            return null;
+        }
+    }
+
+    /** Serialised for campaign.send_window, in the request's own shape. */
+    static String windowJson(SendWindow w) {
+        StringBuilder days = new StringBuilder();
+        for (DayOfWeek d : w.days()) {
+            days.append(days.isEmpty() ? "" : ",").append('"').append(d.name(), 0, 3).append('"');
+        }
+        return "{\"days\":[" + days + "],\"from\":\"" + w.from() + "\",\"to\":\"" + w.to()
+                + "\",\"skipBankHolidays\":" + w.skipBankHolidays() + "}";
+    }
+
+    /** Reads campaign.send_window back (written by {@link #windowJson}). */
+    static SendWindow storedWindow(CampaignRequest.Window stored) {
+        List<FieldError> errors = new ArrayList<>();
+        SendWindow w = window(stored, errors);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("Stored send window is invalid: " + errors);
+        }
+        return w;
+    }
+}

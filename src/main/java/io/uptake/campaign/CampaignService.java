@@ -1,0 +1,429 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.BeanProvider;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.transaction.annotation.Transactional;
+import io.uptake.audit.AuditLog;
+import io.uptake.security.CurrentUser;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Launch, pause, resume and cancel campaigns; read them back with their counts. */
+@Singleton
+public class CampaignService {
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignService.class);
+    private final JdbcOperations jdbc;
+    private final Clock clock;
+    private final Programmes programmes;
+    private final BankHolidays holidays;
+    private final BeanProvider<CampaignCohorts> cohorts;
+    private final AuditLog audit;
+    private final JsonMapper json;
+    private final BeanProvider<CampaignScheduler> scheduler;
+    private final SecureRandom random = new SecureRandom();
+
+    CampaignService(JdbcOperations jdbc, Clock clock, Programmes programmes, BankHolidays holidays,
+                    BeanProvider<CampaignCohorts> cohorts, AuditLog audit, JsonMapper json,
+                    BeanProvider<CampaignScheduler> scheduler) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.programmes = programmes;
+        this.holidays = holidays;
+        this.cohorts = cohorts;
+        this.audit = audit;
+        this.json = json;
+        this.scheduler = scheduler;
+    }
+
+    public static class NotFound extends RuntimeException {
+        NotFound() {
+            super("No such campaign");
+        }
+    }
+
+    public static class Conflict extends RuntimeException {
+        Conflict(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Creates and launches a campaign: freezes the cohort into recipients, splits off the control arm with a
+     * recorded seed, and writes every wave's messages as PENDING at their first open slot. One transaction:
+     * a campaign either exists with all its recipients and messages or not at all.
+     */
+    @Transactional
+    public CampaignView launch(CampaignRequest request, CurrentUser user) {
+        if (user.pcnId() == null) {
+            throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("pcn", "only a PCN's staff launch campaigns")));
+        }
+        Instant now = clock.instant();
+        CampaignPlan plan = CampaignPlan.from(request, now, programmes);
+        Instant wave1;
+        List<Instant> reminderDue = new ArrayList<>();
+        try {
+            wave1 = plan.window().nextOpen(plan.startAt(), holidays);
+            for (int days : plan.reminderDays()) {
+                reminderDue.add(plan.window().nextOpen(
+                        wave1.atZone(SendWindow.LONDON).plusDays(days).toInstant(), holidays));
+            }
+        } catch (BankHolidays.CalendarExpiredException e) {
+            throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("startAt", e.getMessage())));
+        }
+        if (!cohorts.isPresent()) {
+            throw new Conflict("The cohort engine is not installed in this build: campaigns cannot be launched");
+        }
+        StringBuilder reminders = new StringBuilder("[");
+        for (int days : plan.reminderDays()) {
+            reminders.append(reminders.length() > 1 ? "," : "").append("{\"afterDays\":").append(days).append('}');
+        }
+        reminders.append(']');
+        long id = jdbc.prepareStatement("""
+                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, send_window, reminders,
+                                      control_fraction, attribution_days, created_by, created_at)
+                VALUES (?, ?, ?, 'SCHEDULED', ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?, ?, ?) RETURNING id""", ps -> {
+            ps.setLong(1, user.pcnId());
+            ps.setString(2, plan.name());
+            ps.setString(3, plan.programme());
+            ps.setDate(4, Date.valueOf(plan.asOf()));
+            ps.setTimestamp(5, Timestamp.from(plan.startAt()));
+            ps.setString(6, CampaignPlan.windowJson(plan.window()));
+            ps.setString(7, reminders.toString());
+            ps.setBigDecimal(8, plan.controlFraction());
+            ps.setInt(9, plan.attributionDays());
+            ps.setString(10, user.username());
+            ps.setTimestamp(11, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        CampaignCohorts.Frozen frozen = cohorts.get().freeze(id, plan.programme(), user.pcnId(), plan.asOf());
+        long seed = random.nextLong();
+        long recipients = count("SELECT count(*) FROM recipient WHERE campaign_id = ?", id);
+        long control = Math.round(recipients * plan.controlFraction().doubleValue());
+        LocalDate wave1Day = wave1.atZone(SendWindow.LONDON).toLocalDate();
+        // The split is an ordering by a seeded hash of the patient id: the same seed and cohort give the same
+        // arms, so an auditor can reproduce it; the hash spreads practices and ages evenly across both arms.
+        jdbc.prepareStatement("""
+                UPDATE recipient SET arm = 'CONTROL', index_date = ?
+                WHERE id IN (SELECT id FROM recipient WHERE campaign_id = ?
+                             ORDER BY md5(CAST(? AS TEXT) || ':' || patient_id), patient_id LIMIT ?)""", ps -> {
+            ps.setDate(1, Date.valueOf(wave1Day));
+            ps.setLong(2, id);
+            ps.setLong(3, seed);
+            ps.setLong(4, control);
+            return ps.executeUpdate();
+        });
+        createWave(id, 1, "initial", wave1, now);
+        for (int i = 0; i < reminderDue.size(); i++) {
+            createWave(id, i + 2, "reminder", reminderDue.get(i), now);
+        }
+        jdbc.prepareStatement("""
+                UPDATE campaign SET rule_version = ?, cohort_summary = CAST(? AS JSONB), split_seed = ?, launched_at = ?
+                WHERE id = ?""", ps -> {
+            ps.setString(1, frozen.ruleVersion());
+            ps.setString(2, frozen.summaryJson());
+            ps.setLong(3, seed);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setLong(5, id);
+            return ps.executeUpdate();
+        });
+        audit.record(user, "CAMPAIGN_LAUNCH", "campaign:" + id, plan.programme() + ", " + recipients
+                + " recipients, " + control + " control, seed " + seed + ", wave 1 at " + wave1);
+        LOG.info("Campaign {} launched: {} recipients, {} control, wave 1 at {}", id, recipients, control, wave1);
+        scheduler.ifPresent(CampaignScheduler::ensureJobs);
+        return find(id, user).orElseThrow();
+    }
+
+    private void createWave(long campaignId, int wave, String templateKey, Instant due, Instant now) {
+        jdbc.prepareStatement("""
+                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
+                                     status, reason, due_at, created_at)
+                SELECT r.campaign_id, r.id, r.patient_id, ?, ?, COALESCE(r.mobile, ''), r.language,
+                       CASE WHEN r.mobile IS NULL OR r.mobile = '' THEN 'SKIPPED' ELSE 'PENDING' END,
+                       CASE WHEN r.mobile IS NULL OR r.mobile = '' THEN 'no usable mobile number' END, ?, ?
+                FROM recipient r WHERE r.campaign_id = ? AND r.arm = 'TEXTED'""", ps -> {
+            ps.setInt(1, wave);
+            ps.setString(2, templateKey);
+            ps.setTimestamp(3, Timestamp.from(due));
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setLong(5, campaignId);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Stops claiming this campaign's messages; a batch in flight re-checks the status before each send. */
+    @Transactional
+    public CampaignView pause(long id, CurrentUser user) {
+        String status = lockStatus(id, user);
+        if (!status.equals("SCHEDULED") && !status.equals("SENDING")) {
+            throw new Conflict("A " + status + " campaign cannot be paused");
+        }
+        setStatus(id, "PAUSED");
+        audit.record(user, "CAMPAIGN_PAUSE", "campaign:" + id, "was " + status);
+        return find(id, user).orElseThrow();
+    }
+
+    /**
+     * Resumes a paused campaign. Messages that fell due while it was paused move to the next open slot, so
+     * that a pause is not mistaken for downtime by the catch-up limit.
+     */
+    @Transactional
+    public CampaignView resume(long id, CurrentUser user) {
+        String status = lockStatus(id, user);
+        if (!status.equals("PAUSED")) {
+            throw new Conflict("A " + status + " campaign cannot be resumed");
+        }
+        Instant now = clock.instant();
+        SendWindow window = window(id);
+        Instant next = window.nextOpen(now, holidays);
+        jdbc.prepareStatement("""
+                UPDATE campaign SET status = CASE WHEN start_at <= ? THEN 'SENDING' ELSE 'SCHEDULED' END WHERE id = ?""",
+                ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setLong(2, id);
+                    return ps.executeUpdate();
+                });
+        jdbc.prepareStatement("""
+                UPDATE message SET due_at = ? WHERE campaign_id = ? AND status = 'PENDING' AND due_at < ?""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(next));
+            ps.setLong(2, id);
+            ps.setTimestamp(3, Timestamp.from(next));
+            return ps.executeUpdate();
+        });
+        audit.record(user, "CAMPAIGN_RESUME", "campaign:" + id, "next open slot " + next);
+        scheduler.ifPresent(CampaignScheduler::ensureJobs);
+        return find(id, user).orElseThrow();
+    }
+
+    /** Ends the campaign: nothing more is sent; unsent messages are cancelled with the reason. */
+    @Transactional
+    public CampaignView cancel(long id, CurrentUser user) {
+        String status = lockStatus(id, user);
+        if (status.equals("COMPLETED") || status.equals("CANCELLED")) {
+            throw new Conflict("A " + status + " campaign cannot be cancelled");
+        }
+        Instant now = clock.instant();
+        setStatus(id, "CANCELLED");
+        int cancelled = jdbc.prepareStatement("""
+                UPDATE message SET status = 'CANCELLED', status_at = ?,
+                       reason = CASE WHEN status = 'UNKNOWN' THEN 'campaign cancelled; an earlier attempt may have been sent'
+                                     ELSE 'campaign cancelled' END
+                WHERE campaign_id = ? AND status IN ('PENDING', 'UNKNOWN')""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setLong(2, id);
+            return ps.executeUpdate();
+        });
+        jdbc.prepareStatement("UPDATE campaign SET completed_at = ? WHERE id = ?", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setLong(2, id);
+            return ps.executeUpdate();
+        });
+        audit.record(user, "CAMPAIGN_CANCEL", "campaign:" + id, "was " + status + ", " + cancelled + " messages cancelled");
+        return find(id, user).orElseThrow();
+    }
+
+    private String lockStatus(long id, CurrentUser user) {
+        return jdbc.prepareStatement("""
+                SELECT status FROM campaign WHERE id = ? AND (CAST(? AS BIGINT) IS NULL OR pcn_id = ?) FOR UPDATE""", ps -> {
+            ps.setLong(1, id);
+            ps.setObject(2, user.pcnScope());
+            ps.setObject(3, user.pcnScope());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFound();
+                }
+                return rs.getString(1);
+            }
+        });
+    }
+
+    private void setStatus(long id, String status) {
+        jdbc.prepareStatement("UPDATE campaign SET status = ? WHERE id = ?", ps -> {
+            ps.setString(1, status);
+            ps.setLong(2, id);
+            return ps.executeUpdate();
+        });
+    }
+
+    SendWindow window(long id) {
+        String stored = jdbc.prepareStatement("SELECT send_window FROM campaign WHERE id = ?", ps -> {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        return parseWindow(stored);
+    }
+
+    SendWindow parseWindow(String stored) {
+        if (stored == null) {
+            return SendWindow.standard();
+        }
+        try {
+            return CampaignPlan.storedWindow(json.readValue(stored, CampaignRequest.Window.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Transactional
+    public List<CampaignView> list(CurrentUser user) {
+        List<Long> ids = jdbc.prepareStatement("""
+                SELECT id FROM campaign WHERE (CAST(? AS BIGINT) IS NULL OR pcn_id = ?) ORDER BY created_at DESC, id DESC""", ps -> {
+            ps.setObject(1, user.pcnScope());
+            ps.setObject(2, user.pcnScope());
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+        return ids.stream().map(id -> find(id, user).orElseThrow()).toList();
+    }
+
+    /** The campaign if the user's PCN owns it (any for ADMIN); empty otherwise, which the API answers with 404. */
+    @Transactional
+    public Optional<CampaignView> find(long id, CurrentUser user) {
+        return jdbc.prepareStatement("""
+                SELECT c.*, CAST(c.send_window AS TEXT) AS window_json, CAST(c.reminders AS TEXT) AS reminders_json
+                FROM campaign c WHERE c.id = ? AND (CAST(? AS BIGINT) IS NULL OR c.pcn_id = ?)""", ps -> {
+            ps.setLong(1, id);
+            ps.setObject(2, user.pcnScope());
+            ps.setObject(3, user.pcnScope());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.<CampaignView>empty();
+                }
+                String programme = rs.getString("programme");
+                CampaignRequest.Window window = rs.getString("window_json") == null ? null
+                        : json.readValue(rs.getString("window_json"), CampaignRequest.Window.class);
+                CampaignRequest.Reminder[] reminders = json.readValue(rs.getString("reminders_json"),
+                        CampaignRequest.Reminder[].class);
+                long seed = rs.getLong("split_seed");
+                Long splitSeed = rs.wasNull() ? null : seed;
+                return Optional.of(new CampaignView(id, rs.getString("name"), programme, rs.getString("status"),
+                        rs.getDate("as_of").toLocalDate(), instant(rs, "start_at"), window, List.of(reminders),
+                        rs.getBigDecimal("control_fraction"), rs.getInt("attribution_days"), rs.getString("rule_version"),
+                        splitSeed, rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "launched_at"),
+                        instant(rs, "completed_at"), counts(id, programme)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private CampaignView.Counts counts(long id, String programme) {
+        List<String> qualifying = programmes.find(programme).map(Programmes.Definition::getQualifyingEvents).orElse(List.of());
+        return jdbc.prepareStatement("""
+                WITH m AS (
+                    SELECT count(*) FILTER (WHERE status IN ('PENDING', 'SENDING', 'UNKNOWN')) AS pending,
+                           count(*) FILTER (WHERE status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED')) AS sent,
+                           count(*) FILTER (WHERE status = 'DELIVERED') AS delivered,
+                           count(*) FILTER (WHERE status IN ('FAILED', 'UNDELIVERED')) AS failed,
+                           count(*) FILTER (WHERE status = 'CANCELLED') AS cancelled,
+                           count(*) FILTER (WHERE status = 'SKIPPED') AS skipped
+                    FROM message WHERE campaign_id = ?),
+                r AS (
+                    SELECT count(*) AS recipients,
+                           count(*) FILTER (WHERE r.arm = 'CONTROL') AS control,
+                           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = r.patient_id)) AS opted_out,
+                           count(*) FILTER (WHERE r.arm = 'TEXTED' AND conv.hit) AS converted,
+                           count(*) FILTER (WHERE r.arm = 'CONTROL' AND conv.hit) AS control_converted
+                    FROM recipient r JOIN campaign c ON c.id = r.campaign_id
+                    CROSS JOIN LATERAL (SELECT r.index_date IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM event e WHERE e.patient_id = r.patient_id AND e.event_type = ANY(?)
+                          AND e.event_date BETWEEN r.index_date AND r.index_date + c.attribution_days)) AS conv(hit)
+                    WHERE r.campaign_id = ?)
+                SELECT * FROM m, r""", ps -> {
+            ps.setLong(1, id);
+            ps.setArray(2, ps.getConnection().createArrayOf("text", qualifying.toArray()));
+            ps.setLong(3, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new CampaignView.Counts(rs.getLong("recipients"), rs.getLong("control"), rs.getLong("pending"),
+                        rs.getLong("sent"), rs.getLong("delivered"), rs.getLong("failed"), rs.getLong("cancelled"),
+                        rs.getLong("skipped"), rs.getLong("opted_out"), rs.getLong("converted"),
+                        rs.getLong("control_converted"));
+            }
+        });
+    }
+
+    /** One page of a campaign's messages (page from 0), audited as a view of a patient list. */
+    @Transactional
+    public CampaignView.MessagePage messages(long id, int page, int size, CurrentUser user) {
+        if (find(id, user).isEmpty()) {
+            throw new NotFound();
+        }
+        long total = count("SELECT count(*) FROM message WHERE campaign_id = ?", id);
+        List<CampaignView.Message> rows = jdbc.prepareStatement("""
+                SELECT p.nhs_number, m.to_number, m.language, m.wave, m.body, m.segments, m.status, m.error_code,
+                       m.reason, m.due_at, m.sent_at, m.status_at
+                FROM message m JOIN patient p ON p.id = m.patient_id
+                WHERE m.campaign_id = ? ORDER BY m.wave, m.id LIMIT ? OFFSET ?""", ps -> {
+            ps.setLong(1, id);
+            ps.setInt(2, size);
+            ps.setLong(3, (long) page * size);
+            List<CampaignView.Message> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int segments = rs.getInt("segments");
+                    Integer seg = rs.wasNull() ? null : segments;
+                    out.add(new CampaignView.Message(rs.getString("nhs_number"), rs.getString("to_number"),
+                            rs.getString("language"), rs.getInt("wave"), rs.getString("body"), seg,
+                            rs.getString("status"), rs.getString("error_code"), rs.getString("reason"),
+                            instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at")));
+                }
+            }
+            return out;
+        });
+        audit.record(user, "VIEW_CAMPAIGN_MESSAGES", "campaign:" + id, "page " + page + ", size " + size);
+        return new CampaignView.MessagePage(page, size, total, rows);
+    }
+
+    private long count(String sql, long id) {
+        return jdbc.prepareStatement(sql, ps -> {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Array textArray(Connection c, List<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray());
+    }
+
+    static Map<String, Object> error(String message) {
+        return Map.of("message", message);
+    }
+}

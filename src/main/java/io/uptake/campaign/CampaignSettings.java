@@ -1,0 +1,60 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Tunables of the campaign engine (uptake.campaign.*); defaults are the issue's. */
+@Singleton
+public class CampaignSettings {
+    final Duration catchUpLimit;
+    final int batchSize;
+    final int workers;
+    final Duration idlePoll;
+    final Duration lease;
+    final double messagesPerSecond;
+    final Duration retryBase;
+    final Duration retryCap;
+    final int maxAttempts;
+    final Duration reconcileAfter;
+    final Duration housekeepingInterval;
+    final List<String> deceasedEventTypes;
+
+    CampaignSettings(@Value("${uptake.campaign.catch-up-limit:2d}") Duration catchUpLimit,
+                     @Value("${uptake.campaign.dispatcher.batch-size:10}") int batchSize,
+                     @Value("${uptake.campaign.dispatcher.workers:2}") int workers,
+                     @Value("${uptake.campaign.dispatcher.idle-poll:500ms}") Duration idlePoll,
+                     @Value("${uptake.campaign.dispatcher.lease:2m}") Duration lease,
+                     @Value("${uptake.campaign.throttle.messages-per-second:10}") double messagesPerSecond,
+                     @Value("${uptake.campaign.retry.base:30s}") Duration retryBase,
+                     @Value("${uptake.campaign.retry.cap:30m}") Duration retryCap,
+                     @Value("${uptake.campaign.retry.max-attempts:8}") int maxAttempts,
+                     @Value("${uptake.campaign.dispatcher.reconcile-after:30s}") Duration reconcileAfter,
+                     @Value("${uptake.campaign.housekeeping-interval:5s}") Duration housekeepingInterval,
+                     @Value("${uptake.campaign.deceased-event-types:DECEASED}") List<String> deceasedEventTypes) {
+        if (batchSize < 1 || workers < 0 || maxAttempts < 1) {
+            throw new IllegalArgumentException("uptake.campaign: batch-size and max-attempts must be >= 1, workers >= 0");
+        }
+        this.catchUpLimit = catchUpLimit;
+        this.batchSize = batchSize;
+        this.workers = workers;
+        this.idlePoll = idlePoll;
+        this.lease = lease;
+        this.messagesPerSecond = messagesPerSecond;
+        this.retryBase = retryBase;
+        this.retryCap = retryCap;
+        this.maxAttempts = maxAttempts;
+        this.reconcileAfter = reconcileAfter;
+        this.housekeepingInterval = housekeepingInterval;
+        this.deceasedEventTypes = List.copyOf(deceasedEventTypes);
+    }
+
+    /** Capped exponential backoff after the {@code attempts}-th retryable failure. */
+    Duration backoff(int attempts) {
+        long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
+        Duration wait = retryBase.multipliedBy(factor);
+        return wait.compareTo(retryCap) > 0 ? retryCap : wait;
+    }
+}

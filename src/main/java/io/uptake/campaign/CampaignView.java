@@ -1,0 +1,41 @@
+package io.uptake.campaign;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/** A campaign as the API and pages show it: its settings, lifecycle and counts so far. */
+@Serdeable
+public record CampaignView(long id, String name, String programme, String status, LocalDate asOf, Instant startAt,
+                           CampaignRequest.Window sendWindow, List<CampaignRequest.Reminder> reminders,
+                           BigDecimal controlFraction, int attributionDays, @Nullable String ruleVersion,
+                           @Nullable Long splitSeed, String createdBy, Instant createdAt,
+                           @Nullable Instant launchedAt, @Nullable Instant completedAt, Counts counts) {
+
+    /**
+     * @param pending          not yet sent (pending, being sent, or awaiting reconciliation)
+     * @param sent             accepted by the provider (queued, sent, delivered or undelivered)
+     * @param failed           failed permanently or undelivered
+     * @param optedOut         recipients opted out now
+     * @param converted        texted recipients with a qualifying event within the attribution window
+     * @param controlConverted the same for the control arm, for comparison
+     */
+    @Serdeable
+    public record Counts(long recipients, long control, long pending, long sent, long delivered, long failed,
+                         long cancelled, long skipped, long optedOut, long converted, long controlConverted) {
+    }
+
+    @Serdeable
+    public record Message(String nhsNumber, String to, String language, int wave, @Nullable String body,
+                          @Nullable Integer segments, String status, @Nullable String errorCode,
+                          @Nullable String reason, Instant dueAt, @Nullable Instant sentAt, @Nullable Instant statusAt) {
+    }
+
+    @Serdeable
+    public record MessagePage(int page, int size, long total, List<Message> messages) {
+    }
+}

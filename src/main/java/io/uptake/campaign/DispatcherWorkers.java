@@ -1,0 +1,99 @@
+package io.uptake.campaign;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dispatcher loops of this instance. Not a Quartz job: a clustered trigger fires on one instance only,
+ * whereas every instance should pull from the shared queue (SKIP LOCKED keeps them apart). Each loop
+ * claims and sends batches while there is due work and sleeps briefly when there is none.
+ */
+@Context
+@Requires(property = "uptake.campaign.dispatcher.enabled", notEquals = "false")
+public class DispatcherWorkers {
+    private static final Logger LOG = LoggerFactory.getLogger(DispatcherWorkers.class);
+    private final Dispatcher dispatcher;
+    private final CampaignSettings settings;
+    private final String instanceId;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    DispatcherWorkers(Dispatcher dispatcher, CampaignSettings settings, CampaignScheduler scheduler,
+                      DataSource dataSource, Clock clock, MeterRegistry meters) {
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+        this.instanceId = scheduler.instanceId();
+        DataSource raw = RawDataSource.of(dataSource);
+        Gauge.builder("uptake.dispatcher.backlog", () -> backlog(raw, clock))
+                .description("Messages due now and not yet sent, across all instances").register(meters);
+        for (int i = 0; i < settings.workers; i++) {
+            Thread t = new Thread(this::loop, "dispatcher-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        LOG.info("Dispatcher started with {} workers as {}", settings.workers, instanceId);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (dispatcher.dispatchOnce(instanceId) == 0) {
+                    Thread.sleep(settings.idlePoll.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // One bad round (database blip, a sender bug) must not end the loop; claims expire and recover.
+                LOG.error("Dispatcher round failed", e);
+                try {
+                    Thread.sleep(settings.idlePoll.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static double backlog(DataSource db, Clock clock) {
+        try (Connection c = db.getConnection();
+             var ps = c.prepareStatement("SELECT count(*) FROM message WHERE status IN ('PENDING', 'UNKNOWN') AND due_at <= ?")) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        // Let a round in flight finish and record its outcomes; a send is never cut off half way by choice.
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+    }
+}

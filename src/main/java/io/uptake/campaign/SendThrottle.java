@@ -1,0 +1,90 @@
+package io.uptake.campaign;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A token bucket per sender in the database, so that every instance together stays under the provider's
+ * rate (docs/adr/0004-shared-send-throttle.md). It runs on the database's clock (clock_timestamp()), the one
+ * clock all instances share; business time (the injected Clock) plays no part in pacing.
+ */
+@Singleton
+public class SendThrottle {
+    private final DataSource db;
+    private final double perSecond;
+    private final Timer waitTimer;
+
+    SendThrottle(DataSource dataSource, CampaignSettings settings, MeterRegistry meters) {
+        this.db = RawDataSource.of(dataSource);
+        this.perSecond = settings.messagesPerSecond;
+        this.waitTimer = Timer.builder("uptake.throttle.wait").description("Time a dispatcher waited for send tokens")
+                .register(meters);
+    }
+
+    /** False when the throttle is lifted (messages-per-second 0), as for the benchmark. */
+    public boolean enabled() {
+        return perSecond > 0;
+    }
+
+    /** Blocks until {@code n} sends are allowed for {@code sender}. */
+    public void acquire(String sender, int n) throws InterruptedException, SQLException {
+        if (!enabled() || n <= 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        int granted = 0;
+        while (granted < n) {
+            Grant g = take(sender, n - granted);
+            granted += g.granted();
+            if (granted < n) {
+                // Sleep until the bucket holds one more token, at most a second, then ask again.
+                double missing = Math.max(0.0, 1.0 - g.left());
+                long millis = Math.max(5, Math.min(1000, (long) Math.ceil(missing / perSecond * 1000)));
+                Thread.sleep(millis);
+            }
+        }
+        waitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    private record Grant(int granted, double left) {
+    }
+
+    private Grant take(String sender, int want) throws SQLException {
+        double burst = Math.max(1.0, perSecond);
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(true);
+            try (var ps = c.prepareStatement("""
+                    INSERT INTO send_throttle (sender, tokens, refilled_at) VALUES (?, ?, clock_timestamp())
+                    ON CONFLICT (sender) DO NOTHING""")) {
+                ps.setString(1, sender);
+                ps.setDouble(2, burst);
+                ps.executeUpdate();
+            }
+            // One statement, so one transaction: read, refill, take and write back under the row lock.
+            try (var ps = c.prepareStatement("""
+                    WITH cur AS (
+                        SELECT sender, LEAST(?, tokens + ? * GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - refilled_at))) AS t
+                        FROM send_throttle WHERE sender = ? FOR UPDATE),
+                    granted AS (SELECT sender, t, LEAST(FLOOR(t), ?) AS g FROM cur)
+                    UPDATE send_throttle s SET tokens = granted.t - granted.g, refilled_at = clock_timestamp()
+                    FROM granted WHERE s.sender = granted.sender
+                    RETURNING granted.g, granted.t - granted.g""")) {
+                ps.setDouble(1, burst);
+                ps.setDouble(2, perSecond);
+                ps.setString(3, sender);
+                ps.setInt(4, want);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Grant((int) rs.getDouble(1), rs.getDouble(2));
+                }
+            }
+        }
+    }
+}

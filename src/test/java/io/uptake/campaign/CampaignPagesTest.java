@@ -1,0 +1,100 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A CCC launches a campaign from the page in a real browser, sees it, and pauses it (htmx with CSRF). */
+@MicronautTest(transactional = false)
+@Property(name = "spec.name", value = "CampaignPagesTest")
+@Property(name = "micronaut.server.port", value = "-1")
+class CampaignPagesTest {
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        SentLog.reset();
+    }
+
+    @Test
+    void aCccLaunchesAndPausesACampaignFromThePage() {
+        Fixtures.patients(dataSource, "North PCN", "N00001", 20);
+        Api api = new Api(client.toBlocking());
+        api.user("ccc.north", "CCC", "North PCN");
+        WebDriver driver = Browser.open();
+        try {
+            Browser.login(driver, server.getURL().toString(), "ccc.north", "password-ccc.north");
+            driver.get(server.getURL() + "/ui/campaigns");
+            driver.findElement(By.id("name")).sendKeys("FIT kit reminders (page)");
+            // A future start, so the campaign is certainly still pausable when the button is pressed.
+            ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = '2027-01-04T09:00'",
+                    driver.findElement(By.name("startAt")));
+            driver.findElement(By.id("controlFraction")).clear();
+            driver.findElement(By.id("controlFraction")).sendKeys("0.25");
+            driver.findElement(By.id("launch-button")).click();
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            try {
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.id("status")));
+            } catch (RuntimeException e) {
+                Browser.screenshot(driver, "campaign-launch-failed");
+                throw new AssertionError("No campaign page after launch; page was: " + driver.getPageSource(), e);
+            }
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("FIT kit reminders (page)");
+            assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("SCHEDULED");
+            assertThat(driver.findElement(By.id("messages")).getText()).contains("PENDING");
+            // The counts panel is swapped by polling every few seconds: find the button afresh if it went stale.
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                d.findElement(By.id("pause")).click();
+                return true;
+            });
+            try {
+                wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                        .until(ExpectedConditions.textToBe(By.id("status"), "PAUSED"));
+            } catch (RuntimeException e) {
+                Browser.screenshot(driver, "campaign-pause-failed");
+                throw new AssertionError("Not paused; page was: " + driver.getPageSource(), e);
+            }
+            Browser.screenshot(driver, "campaign-paused");
+        } finally {
+            driver.quit();
+        }
+        String token = api.login("ccc.north", "password-ccc.north");
+        Map<?, ?> campaign = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(token),
+                io.micronaut.core.type.Argument.listOf(Map.class)).get(0);
+        assertThat(campaign.get("status")).isEqualTo("PAUSED");
+        assertThat(((Map<?, ?>) campaign.get("counts")).get("control")).isEqualTo(5);
+        long id = ((Number) campaign.get("id")).longValue();
+        Fixtures.patients(dataSource, "South PCN", "S00001", 1);
+        String south = api.user("ccc.south", "CCC", "South PCN");
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/ui/campaigns/" + id).bearerAuth(south)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
+    }
+}

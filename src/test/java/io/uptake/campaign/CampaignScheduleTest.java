@@ -1,0 +1,420 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.optout.OptOutLedger;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Database;
+import io.uptake.time.ClockFactory;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Campaign schedules under a clock the test moves. The dispatcher loops and Quartz are off here: the test runs
+ * housekeeping and the dispatcher itself (what the jobs call), so each step is deterministic and nothing waits.
+ */
+@MicronautTest(transactional = false)
+@Property(name = "spec.name", value = "CampaignScheduleTest")
+@Property(name = "micronaut.server.port", value = "-1")
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
+@Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
+class CampaignScheduleTest {
+    /** Monday 2 March 2026, 07:00 in London (GMT): before the default window opens. */
+    static final Instant MONDAY_0700 = Instant.parse("2026-03-02T07:00:00Z");
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    Clock clock;
+    @Inject
+    CampaignHousekeeping housekeeping;
+    @Inject
+    Dispatcher dispatcher;
+    @Inject
+    OptOutLedger ledger;
+
+    Api api;
+    String ccc;
+    List<Fixtures.Patient> patients;
+
+    @Factory
+    static class Clocks {
+        @Singleton
+        @Replaces(value = Clock.class, factory = ClockFactory.class)
+        @Requires(property = "spec.name", value = "CampaignScheduleTest")
+        Clock mutable() {
+            return new MutableClock(MONDAY_0700, ZoneId.of("Europe/London"));
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        SentLog.reset();
+        time(MONDAY_0700);
+        api = new Api(client.toBlocking());
+        patients = Fixtures.patients(dataSource, "North PCN", "N00001", 10);
+        ccc = api.user("ccc.north", "CCC", "North PCN");
+    }
+
+    void time(Instant at) {
+        ((MutableClock) clock).set(at);
+    }
+
+    /** What the Quartz job and the dispatcher loops do, run to quiescence at the current time. */
+    void tick() throws Exception {
+        housekeeping.run();
+        for (int i = 0; i < 1000 && dispatcher.dispatchOnce("test-instance") > 0; i++) {
+            // keep going while there is due work
+        }
+        housekeeping.run();
+    }
+
+    Map<?, ?> launch(Map<String, Object> body) {
+        Map<String, Object> request = new HashMap<>(Map.of("name", "FIT reminders", "programme", "fit-non-returners"));
+        request.putAll(body);
+        HttpResponse<Map> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        assertThat(response.code()).isEqualTo(201);
+        return response.body();
+    }
+
+    Map<?, ?> campaign(long id) {
+        return client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + id).bearerAuth(ccc), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> messages(long id) {
+        Map<?, ?> page = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + id + "/messages?size=1000").bearerAuth(ccc), Map.class);
+        return (List<Map<String, Object>>) page.get("messages");
+    }
+
+    Map<String, Map<String, Object>> byNumber(long id, int wave) {
+        return messages(id).stream().filter(m -> ((Number) m.get("wave")).intValue() == wave)
+                .collect(Collectors.toMap(m -> (String) m.get("to"), m -> m));
+    }
+
+    static long id(Map<?, ?> campaign) {
+        return ((Number) campaign.get("id")).longValue();
+    }
+
+    static Map<?, ?> counts(Map<?, ?> campaign) {
+        return (Map<?, ?>) campaign.get("counts");
+    }
+
+    @Test
+    void waveOneWaitsForTheWindowAndTheControlArmIsNeverTexted() throws Exception {
+        Map<?, ?> created = launch(Map.of("controlFraction", 0.2));
+        long id = id(created);
+        assertThat(created.get("status")).isEqualTo("SCHEDULED");
+        assertThat(created.get("splitSeed")).isNotNull();
+        assertThat(counts(created).get("recipients")).isEqualTo(10);
+        assertThat(counts(created).get("control")).isEqualTo(2);
+        assertThat(messages(id)).hasSize(8).allSatisfy(m -> assertThat(m.get("dueAt")).isEqualTo("2026-03-02T08:00:00Z"));
+
+        tick();
+        assertThat(SentLog.requests()).isEmpty();
+        assertThat(campaign(id).get("status")).isEqualTo("SENDING");
+
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        Set<String> control = controlNumbers(id);
+        assertThat(control).hasSize(2);
+        assertThat(SentLog.requests()).hasSize(8).noneMatch(r -> control.contains(r.to()));
+        assertThat(SentLog.requests().stream().map(SentLog.Request::messageId).distinct()).hasSize(8);
+        Map<?, ?> after = campaign(id);
+        assertThat(after.get("status")).isEqualTo("COMPLETED");
+        assertThat(counts(after).get("sent")).isEqualTo(8);
+        assertThat(counts(after).get("pending")).isEqualTo(0);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND index_date = DATE '2026-03-02'", id))
+                .isEqualTo(10);
+        // The split is reproducible from the recorded seed.
+        long seed = ((Number) created.get("splitSeed")).longValue();
+        assertThat(Fixtures.count(dataSource, """
+                SELECT count(*) FROM (SELECT patient_id FROM recipient WHERE campaign_id = ?
+                                      ORDER BY md5(CAST(? AS TEXT) || ':' || patient_id), patient_id LIMIT 2) s
+                JOIN recipient r ON r.patient_id = s.patient_id AND r.campaign_id = ? AND r.arm = 'CONTROL'""", id, seed, id))
+                .isEqualTo(2);
+    }
+
+    private Set<String> controlNumbers(long id) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Fixtures.Patient p : patients) {
+            if (Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ? AND arm = 'CONTROL'",
+                    id, p.id()) == 1) {
+                out.add(p.mobile());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aBankHolidayDefersToTheNextWorkingDay() throws Exception {
+        // Good Friday 2026 (3 April) at 10:00 BST; Easter Monday is a bank holiday too.
+        time(Instant.parse("2026-04-03T09:00:00Z"));
+        long id = id(launch(Map.of()));
+        assertThat(messages(id)).allSatisfy(m -> assertThat(m.get("dueAt")).isEqualTo("2026-04-07T07:00:00Z"));
+        tick();
+        time(Instant.parse("2026-04-06T10:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).isEmpty();
+        time(Instant.parse("2026-04-07T07:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).hasSize(10);
+    }
+
+    @Test
+    void aReminderGoesAfterDaysOnlyToThoseWhoHaveNotActed() throws Exception {
+        time(Instant.parse("2026-03-02T09:00:00Z"));
+        Fixtures.Patient converted = patients.get(0);
+        Fixtures.Patient optedOut = patients.get(1);
+        Fixtures.Patient failed = patients.get(2);
+        SentLog.script(failed.mobile(), SentLog.Script.PERMANENT_FAILURE);
+        long id = id(launch(Map.of("reminders", List.of(Map.of("afterDays", 14)))));
+        tick();
+        assertThat(SentLog.requests()).hasSize(10);
+        assertThat(byNumber(id, 1).get(failed.mobile())).containsEntry("status", "FAILED").containsEntry("errorCode", "21614");
+        assertThat(byNumber(id, 2).values()).allSatisfy(m -> assertThat(m.get("dueAt")).isEqualTo("2026-03-16T09:00:00Z"));
+
+        Fixtures.event(dataSource, converted.id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-05"), Instant.parse("2026-03-06T12:00:00Z"));
+        ledger.record(optedOut.id(), null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
+
+        time(Instant.parse("2026-03-16T08:59:00Z"));
+        tick();
+        assertThat(SentLog.requests()).hasSize(10);
+        Map<String, Object> cancelled = byNumber(id, 2).get(converted.mobile());
+        assertThat(cancelled).containsEntry("status", "CANCELLED");
+        assertThat((String) cancelled.get("reason")).contains("converted").contains("FIT_KIT_RETURNED");
+
+        time(Instant.parse("2026-03-16T09:00:00Z"));
+        tick();
+        Map<String, Map<String, Object>> reminders = byNumber(id, 2);
+        assertThat(reminders.get(optedOut.mobile())).containsEntry("status", "CANCELLED").containsEntry("reason", "opted out");
+        assertThat(reminders.get(failed.mobile())).containsEntry("status", "CANCELLED")
+                .containsEntry("reason", "earlier message failed permanently");
+        assertThat(SentLog.requests()).hasSize(10 + 7);
+        assertThat(SentLog.requests().subList(10, 17)).allSatisfy(r -> assertThat(r.body()).contains("reminder"));
+        Map<?, ?> after = campaign(id);
+        assertThat(after.get("status")).isEqualTo("COMPLETED");
+        assertThat(counts(after).get("converted")).isEqualTo(1);
+        assertThat(counts(after).get("optedOut")).isEqualTo(1);
+    }
+
+    @Test
+    void aWaveMissedByLessThanTheCatchUpLimitIsSentAtTheNextOpenSlot() throws Exception {
+        time(Instant.parse("2026-03-02T09:00:00Z"));
+        long id = id(launch(Map.of()));
+        // The service was down for a day and comes back on Tuesday at 10:00.
+        time(Instant.parse("2026-03-03T10:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).hasSize(10);
+        assertThat(campaign(id).get("status")).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aWaveMissedByMoreThanTheCatchUpLimitIsSkippedWithTheReason() throws Exception {
+        time(Instant.parse("2026-03-02T09:00:00Z"));
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-04T10:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).isEmpty();
+        assertThat(messages(id)).allSatisfy(m -> {
+            assertThat(m.get("status")).isEqualTo("SKIPPED");
+            assertThat((String) m.get("reason")).contains("catch-up limit");
+        });
+        assertThat(counts(campaign(id)).get("skipped")).isEqualTo(10);
+    }
+
+    @Test
+    void aWindowClosingMidWaveDefersTheRestToTheNextOpenSlot() throws Exception {
+        time(Instant.parse("2026-03-06T17:59:00Z")); // Friday
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-06T18:00:00Z"));
+        housekeeping.run(); // starts the campaign and defers what is due while the window is shut
+        tick();
+        assertThat(SentLog.requests()).isEmpty();
+        assertThat(messages(id)).allSatisfy(m -> assertThat(m.get("dueAt")).isEqualTo("2026-03-09T08:00:00Z"));
+        time(Instant.parse("2026-03-09T08:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).hasSize(10);
+    }
+
+    @Test
+    void anUnknownOutcomeIsReconciledBeforeAnyResend() throws Exception {
+        time(Instant.parse("2026-03-02T09:00:00Z"));
+        Fixtures.Patient wentOut = patients.get(0);
+        Fixtures.Patient lost = patients.get(1);
+        SentLog.script(wentOut.mobile(), SentLog.Script.UNKNOWN_BUT_SENT);
+        SentLog.script(lost.mobile(), SentLog.Script.UNKNOWN_NOT_SENT);
+        long id = id(launch(Map.of()));
+        tick();
+        assertThat(byNumber(id, 1).get(wentOut.mobile())).containsEntry("status", "UNKNOWN");
+        assertThat(byNumber(id, 1).get(lost.mobile())).containsEntry("status", "UNKNOWN");
+        time(Instant.parse("2026-03-02T09:01:00Z"));
+        tick();
+        assertThat(byNumber(id, 1).values()).allSatisfy(m -> assertThat(m.get("status")).isEqualTo("QUEUED"));
+        assertThat(SentLog.requests().stream().filter(r -> r.to().equals(wentOut.mobile()))).hasSize(1);
+        assertThat(SentLog.requests().stream().filter(r -> r.to().equals(lost.mobile()))).hasSize(2);
+        assertThat(SentLog.accepted()).hasSize(10).allSatisfy((m, sids) -> assertThat(sids).doesNotContain(","));
+    }
+
+    @Test
+    void theClaimOfADeadInstanceIsRecoveredWithoutASecondText() throws Exception {
+        time(Instant.parse("2026-03-02T09:00:00Z"));
+        long id = id(launch(Map.of()));
+        housekeeping.run();
+        // Another instance claimed everything, sent three texts, and died before recording any result.
+        int sentByDead = dispatchAsDeadInstance(3);
+        assertThat(sentByDead).isEqualTo(3);
+        tick();
+        assertThat(SentLog.requests()).hasSize(3); // its claims are still leased
+        time(Instant.parse("2026-03-02T09:03:00Z"));
+        tick();
+        assertThat(messages(id)).allSatisfy(m -> assertThat(m.get("status")).isEqualTo("QUEUED"));
+        assertThat(SentLog.requests()).hasSize(10);
+        assertThat(SentLog.accepted()).hasSize(10).allSatisfy((m, sids) -> assertThat(sids).doesNotContain(","));
+    }
+
+    /** Claims the due messages as instance "dead" and sends the first {@code n} of them without recording. */
+    private int dispatchAsDeadInstance(int n) {
+        Fixtures.sql(dataSource, """
+                UPDATE message SET status = 'SENDING', claimed_by = 'dead', claimed_until = ?, attempted_at = ?
+                WHERE status = 'PENDING'""", java.sql.Timestamp.from(clock.instant().plusSeconds(120)),
+                java.sql.Timestamp.from(clock.instant()));
+        int sent = 0;
+        for (Fixtures.Patient p : patients.subList(0, n)) {
+            long messageId = Fixtures.count(dataSource, "SELECT id FROM message WHERE patient_id = ?", p.id());
+            SentLog.send(new io.uptake.sms.SmsSender.OutboundSms(messageId, p.mobile(), "body", ""), "dead");
+            sent++;
+        }
+        return sent;
+    }
+
+    @Test
+    void aRetryableRefusalBacksOffThenSends() throws Exception {
+        time(Instant.parse("2026-03-02T09:00:00Z"));
+        Fixtures.Patient busy = patients.get(0);
+        SentLog.script(busy.mobile(), SentLog.Script.RETRYABLE);
+        long id = id(launch(Map.of()));
+        tick();
+        Map<String, Object> waiting = byNumber(id, 1).get(busy.mobile());
+        assertThat(waiting).containsEntry("status", "PENDING").containsEntry("errorCode", "20429")
+                .containsEntry("dueAt", "2026-03-02T09:00:30Z");
+        time(Instant.parse("2026-03-02T09:00:30Z"));
+        tick();
+        assertThat(byNumber(id, 1).get(busy.mobile())).containsEntry("status", "QUEUED");
+        assertThat(SentLog.accepted()).hasSize(10);
+    }
+
+    @Test
+    void sendTimeChecksStopTextsToTheDeceasedAndTheConverted() throws Exception {
+        time(Instant.parse("2026-03-02T07:30:00Z"));
+        long id = id(launch(Map.of()));
+        Fixtures.event(dataSource, patients.get(0).id(), "DECEASED", LocalDate.parse("2026-03-01"), clock.instant());
+        Fixtures.event(dataSource, patients.get(1).id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-02"), clock.instant());
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        Map<String, Map<String, Object>> wave = byNumber(id, 1);
+        assertThat(wave.get(patients.get(0).mobile())).containsEntry("status", "CANCELLED").containsEntry("reason", "patient deceased");
+        assertThat((String) wave.get(patients.get(1).mobile()).get("reason")).startsWith("converted: FIT_KIT_RETURNED");
+        assertThat(SentLog.requests()).hasSize(8);
+    }
+
+    @Test
+    void pauseStopsSendingAndResumeCarriesOn() throws Exception {
+        long id = id(launch(Map.of()));
+        client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/" + id + "/pause", "").bearerAuth(ccc));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).isEmpty();
+        assertThat(campaign(id).get("status")).isEqualTo("PAUSED");
+        client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/" + id + "/resume", "").bearerAuth(ccc));
+        tick();
+        assertThat(SentLog.requests()).hasSize(10);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM audit_log WHERE target = ? AND action IN ('CAMPAIGN_LAUNCH', 'CAMPAIGN_PAUSE', 'CAMPAIGN_RESUME')",
+                "campaign:" + id)).isEqualTo(3);
+    }
+
+    @Test
+    void cancelStopsEverythingUnsent() throws Exception {
+        long id = id(launch(Map.of("reminders", List.of(Map.of("afterDays", 3)))));
+        Map<?, ?> cancelled = client.toBlocking().retrieve(HttpRequest.POST("/api/campaigns/" + id + "/cancel", "").bearerAuth(ccc), Map.class);
+        assertThat(cancelled.get("status")).isEqualTo("CANCELLED");
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        assertThat(SentLog.requests()).isEmpty();
+        assertThat(messages(id)).hasSize(20).allSatisfy(m -> assertThat(m.get("reason")).isEqualTo("campaign cancelled"));
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/" + id + "/resume", "").bearerAuth(ccc)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(409));
+    }
+
+    @Test
+    void invalidRequestsAreRefusedFieldByField() {
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", Map.of(
+                        "name", "x", "programme", "MMR", "controlFraction", 0.7,
+                        "sendWindow", Map.of("from", "25:00"), "reminders", List.of(Map.of("afterDays", 0)))).bearerAuth(ccc), Map.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(400);
+                    String body = e.getResponse().getBody(String.class).orElse("");
+                    assertThat(body).contains("\"field\":\"programme\"").contains("\"field\":\"controlFraction\"")
+                            .contains("must be between 0 and 0.5").contains("\"field\":\"sendWindow.from\"")
+                            .contains("\"field\":\"reminders[0].afterDays\"");
+                });
+        // A start date past the end of the bank holiday list is a clear error, not a guess.
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", Map.of(
+                        "name", "x", "programme", "fit-non-returners", "startAt", "2028-06-01T09:00:00Z")).bearerAuth(ccc), Map.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(400);
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("bank holiday list ends on 2027-12-31");
+                });
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM campaign")).isZero();
+    }
+
+    @Test
+    void anotherPcnSeesNothingAndALeadOnlyReads() {
+        long id = id(launch(Map.of()));
+        Fixtures.patients(dataSource, "South PCN", "S00001", 1);
+        String southCcc = api.user("ccc.south", "CCC", "South PCN");
+        String northLead = api.user("lead.north", "LEAD", "North PCN");
+        for (var request : List.of(HttpRequest.GET("/api/campaigns/" + id), HttpRequest.GET("/api/campaigns/" + id + "/messages"),
+                HttpRequest.POST("/api/campaigns/" + id + "/pause", ""), HttpRequest.POST("/api/campaigns/" + id + "/cancel", ""))) {
+            assertThatThrownBy(() -> client.toBlocking().exchange(request.bearerAuth(southCcc)))
+                    .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
+        }
+        assertThat(client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(southCcc), String.class)).isEqualTo("[]");
+        assertThat(client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + id).bearerAuth(northLead), Map.class).get("id"))
+                .isEqualTo((int) id);
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/" + id + "/pause", "").bearerAuth(northLead)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(403));
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/api/campaigns/" + id + "/messages?size=1001").bearerAuth(ccc)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(400));
+    }
+}

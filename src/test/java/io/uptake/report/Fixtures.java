@@ -63,8 +63,8 @@ final class Fixtures {
     long recipient(long campaignId, Patient patient, String arm, LocalDate indexDate) {
         return insert("""
                 INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
-                VALUES (?, ?, ?, 'en', '+447700900123', ?, now()) RETURNING id""",
-                campaignId, patient.id(), arm, indexDate == null ? null : Date.valueOf(indexDate));
+                SELECT ?, id, ?, language, mobile, ?, now() FROM patient WHERE id = ? RETURNING id""",
+                campaignId, arm, indexDate == null ? null : Date.valueOf(indexDate), patient.id());
     }
 
     /** A texted recipient with one first-wave text in the given final status. */

@@ -1,0 +1,175 @@
+package io.uptake.bench;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Loads a {@link SyntheticDataset} straight into the tables with {@code COPY}, bypassing the import:
+ * the physical limit the import benchmark compares against, and the quickest way for other
+ * benchmarks to get a large database. Needs empty patient and event tables (patient ids are the
+ * data set's dense ids).
+ */
+public final class RawCopyLoader {
+    private final Connection connection;
+
+    public RawCopyLoader(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** PCNs and practices (plain inserts: there are few). */
+    public void loadPractices(SyntheticDataset data, Instant now) throws SQLException {
+        Map<String, Long> pcnIds = new LinkedHashMap<>();
+        for (SyntheticDataset.Practice p : data.practices()) {
+            if (!pcnIds.containsKey(p.pcn())) {
+                try (var ps = connection.prepareStatement("""
+                        WITH ins AS (INSERT INTO pcn (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING RETURNING id)
+                        SELECT id FROM ins UNION ALL SELECT id FROM pcn WHERE name = ? LIMIT 1""")) {
+                    ps.setString(1, p.pcn());
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.setString(3, p.pcn());
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        pcnIds.put(p.pcn(), rs.getLong(1));
+                    }
+                }
+            }
+            try (var ps = connection.prepareStatement("""
+                    INSERT INTO practice (code, name, phone, pcn_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (code) DO NOTHING""")) {
+                ps.setString(1, p.code());
+                ps.setString(2, p.name());
+                ps.setString(3, p.phone());
+                ps.setLong(4, pcnIds.get(p.pcn()));
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** COPY of every patient as the table holds it; returns the row count. */
+    public long copyPatients(SyntheticDataset data, Instant now) throws SQLException {
+        String ts = now.toString();
+        long rows;
+        try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                COPY patient (id, nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
+                              language, ethnicity, ethnicity_group, postcode, imd_decile, practice_code, created_at, updated_at)
+                FROM STDIN (FORMAT text)"""))) {
+            data.forEachPatient(p -> copy.field(Long.toString(p.id())).field(p.nhsNumber()).field(p.givenName())
+                    .field(p.familyName()).field(p.dateOfBirth().toString()).field(String.valueOf(p.sex()))
+                    .field(p.mobileE164()).field(p.mobileProblem()).field(p.language())
+                    .field(p.ethnicity().isEmpty() ? null : p.ethnicity()).field(p.ethnicityGroup())
+                    .field(p.postcode()).field(Integer.toString(p.imdDecile())).field(p.practiceCode())
+                    .field(ts).last(ts));
+            rows = copy.finish();
+        }
+        try (var st = connection.createStatement()) {
+            st.execute("SELECT setval(pg_get_serial_sequence('patient', 'id'), (SELECT max(id) FROM patient))");
+        }
+        return rows;
+    }
+
+    /** COPY of every event; needs the patients loaded by {@link #copyPatients}. */
+    public long copyEvents(SyntheticDataset data, Instant now) throws SQLException {
+        String ts = now.toString();
+        try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                COPY event (patient_id, event_date, event_type, value, code, imported_at) FROM STDIN (FORMAT text)"""))) {
+            data.forEachEvent(e -> copy.field(Long.toString(e.patientId())).field(e.date().toString()).field(e.type())
+                    .field(e.value()).field(e.code().isEmpty() ? null : e.code()).last(ts));
+            return copy.finish();
+        }
+    }
+
+    /** Rows in PostgreSQL's COPY text format, sent in 256 KB chunks. */
+    public static final class CopyBuffer implements AutoCloseable {
+        private static final int CHUNK = 256 * 1024;
+        private final CopyIn copyIn;
+        private final StringBuilder sb = new StringBuilder(CHUNK + 4096);
+        private boolean finished;
+        private int rowStart;
+
+        public CopyBuffer(CopyIn copyIn) {
+            this.copyIn = copyIn;
+        }
+
+        /** Marks the start of a row that may be abandoned with {@link #discardRow()} before its last field. */
+        public void beginRow() {
+            rowStart = sb.length();
+        }
+
+        /** Forgets the fields written since {@link #beginRow()}. */
+        public void discardRow() {
+            sb.setLength(rowStart);
+        }
+
+        /** Appends a field followed by a tab; null is SQL NULL. */
+        public CopyBuffer field(String value) {
+            append(value);
+            sb.append('\t');
+            return this;
+        }
+
+        /** Appends the row's last field and ends the row. */
+        public CopyBuffer last(String value) {
+            append(value);
+            sb.append('\n');
+            if (sb.length() >= CHUNK) {
+                flush();
+            }
+            rowStart = sb.length();
+            return this;
+        }
+
+        private void append(String value) {
+            if (value == null) {
+                sb.append("\\N");
+                return;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                switch (c) {
+                    case '\\' -> sb.append("\\\\");
+                    case '\t' -> sb.append("\\t");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    default -> sb.append(c);
+                }
+            }
+        }
+
+        private void flush() {
+            if (sb.isEmpty()) {
+                return;
+            }
+            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+            sb.setLength(0);
+            try {
+                copyIn.writeToCopy(bytes, 0, bytes.length);
+            } catch (SQLException e) {
+                throw new IllegalStateException("COPY failed", e);
+            }
+        }
+
+        /** Sends what is left and ends the COPY; returns the rows PostgreSQL stored. */
+        public long finish() throws SQLException {
+            flush();
+            finished = true;
+            return copyIn.endCopy();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (!finished && copyIn.isActive()) {
+                copyIn.cancelCopy();
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.uptake.importing;
+
+import io.uptake.bench.RawCopyLoader.CopyBuffer;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.List;
+
+/** Patients: upsert by NHS number into practices the caller may import into. */
+@Singleton
+class PatientImport extends ImportKind {
+    private static final int NHS = 0, GIVEN = 1, FAMILY = 2, DOB = 3, SEX = 4, MOBILE = 5, LANGUAGE = 6, ETHNICITY = 7,
+            POSTCODE = 8, IMD = 9, PRACTICE = 10;
+    private static final List<Column> COLUMNS = List.of(
+            new Column("nhs_number", true, "nhsnumber", "nhsno", "nhs", "patientnhsnumber"),
+            new Column("given_name", true, "givenname", "forename", "forenames", "firstname", "givennames"),
+            new Column("family_name", true, "familyname", "surname", "lastname"),
+            new Column("date_of_birth", true, "dateofbirth", "dob", "birthdate"),
+            new Column("sex", false, "sex", "gender"),
+            new Column("mobile", false, "mobile", "mobiletelephone", "mobilenumber", "mobilephone",
+                    "mobiletelephonenumber", "mobilephonenumber", "telephonemobile", "contactmobile"),
+            new Column("language", false, "language", "mainspokenlanguage", "mainlanguage", "firstlanguage",
+                    "preferredlanguage", "spokenlanguage"),
+            new Column("ethnicity", false, "ethnicity", "ethnicorigin", "ethnicgroup", "ethnicitydescription",
+                    "ethniccategory"),
+            new Column("postcode", false, "postcode", "postalcode"),
+            new Column("imd_decile", false, "imddecile", "imd", "deprivationdecile", "imd2019decile"),
+            new Column("practice_code", true, "practicecode", "usualgppracticecode", "registeredpracticecode",
+                    "odscode", "practiceodscode", "gppracticecode", "usualgppractice", "registeredpractice"));
+
+    @Override
+    String name() {
+        return "patients";
+    }
+
+    @Override
+    List<Column> columns() {
+        return COLUMNS;
+    }
+
+    @Override
+    String stageColumns() {
+        return """
+                nhs_number CHAR(10), given_name TEXT, family_name TEXT, date_of_birth DATE, sex CHAR(1), mobile TEXT,
+                mobile_problem TEXT, language TEXT, ethnicity TEXT, ethnicity_group TEXT, postcode TEXT,
+                imd_decile SMALLINT, practice_code TEXT""";
+    }
+
+    @Override
+    int stageWidth() {
+        return 13;
+    }
+
+    @Override
+    void stage(Row row, Context context, CopyBuffer out) throws Rejected {
+        String nhs = nhsNumber(row, NHS);
+        String given = required(row, GIVEN, "given_name");
+        String family = required(row, FAMILY, "family_name");
+        LocalDate dob = pastDate(row, DOB, "date_of_birth", context.today());
+        char sex;
+        String language;
+        Short imd;
+        try {
+            sex = Fields.sex(row.get(SEX));
+        } catch (Fields.Invalid e) {
+            throw reject("sex", e.getMessage());
+        }
+        try {
+            language = Fields.language(row.get(LANGUAGE));
+        } catch (Fields.Invalid e) {
+            throw reject("language", e.getMessage());
+        }
+        try {
+            imd = Fields.imdDecile(row.get(IMD)).orElse(null);
+        } catch (Fields.Invalid e) {
+            throw reject("imd_decile", e.getMessage());
+        }
+        String practice = required(row, PRACTICE, "practice_code").toUpperCase(java.util.Locale.ROOT);
+        if (!context.practicesInScope().contains(practice)) {
+            // The same words whether the practice does not exist or belongs to another PCN: reveal nothing.
+            throw reject("practice_code", "unknown practice code '" + practice + "': import the practice first");
+        }
+        String ethnicity = row.get(ETHNICITY);
+        MobileNumbers.Mobile mobile = MobileNumbers.read(row.get(MOBILE));
+        String postcode = row.get(POSTCODE).toUpperCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        out.field(nhs).field(given).field(family).field(dob.toString()).field(String.valueOf(sex))
+                .field(mobile.e164()).field(mobile.problem()).field(language)
+                .field(ethnicity.isEmpty() ? null : ethnicity).field(Fields.ethnicityGroup(ethnicity))
+                .field(postcode.isEmpty() ? null : postcode).field(imd == null ? null : imd.toString())
+                .last(practice);
+    }
+
+    @Override
+    Counts apply(Connection c, Context context) throws SQLException {
+        rejectEarlierRepeats(c, "nhs_number", "nhs_number");
+        Long pcn = context.user().pcnScope();
+        if (pcn != null) {
+            // A CCC may not move a patient out of another PCN, nor overwrite that PCN's record.
+            update(c, """
+                    UPDATE import_stage s SET error_field = 'nhs_number',
+                           error_message = 'this patient is registered with a practice outside your PCN: an administrator must import a change of practice'
+                    FROM patient p JOIN practice pr ON pr.code = p.practice_code
+                    WHERE s.error_message IS NULL AND p.nhs_number = s.nhs_number AND pr.pcn_id <> ?""", pcn);
+        }
+        Timestamp now = Timestamp.from(context.now());
+        // One statement: new NHS numbers insert, changed rows update, identical rows are left alone
+        // (the WHERE of DO UPDATE), and xmax = 0 tells an inserted row from an updated one.
+        return counts(c, """
+                WITH up AS (
+                    INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
+                                         language, ethnicity, ethnicity_group, postcode, imd_decile, practice_code,
+                                         created_at, updated_at)
+                    SELECT nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem, language,
+                           ethnicity, ethnicity_group, postcode, imd_decile, practice_code, ?, ?
+                    FROM import_stage WHERE error_message IS NULL
+                    ON CONFLICT (nhs_number) DO UPDATE SET
+                        given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
+                        date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, mobile = EXCLUDED.mobile,
+                        mobile_problem = EXCLUDED.mobile_problem, language = EXCLUDED.language,
+                        ethnicity = EXCLUDED.ethnicity, ethnicity_group = EXCLUDED.ethnicity_group,
+                        postcode = EXCLUDED.postcode, imd_decile = EXCLUDED.imd_decile,
+                        practice_code = EXCLUDED.practice_code, updated_at = EXCLUDED.updated_at
+                    WHERE (patient.given_name, patient.family_name, patient.date_of_birth, patient.sex, patient.mobile,
+                           patient.mobile_problem, patient.language, patient.ethnicity, patient.ethnicity_group,
+                           patient.postcode, patient.imd_decile, patient.practice_code)
+                          IS DISTINCT FROM
+                          (EXCLUDED.given_name, EXCLUDED.family_name, EXCLUDED.date_of_birth, EXCLUDED.sex, EXCLUDED.mobile,
+                           EXCLUDED.mobile_problem, EXCLUDED.language, EXCLUDED.ethnicity, EXCLUDED.ethnicity_group,
+                           EXCLUDED.postcode, EXCLUDED.imd_decile, EXCLUDED.practice_code)
+                    RETURNING (xmax = 0) AS inserted)
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up""", now, now);
+    }
+}

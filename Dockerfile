@@ -1,0 +1,15 @@
+# Builds and runs Uptake against an external PostgreSQL (see docker-compose.yml). Not used by the tests.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY . .
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/target/uptake-0.1.0.jar /app/uptake.jar
+COPY templates /app/templates
+COPY i18n /app/i18n
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/uptake.jar"]

@@ -1,0 +1,183 @@
+package io.uptake.reply;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import io.uptake.optout.OptOutLedger;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stores, understands and answers one inbound text, exactly once per MessageSid. Everything for one
+ * number happens under a transaction-scoped advisory lock on that number, so that Twilio's duplicate
+ * deliveries and a burst from one phone are decided one at a time (dedupe and the loop guard count
+ * stay exact).
+ */
+@Singleton
+class InboundReplies {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundReplies.class);
+    private final JdbcOperations jdbc;
+    private final SenderMatcher senders;
+    private final KeywordMatcher keywords;
+    private final ReplyVocabulary vocabulary;
+    private final OptOutLedger ledger;
+    private final QueuedSends queued;
+    private final Clock clock;
+    private final int maxAutoRepliesPerDay;
+
+    InboundReplies(JdbcOperations jdbc, SenderMatcher senders, KeywordMatcher keywords, ReplyVocabulary vocabulary,
+                   OptOutLedger ledger, QueuedSends queued, Clock clock,
+                   @Value("${uptake.reply.max-auto-replies-per-day:3}") int maxAutoRepliesPerDay) {
+        this.jdbc = jdbc;
+        this.senders = senders;
+        this.keywords = keywords;
+        this.vocabulary = vocabulary;
+        this.ledger = ledger;
+        this.queued = queued;
+        this.clock = clock;
+        this.maxAutoRepliesPerDay = maxAutoRepliesPerDay;
+    }
+
+    /** @return the auto-reply to send as the TwiML message, empty for none */
+    @Transactional
+    public Optional<String> receive(InboundSms sms) {
+        lockNumber(sms.from());
+        Optional<Optional<String>> earlier = storedAnswer(sms.messageSid());
+        if (earlier.isPresent()) {
+            LOG.info("Inbound {} delivered again: answered as before", sms.messageSid());
+            return earlier.get();
+        }
+        Instant now = clock.instant();
+        SenderMatcher.SenderMatch match = senders.match(sms.from());
+        KeywordMatcher.Understanding understood = keywords.understand(sms.body(), match.language(), sms.optOutType());
+        Intent intent = understood.intent();
+
+        if (intent == Intent.OPT_OUT) {
+            ledger.record(match.patientId(), sms.from(), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.REPLY,
+                    sms.messageSid(), null);
+            queued.cancelFor(match.patientId(), sms.from(), "Opted out by reply");
+        } else if (intent == Intent.OPT_IN) {
+            ledger.record(match.patientId(), sms.from(), OptOutLedger.Action.OPT_IN, OptOutLedger.Source.REPLY,
+                    sms.messageSid(), null);
+        }
+
+        AutoReply kind = AutoReply.answering(intent);
+        String noReply = whyNoReply(sms, match, intent, now);
+        String reply = noReply == null ? vocabulary.autoReply(kind, match.language(), values(match)) : null;
+        insert(sms, now, match, understood, reply, kind, noReply);
+        LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}", sms.messageSid(), intent,
+                understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
+                reply != null ? kind : noReply);
+        return Optional.ofNullable(reply);
+    }
+
+    /**
+     * Null when we may answer. Twilio Advanced Opt-Out answers its own keywords; an opted-out number gets
+     * nothing more (Twilio would refuse it with 21610) except the confirmation of its opt-out or opt-in;
+     * and a number that has had its day's auto-replies gets no more, which breaks loops with autoresponders.
+     */
+    private @Nullable String whyNoReply(InboundSms sms, SenderMatcher.SenderMatch match, Intent intent, Instant now) {
+        if (sms.optOutType() != null && intent != Intent.FREE_TEXT && intent != Intent.CALL_REQUEST) {
+            return "TWILIO_ANSWERED";
+        }
+        if (intent != Intent.OPT_OUT && intent != Intent.OPT_IN && optedOut(match, sms.from())) {
+            return "OPTED_OUT";
+        }
+        if (autoRepliesToday(sms.from(), now) >= maxAutoRepliesPerDay) {
+            return "LOOP_GUARD";
+        }
+        return null;
+    }
+
+    private boolean optedOut(SenderMatcher.SenderMatch match, String from) {
+        return ledger.isNumberOptedOut(from) || (match.patientId() != null && ledger.isOptedOut(match.patientId()));
+    }
+
+    /** Counted from what we stored, per calendar day of the service's clock (Europe/London). */
+    private int autoRepliesToday(String from, Instant now) {
+        Instant startOfDay = LocalDate.ofInstant(now, clock.getZone()).atStartOfDay(clock.getZone()).toInstant();
+        return jdbc.prepareStatement("""
+                SELECT count(*) FROM inbound_message
+                WHERE from_number = ? AND received_at >= ? AND auto_reply IS NOT NULL""", ps -> {
+            ps.setString(1, from);
+            ps.setTimestamp(2, Timestamp.from(startOfDay));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private static Map<String, String> values(SenderMatcher.SenderMatch match) {
+        Map<String, String> values = new HashMap<>();
+        if (match.practiceName() != null) {
+            values.put("practice", match.practiceName());
+        }
+        if (match.practicePhone() != null) {
+            values.put("practicePhone", match.practicePhone());
+        }
+        return values;
+    }
+
+    private void lockNumber(String from) {
+        jdbc.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))", ps -> {
+            ps.setString(1, "inbound:" + from);
+            ps.execute();
+            return null;
+        });
+    }
+
+    /** Present when this MessageSid was stored before; inside it, the answer we gave (empty for none). */
+    private Optional<Optional<String>> storedAnswer(String messageSid) {
+        return jdbc.prepareStatement("SELECT auto_reply FROM inbound_message WHERE message_sid = ?", ps -> {
+            ps.setString(1, messageSid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Optional.ofNullable(rs.getString(1))) : Optional.empty();
+            }
+        });
+    }
+
+    private void insert(InboundSms sms, Instant now, SenderMatcher.SenderMatch match,
+                        KeywordMatcher.Understanding understood, String reply, AutoReply kind, String noReply) {
+        jdbc.prepareStatement("""
+                INSERT INTO inbound_message (message_sid, from_number, to_number, body, segments, received_at,
+                    patient_id, campaign_id, answered_message_id, pcn_id, candidate_patients, language,
+                    classification, keyword_language, likely_opt_out, opt_out_type, auto_reply, auto_reply_kind,
+                    no_reply_reason, inbox_status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+            ps.setString(1, sms.messageSid());
+            ps.setString(2, sms.from());
+            ps.setString(3, sms.to());
+            ps.setString(4, sms.body());
+            ps.setObject(5, sms.segments(), Types.INTEGER);
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setObject(7, match.patientId(), Types.BIGINT);
+            ps.setObject(8, match.campaignId(), Types.BIGINT);
+            ps.setObject(9, match.messageId(), Types.BIGINT);
+            ps.setObject(10, match.pcnId(), Types.BIGINT);
+            ps.setInt(11, match.candidates());
+            ps.setString(12, match.language());
+            ps.setString(13, understood.intent().name());
+            ps.setString(14, understood.keywordLanguage());
+            ps.setBoolean(15, understood.likelyOptOut());
+            ps.setString(16, sms.optOutType());
+            ps.setString(17, reply);
+            ps.setString(18, reply == null ? null : kind.name());
+            ps.setString(19, noReply);
+            ps.setString(20, understood.intent().needsPerson() ? "OPEN" : "NONE");
+            return ps.executeUpdate();
+        });
+    }
+}

@@ -1,0 +1,109 @@
+package io.uptake.reply;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.uptake.audit.AuditLog;
+import io.uptake.optout.OptOutLedger;
+import io.uptake.security.CurrentUser;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The CCC inbox API: read replies, record what was done, and record opt-outs/opt-ins taken by phone. */
+@Controller("/api/inbox")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class InboxController {
+    private static final int MAX_ITEMS = 500;
+    private final Inbox inbox;
+    private final TranslationHints hints;
+    private final PhoneOptOuts phoneOptOuts;
+    private final AuditLog audit;
+
+    InboxController(Inbox inbox, TranslationHints hints, PhoneOptOuts phoneOptOuts, AuditLog audit) {
+        this.inbox = inbox;
+        this.hints = hints;
+        this.phoneOptOuts = phoneOptOuts;
+        this.audit = audit;
+    }
+
+    /** Newest first. {@code status}: open (default), done or all. */
+    @Get
+    List<Inbox.Item> list(@Nullable @QueryValue String status, @Nullable @QueryValue Integer limit,
+                          Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        Inbox.Status wanted;
+        try {
+            wanted = Inbox.status(status);
+        } catch (IllegalArgumentException e) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "status must be open, done or all");
+        }
+        int n = limit == null ? 100 : Math.max(1, Math.min(limit, MAX_ITEMS));
+        List<Inbox.Item> items = inbox.list(user, wanted, n).stream().map(hints::withHint).toList();
+        audit.record(user, "VIEW_INBOX", wanted.name(), items.size() + " items");
+        return items;
+    }
+
+    @Post("/{id}/done")
+    Inbox.Item done(@PathVariable long id, @Body DoneRequest request, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        inbox.find(user, id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item"));
+        Inbox.Outcome outcome = outcome(request.outcome());
+        if (!inbox.markDone(id, outcome, request.note(), user)) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, "Already done");
+        }
+        audit.record(user, "INBOX_DONE", "inbound:" + id, outcome.name());
+        return hints.withHint(inbox.find(user, id).orElseThrow());
+    }
+
+    @Post("/patients/{patientId}/opt-out")
+    PhoneResult optOutByPhone(@PathVariable long patientId, @Nullable @Body PhoneRequest request, Authentication auth) {
+        return byPhone(patientId, OptOutLedger.Action.OPT_OUT, request, auth);
+    }
+
+    @Post("/patients/{patientId}/opt-in")
+    PhoneResult optInByPhone(@PathVariable long patientId, @Nullable @Body PhoneRequest request, Authentication auth) {
+        return byPhone(patientId, OptOutLedger.Action.OPT_IN, request, auth);
+    }
+
+    private PhoneResult byPhone(long patientId, OptOutLedger.Action action, PhoneRequest request, Authentication auth) {
+        if (!phoneOptOuts.record(CurrentUser.of(auth), patientId, action, request == null ? null : request.note())) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient");
+        }
+        return new PhoneResult(patientId, phoneOptOuts.isOptedOut(patientId));
+    }
+
+    private static Inbox.Outcome outcome(String raw) {
+        try {
+            return Inbox.Outcome.valueOf(raw.trim().toUpperCase(Locale.ROOT).replace(' ', '_'));
+        } catch (RuntimeException e) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
+                    "outcome must be one of CALLED, BOOKED_TEST, NOT_INTERESTED, WRONG_NUMBER");
+        }
+    }
+
+    @Serdeable
+    record DoneRequest(String outcome, @Nullable String note) {
+    }
+
+    @Serdeable
+    record PhoneRequest(@Nullable String note) {
+    }
+
+    @Serdeable
+    record PhoneResult(long patientId, boolean optedOut) {
+    }
+}

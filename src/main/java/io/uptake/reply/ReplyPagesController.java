@@ -1,0 +1,185 @@
+package io.uptake.reply;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.views.ModelAndView;
+import io.uptake.audit.AuditLog;
+import io.uptake.optout.OptOutLedger;
+import io.uptake.security.CurrentUser;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The CCC inbox page and the simulated channel's patient's phone page (htmx; same rules as the API). */
+@Controller("/ui")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
+class ReplyPagesController {
+    private static final int PAGE_ITEMS = 200;
+    private final Inbox inbox;
+    private final TranslationHints hints;
+    private final PhoneOptOuts phoneOptOuts;
+    private final SimulatedPhone phone;
+    private final ReplyVocabulary vocabulary;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    ReplyPagesController(Inbox inbox, TranslationHints hints, PhoneOptOuts phoneOptOuts, SimulatedPhone phone,
+                         ReplyVocabulary vocabulary, AuditLog audit, Clock clock) {
+        this.clock = clock;
+        this.inbox = inbox;
+        this.hints = hints;
+        this.phoneOptOuts = phoneOptOuts;
+        this.phone = phone;
+        this.vocabulary = vocabulary;
+        this.audit = audit;
+    }
+
+    @Get("/inbox")
+    ModelAndView<Map<String, Object>> inboxPage(@Nullable @QueryValue String status, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        Inbox.Status wanted;
+        try {
+            wanted = Inbox.status(status);
+        } catch (IllegalArgumentException e) {
+            wanted = Inbox.Status.OPEN;
+        }
+        List<Inbox.Item> items = inbox.list(user, wanted, PAGE_ITEMS).stream().map(hints::withHint).toList();
+        audit.record(user, "VIEW_INBOX", wanted.name(), items.size() + " items (page)");
+        Map<String, Object> model = new HashMap<>();
+        model.put("items", items);
+        model.put("status", wanted.name());
+        model.put("outcomes", Inbox.Outcome.values());
+        model.put("languages", languageNames());
+        model.put("noService", TranslationHints.NO_SERVICE);
+        model.put("zone", clock.getZone());
+        return new ModelAndView<>("inbox", model);
+    }
+
+    @Post(value = "/inbox/{id}/done", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    ModelAndView<Map<String, Object>> done(@PathVariable long id, @Body DoneForm form, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        inbox.find(user, id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item"));
+        String error = null;
+        try {
+            Inbox.Outcome outcome = Inbox.Outcome.valueOf(form.outcome().trim().toUpperCase(Locale.ROOT));
+            if (inbox.markDone(id, outcome, form.note(), user)) {
+                audit.record(user, "INBOX_DONE", "inbound:" + id, outcome.name());
+            } else {
+                error = "Already done by a colleague.";
+            }
+        } catch (RuntimeException e) {
+            error = "Choose an outcome.";
+        }
+        return itemFragment(user, id, error, null);
+    }
+
+    @Post(value = "/inbox/{id}/patient/{action}", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    ModelAndView<Map<String, Object>> byPhone(@PathVariable long id, @PathVariable String action,
+                                              @Nullable @Body NoteForm form, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        Inbox.Item item = inbox.find(user, id)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item"));
+        if (item.patient() == null) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, "No patient matched");
+        }
+        OptOutLedger.Action ledgerAction = switch (action) {
+            case "opt-out" -> OptOutLedger.Action.OPT_OUT;
+            case "opt-in" -> OptOutLedger.Action.OPT_IN;
+            default -> throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such action");
+        };
+        phoneOptOuts.record(user, item.patient().id(), ledgerAction, form == null ? null : form.note());
+        return itemFragment(user, id, null, ledgerAction == OptOutLedger.Action.OPT_OUT
+                ? "Opt-out taken by phone recorded." : "Opt-in taken by phone recorded.");
+    }
+
+    private ModelAndView<Map<String, Object>> itemFragment(CurrentUser user, long id, String error, String notice) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("item", hints.withHint(inbox.find(user, id).orElseThrow()));
+        model.put("outcomes", Inbox.Outcome.values());
+        model.put("languages", languageNames());
+        model.put("error", error);
+        model.put("notice", notice);
+        model.put("zone", clock.getZone());
+        return new ModelAndView<>("inbox :: item", model);
+    }
+
+    @Get("/phone")
+    ModelAndView<Map<String, Object>> phonePage(@Nullable @QueryValue String number, Authentication auth) {
+        requireSimulated();
+        CurrentUser user = CurrentUser.of(auth);
+        Map<String, Object> model = new HashMap<>();
+        model.put("phones", phone.phones(user));
+        SimulatedPhone.Phone selected = number == null || number.isBlank() ? null
+                : phone.phone(user, number.trim()).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND,
+                "No such recipient"));
+        model.put("selected", selected);
+        model.put("thread", selected == null ? List.of() : phone.thread(selected.number()));
+        model.put("received", null);
+        model.put("languages", languageNames());
+        return new ModelAndView<>("phone", model);
+    }
+
+    @Post(value = "/phone/reply", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    ModelAndView<Map<String, Object>> phoneReply(@Body PhoneForm form, Authentication auth) {
+        requireSimulated();
+        CurrentUser user = CurrentUser.of(auth);
+        SimulatedPhone.Phone selected = phone.phone(user, form.number())
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such recipient"));
+        Map<String, Object> model = new HashMap<>();
+        if (form.body() == null || form.body().isBlank()) {
+            model.put("error", "Type a reply first.");
+            model.put("received", null);
+        } else {
+            SimulatedPhone.Sent sent = phone.reply(selected.number(), form.body());
+            model.put("received", sent.received() == null ? "" : sent.received());
+        }
+        model.put("selected", selected);
+        model.put("thread", phone.thread(selected.number()));
+        return new ModelAndView<>("phone :: screen", model);
+    }
+
+    private void requireSimulated() {
+        if (!phone.enabled()) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, "The patient's phone exists only on the simulated channel");
+        }
+    }
+
+    private Map<String, String> languageNames() {
+        Map<String, String> names = new HashMap<>();
+        vocabulary.languages().forEach(l -> names.put(l, vocabulary.languageName(l)));
+        return names;
+    }
+
+    @Serdeable
+    record DoneForm(String outcome, @Nullable String note) {
+    }
+
+    @Serdeable
+    record NoteForm(@Nullable String note) {
+    }
+
+    @Serdeable
+    record PhoneForm(String number, @Nullable String body) {
+    }
+}

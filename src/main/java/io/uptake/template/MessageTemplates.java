@@ -1,0 +1,213 @@
+package io.uptake.template;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.io.ResourceResolver;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The "what" of a campaign: renders a programme's message, or a shared reply, in a patient's language,
+ * with its encoding, segments and cost. A language is used only when its translation of everything the
+ * message needs is complete; otherwise the whole message is in English (never a mix).
+ *
+ * <p>Templates and translations are read from the classpath ({@code templates/} and {@code i18n/}); the
+ * build copies them there from the project's top-level folders of the same names, so the jar carries them.
+ */
+@Singleton
+public class MessageTemplates {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageTemplates.class);
+    /** What carriers (Twilio) already understand, in every language. */
+    private static final List<String> CARRIER_OPT_OUT = List.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
+            "QUIT", "REVOKE", "OPTOUT");
+    private static final List<String> CARRIER_OPT_IN = List.of("START", "UNSTOP");
+    private static final List<String> CARRIER_HELP = List.of("HELP", "INFO");
+
+    private final TemplateCatalogue catalogue;
+    private final BigDecimal pricePerSegment;
+    private final String currency;
+    private final int maxSegments;
+    private final List<String> problems;
+
+    @Inject
+    MessageTemplates(ResourceResolver resources,
+                     @Value("${uptake.template.price-per-segment:0.04}") BigDecimal pricePerSegment,
+                     @Value("${uptake.template.currency:GBP}") String currency,
+                     @Value("${uptake.template.max-segments:6}") int maxSegments) {
+        this(new TemplateCatalogue(path -> resources.getResourceAsStream("classpath:" + path)),
+                pricePerSegment, currency, maxSegments);
+    }
+
+    MessageTemplates(TemplateCatalogue catalogue, BigDecimal pricePerSegment, String currency, int maxSegments) {
+        this.catalogue = catalogue;
+        this.pricePerSegment = pricePerSegment;
+        this.currency = currency;
+        this.maxSegments = maxSegments;
+        List<String> all = new ArrayList<>(catalogue.problems());
+        all.addAll(segmentProblems());
+        this.problems = List.copyOf(all);
+        if (!problems.isEmpty()) {
+            LOG.error("{} template problem(s); affected languages fall back to English: {}", problems.size(), problems);
+        }
+    }
+
+    /** The programmes that have a template set. */
+    public List<String> programmes() {
+        return catalogue.sets().keySet().stream().filter(s -> !s.equals(TemplateCatalogue.REPLIES)).toList();
+    }
+
+    /** A programme's message keys ("initial", "reminder", ...). */
+    public List<String> messages(String programme) {
+        return catalogue.sets().getOrDefault(programme, List.of());
+    }
+
+    public String purpose(String programme, String message) {
+        return catalogue.purpose(programme, message);
+    }
+
+    public List<LanguageInfo> languages() {
+        return List.copyOf(catalogue.languages().values());
+    }
+
+    public Optional<LanguageInfo> language(String code) {
+        return Optional.ofNullable(code == null ? null : catalogue.languages().get(code.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Languages with a complete translation of the programme's messages and what they embed. */
+    public List<String> completeLanguages(String programme) {
+        return catalogue.completeLanguages(programme);
+    }
+
+    /** The language a patient whose imported language is {@code requested} is texted in for this programme. */
+    public String messageLanguage(String programme, String requested) {
+        String lang = requested == null ? TemplateCatalogue.ENGLISH : requested.trim().toLowerCase(Locale.ROOT);
+        return catalogue.complete(programme, lang) ? lang : TemplateCatalogue.ENGLISH;
+    }
+
+    /**
+     * Renders {@code programme}'s {@code message} for a patient whose language is {@code requestedLang}.
+     *
+     * @throws IllegalArgumentException when the programme has no such message
+     */
+    public RenderedMessage render(String programme, String message, String requestedLang, Placeholders values) {
+        if (!messages(programme).contains(message) || programme.equals(TemplateCatalogue.REPLIES)) {
+            throw new IllegalArgumentException("No message '" + message + "' for programme '" + programme
+                    + "'; messages: " + messages(programme));
+        }
+        return renderKey(programme, message, requestedLang, values);
+    }
+
+    /** Renders a shared reply (opt-out confirmation, help, ...) in the patient's language. */
+    public RenderedMessage renderReply(Reply reply, String requestedLang, Placeholders values) {
+        return renderKey(TemplateCatalogue.REPLIES, reply.key(), requestedLang, values);
+    }
+
+    /** What {@code segments} segments cost at the configured price. */
+    public BigDecimal cost(long segments) {
+        return pricePerSegment.multiply(BigDecimal.valueOf(segments));
+    }
+
+    public String currency() {
+        return currency;
+    }
+
+    public BigDecimal pricePerSegment() {
+        return pricePerSegment;
+    }
+
+    public int maxSegments() {
+        return maxSegments;
+    }
+
+    /** Everything wrong with the templates and translations; empty when all is well (a test keeps it so). */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /** The single-word replies of {@code lang} (English's for an unknown language), carrier words included. */
+    public Keywords keywords(String lang) {
+        String code = lang == null ? TemplateCatalogue.ENGLISH : lang.toLowerCase(Locale.ROOT);
+        if (!catalogue.languages().containsKey(code)) {
+            code = TemplateCatalogue.ENGLISH;
+        }
+        return new Keywords(code,
+                words(code, "keywords.optOut", CARRIER_OPT_OUT),
+                words(code, "keywords.optIn", CARRIER_OPT_IN),
+                words(code, "keywords.call", List.of()),
+                words(code, "keywords.help", CARRIER_HELP));
+    }
+
+    /** Keywords of every language, for a reply engine that does not know the sender's language. */
+    public Map<String, Keywords> allKeywords() {
+        Map<String, Keywords> all = new LinkedHashMap<>();
+        catalogue.languages().keySet().forEach(l -> all.put(l, keywords(l)));
+        return all;
+    }
+
+    private List<String> words(String lang, String key, List<String> always) {
+        Set<String> out = new LinkedHashSet<>(always);
+        for (String source : List.of(lang, TemplateCatalogue.ENGLISH)) {
+            String value = catalogue.text(source, key);
+            if (value != null) {
+                TemplateCatalogue.list(value).forEach(w -> out.add(w.toUpperCase(Locale.ROOT)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private RenderedMessage renderKey(String set, String message, String requestedLang, Placeholders values) {
+        String requested = requestedLang == null ? TemplateCatalogue.ENGLISH
+                : requestedLang.trim().toLowerCase(Locale.ROOT);
+        String lang = catalogue.complete(set, requested) ? requested : TemplateCatalogue.ENGLISH;
+        String text = SmsText.normalise(format(set, message, lang, values));
+        SmsSegments.Count count = SmsSegments.count(text);
+        LanguageInfo info = catalogue.languages().get(lang);
+        return new RenderedMessage(set, message, requested, lang, text, count.encoding(), count.characters(),
+                count.segments(), cost(count.segments()), currency, info.draft(), info.rtl());
+    }
+
+    private String format(String set, String message, String lang, Placeholders values) {
+        Map<String, Object> args = new HashMap<>();
+        args.put("givenName", values.givenName());
+        args.put("practiceName", values.practiceName());
+        args.put("practicePhone", values.practicePhone() == null ? "" : values.practicePhone());
+        String link = values.bookingLink();
+        args.put("booking", link == null || link.isBlank() ? ""
+                : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang, Map.of("bookingLink", link)));
+        args.put("optOut", catalogue.text(lang, "instruction.optOut"));
+        args.put("callBack", catalogue.text(lang, "instruction.callBack"));
+        String text = TemplateCatalogue.format(catalogue.text(lang, TemplateCatalogue.key(set, message)), lang, args);
+        // An absent booking link leaves a double space behind; nothing else in a text needs two.
+        return text.replaceAll(" {2,}", " ").trim();
+    }
+
+    /** Every message in every language, rendered with long realistic values, must fit the segment limit. */
+    private List<String> segmentProblems() {
+        List<String> out = new ArrayList<>();
+        for (var set : catalogue.sets().entrySet()) {
+            for (String lang : catalogue.completeLanguages(set.getKey())) {
+                for (String message : set.getValue()) {
+                    String text = SmsText.normalise(format(set.getKey(), message, lang, Placeholders.longest()));
+                    int segments = SmsSegments.count(text).segments();
+                    if (segments > maxSegments) {
+                        out.add(lang + ": " + TemplateCatalogue.key(set.getKey(), message) + " takes " + segments
+                                + " segments with long realistic values; the limit is " + maxSegments);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

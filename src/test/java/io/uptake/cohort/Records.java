@@ -1,0 +1,134 @@
+package io.uptake.cohort;
+
+import io.uptake.testsupport.Database;
+import io.uptake.testsupport.NhsNumbers;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Writes a synthetic GP record straight into the tables, as the importer would leave it. */
+final class Records {
+    private static final AtomicInteger MOBILE = new AtomicInteger();
+    private final DataSource dataSource;
+
+    Records(DataSource dataSource) {
+        this.dataSource = Database.raw(dataSource);
+    }
+
+    /** A patient; fields are set with the fluent methods and written by {@link Patient#save()}. */
+    final class Patient {
+        final String nhsNumber = NhsNumbers.next();
+        String givenName = "Amina";
+        String familyName = "Okafor";
+        LocalDate born;
+        String sex = "F";
+        String mobile = String.format("+447700900%03d", MOBILE.getAndIncrement() % 1000);
+        String language = "en";
+        String ethnicityGroup = "UNKNOWN";
+        String practice;
+        long id;
+
+        Patient(String practice, String sex, LocalDate born) {
+            this.practice = practice;
+            this.sex = sex;
+            this.born = born;
+        }
+
+        Patient noMobile() {
+            mobile = null;
+            return this;
+        }
+
+        Patient language(String code) {
+            language = code;
+            return this;
+        }
+
+        Patient ethnicity(String group) {
+            ethnicityGroup = group;
+            return this;
+        }
+
+        Patient named(String given, String family) {
+            givenName = given;
+            familyName = family;
+            return this;
+        }
+
+        Patient save() {
+            id = insert("""
+                    INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
+                                         language, ethnicity_group, practice_code, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) RETURNING id""",
+                    nhsNumber, givenName, familyName, Date.valueOf(born), sex, mobile,
+                    mobile == null ? "landline" : null, language, ethnicityGroup, practice);
+            return this;
+        }
+
+        Patient event(LocalDate date, String type) {
+            return event(date, type, "");
+        }
+
+        Patient event(LocalDate date, String type, String value) {
+            insert("INSERT INTO event (patient_id, event_date, event_type, value, imported_at) VALUES (?, ?, ?, ?, now())"
+                    + " RETURNING id", id, Date.valueOf(date), type, value);
+            return this;
+        }
+    }
+
+    Patient patient(String practice, String sex, LocalDate born) {
+        return new Patient(practice, sex, born);
+    }
+
+    long pcn(String name) {
+        return insert("INSERT INTO pcn (name, created_at) VALUES (?, now()) RETURNING id", name);
+    }
+
+    void practice(String code, String name, long pcnId) {
+        insert("INSERT INTO practice (code, name, phone, pcn_id, created_at, updated_at) VALUES (?, ?, '0161 496 0000', ?, now(), now())"
+                + " RETURNING 0", code, name, pcnId);
+    }
+
+    long campaign(long pcnId, String programme) {
+        return insert("""
+                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, attribution_days, created_by, created_at)
+                VALUES (?, 'test', ?, 'SENDING', current_date, now(), 28, 'test', now()) RETURNING id""", pcnId, programme);
+    }
+
+    /** A text of {@code campaignId} sent to the patient at {@code sentAt}. */
+    void sent(long campaignId, Patient p, Instant sentAt) {
+        long recipient = insert("""
+                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, created_at)
+                VALUES (?, ?, 'TEXTED', 'en', ?, now()) RETURNING id""", campaignId, p.id, p.mobile);
+        insert("""
+                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
+                                     status, due_at, sent_at, created_at)
+                VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'DELIVERED', ?, ?, now()) RETURNING id""",
+                campaignId, recipient, p.id, p.mobile, Timestamp.from(sentAt), Timestamp.from(sentAt));
+    }
+
+    long count(String sql, Object... args) {
+        return insert(sql, args);
+    }
+
+    private long insert(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.uptake.reply;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.optout.OptOutLedger;
+import io.uptake.sms.TwilioSignature;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@MicronautTest(transactional = false)
+// A random port: application.yml fixes 8080, which parallel test runs on this machine share.
+@Property(name = "micronaut.server.port", value = "-1")
+@Property(name = "spec.name", value = MovableClock.SPEC)
+@Property(name = "uptake.reply.max-auto-replies-per-day", value = "3")
+class InboundWebhookTest {
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    TwilioSignature signature;
+    @Inject
+    OptOutLedger ledger;
+    @Inject
+    MovableClock clock;
+
+    ReplyFixtures db;
+    long pcn;
+    long campaign;
+    long patient;
+    long sent;
+    final String mobile = ReplyFixtures.mobile(101);
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        clock.set(MovableClock.START);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        pcn = db.pcn("North PCN");
+        db.practice("P84001", "Oak Surgery", pcn);
+        patient = db.patient("P84001", mobile, "en", "Ada");
+        campaign = db.campaign(pcn, "FIT non-returners");
+        sent = db.sentMessage(campaign, patient, mobile, "en", MovableClock.START.minus(1, ChronoUnit.DAYS));
+    }
+
+    @Test
+    void unsignedOrWronglySignedDeliveriesAreRefusedAndNothingIsStored() {
+        Map<String, String> form = ReplyFixtures.twilioForm(ReplyFixtures.newSid(), mobile, "STOP");
+        assertThat(db.post(form, null).getStatus().getCode()).isEqualTo(403);
+        String forOtherBody = signature.sign(InboundWebhookController.PATH,
+                ReplyFixtures.twilioForm(form.get("MessageSid"), mobile, "Hello"));
+        assertThat(db.post(form, forOtherBody).getStatus().getCode()).isEqualTo(403);
+
+        assertThat(db.count("SELECT count(*) FROM inbound_message")).isZero();
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isZero();
+        assertThat(ledger.isOptedOut(patient)).isFalse();
+    }
+
+    @Test
+    void signedFreeTextIsStoredMatchedAndAcknowledgedAsTwiml() {
+        String sid = ReplyFixtures.newSid();
+        HttpResponse<String> response = db.deliver(ReplyFixtures.twilioForm(sid, mobile, "Can I do the test next week?"));
+
+        assertThat(response.getStatus().getCode()).isEqualTo(200);
+        assertThat(response.getContentType().orElseThrow().toString()).startsWith("text/xml");
+        assertThat(response.body()).contains("<Response>");
+        assertThat(ReplyFixtures.messageOf(response.body())).isNotBlank();
+        Map<String, Object> row = db.inbound(sid);
+        assertThat(row).containsEntry("patient_id", patient).containsEntry("campaign_id", campaign)
+                .containsEntry("answered_message_id", sent).containsEntry("pcn_id", pcn)
+                .containsEntry("classification", "FREE_TEXT").containsEntry("inbox_status", "OPEN")
+                .containsEntry("body", "Can I do the test next week?").containsEntry("segments", 1)
+                .containsEntry("from_number", mobile).containsEntry("to_number", ReplyFixtures.OUR_NUMBER)
+                .containsEntry("likely_opt_out", false).containsEntry("candidate_patients", 1);
+    }
+
+    @Test
+    void aSecondDeliveryOfTheSameMessageChangesNothingAndAnswersTheSame() {
+        Map<String, String> form = ReplyFixtures.twilioForm(ReplyFixtures.newSid(), mobile, "STOP");
+        HttpResponse<String> first = db.deliver(form);
+        HttpResponse<String> second = db.deliver(form);
+
+        assertThat(second.getStatus().getCode()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(ReplyFixtures.messageOf(first.body())).isNotBlank();
+        assertThat(db.count("SELECT count(*) FROM inbound_message")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(1);
+    }
+
+    private String reply(String from, String body) {
+        return ReplyFixtures.messageOf(db.deliver(ReplyFixtures.twilioForm(ReplyFixtures.newSid(), from, body)).body());
+    }
+
+    private Map<String, Object> last(String from) {
+        return db.rows("SELECT * FROM inbound_message WHERE from_number = ? ORDER BY id DESC LIMIT 1", from).get(0);
+    }
+
+    @Test
+    void stopSendingMeIsFreeTextForAPersonButFlaggedAsALikelyOptOut() {
+        reply(mobile, "Stop sending me these please");
+        assertThat(last(mobile)).containsEntry("classification", "FREE_TEXT").containsEntry("likely_opt_out", true)
+                .containsEntry("inbox_status", "OPEN");
+        assertThat(ledger.isOptedOut(patient)).isFalse();
+
+        reply(mobile, "I will opt out thanks");
+        assertThat(last(mobile)).containsEntry("classification", "FREE_TEXT").containsEntry("likely_opt_out", true);
+        reply(mobile, "Thanks, posted it");
+        assertThat(last(mobile)).containsEntry("likely_opt_out", false);
+    }
+
+    @Test
+    void keywordsMatchTheWholeMessageWhateverTheCaseAccentsAndPunctuation() {
+        reply(mobile, "  stóp. ");
+        assertThat(last(mobile)).containsEntry("classification", "OPT_OUT").containsEntry("inbox_status", "NONE");
+        reply(mobile, "Unstop!");
+        assertThat(last(mobile)).containsEntry("classification", "OPT_IN");
+        reply(mobile, "info");
+        assertThat(last(mobile)).containsEntry("classification", "HELP");
+        reply(mobile, "help me with the kit");
+        assertThat(last(mobile)).containsEntry("classification", "FREE_TEXT");
+    }
+
+    @Test
+    void anOptOutIsNotUndoneByLaterFreeTextOnlyByAnExplicitOptIn() {
+        reply(mobile, "STOP");
+        assertThat(ledger.isOptedOut(patient)).isTrue();
+        assertThat(db.row("SELECT patient_id, phone, action, source, reference FROM opt_out_ledger"))
+                .containsEntry("patient_id", patient).containsEntry("phone", mobile)
+                .containsEntry("action", "OPT_OUT").containsEntry("source", "REPLY");
+
+        String answer = reply(mobile, "Sorry, yes I do want the kit");
+        assertThat(ledger.isOptedOut(patient)).isTrue();
+        assertThat(answer).as("nothing more is texted to an opted-out number").isNull();
+        assertThat(last(mobile)).containsEntry("no_reply_reason", "OPTED_OUT").containsEntry("inbox_status", "OPEN");
+        reply(mobile, "YES");
+        assertThat(ledger.isOptedOut(patient)).as("YES is not our opt-in").isTrue();
+
+        assertThat(reply(mobile, "START")).isNotBlank();
+        assertThat(ledger.isOptedOut(patient)).isFalse();
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(2);
+    }
+
+    @Test
+    void anOptOutStopsTheQueuedReminderAndExcludesThePatientFromLaterCohorts() {
+        long reminder = db.queuedMessage(campaign, patient, mobile, MovableClock.START.plus(Duration.ofDays(14)));
+        reply(mobile, "STOP");
+
+        assertThat(db.messageStatus(reminder)).isEqualTo("CANCELLED");
+        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", patient)).isEqualTo(1);
+        assertThat(ledger.isNumberOptedOut(mobile)).isTrue();
+    }
+
+    @Test
+    void anUnknownNumbersStopIsStoredAndHonouredByNumberAndAnsweredInEnglish() {
+        String stranger = ReplyFixtures.mobile(555);
+        String answer = reply(stranger, "Stop");
+
+        assertThat(answer).isNotBlank();
+        assertThat(last(stranger)).containsEntry("patient_id", null).containsEntry("pcn_id", null)
+                .containsEntry("classification", "OPT_OUT").containsEntry("language", "en");
+        assertThat(db.row("SELECT patient_id, phone, action FROM opt_out_ledger"))
+                .containsEntry("patient_id", null).containsEntry("phone", stranger).containsEntry("action", "OPT_OUT");
+        assertThat(ledger.isNumberOptedOut(stranger)).isTrue();
+        // A patient later imported with that mobile is opted out from the start.
+        long later = db.patient("P84001", stranger, "en", "Later");
+        assertThat(ledger.isOptedOut(later)).isTrue();
+    }
+
+    @Test
+    void theLoopGuardAnswersAtMostTheConfiguredNumberPerNumberPerDay() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(reply(mobile, "Out of office, back Monday " + i)).isNotBlank();
+        }
+        assertThat(reply(mobile, "Out of office, back Monday 3")).isNull();
+        assertThat(last(mobile)).containsEntry("no_reply_reason", "LOOP_GUARD");
+        assertThat(db.count("SELECT count(*) FROM inbound_message WHERE from_number = ?", mobile)).isEqualTo(4);
+        // Another number is not affected; the next London day starts a new count.
+        assertThat(reply(ReplyFixtures.mobile(102), "Hello")).isNotBlank();
+        clock.set(java.time.LocalDate.of(2026, 3, 3).atStartOfDay(java.time.ZoneId.of("Europe/London")).toInstant());
+        assertThat(reply(mobile, "Out of office, back Monday 4")).isNotBlank();
+    }
+
+    @Test
+    void onASharedFamilyMobileTheMostRecentlyTextedPatientWinsAndTheAmbiguityIsRecorded() {
+        long sibling = db.patient("P84001", mobile, "en", "Bea");
+        long otherCampaign = db.campaign(pcn, "Breast DNA");
+        long later = db.sentMessage(otherCampaign, sibling, mobile, "en", MovableClock.START.minus(Duration.ofHours(2)));
+
+        reply(mobile, "Who is this for?");
+        assertThat(last(mobile)).containsEntry("patient_id", sibling).containsEntry("campaign_id", otherCampaign)
+                .containsEntry("answered_message_id", later).containsEntry("candidate_patients", 2);
+    }
+
+    @Test
+    void twilioAdvancedOptOutIsHonouredAndTwilioSendsTheConfirmation() {
+        Map<String, String> form = ReplyFixtures.twilioForm(ReplyFixtures.newSid(), mobile, "Please end this");
+        form.put("OptOutType", "STOP");
+        HttpResponse<String> response = db.deliver(form);
+
+        assertThat(ReplyFixtures.messageOf(response.body())).isNull();
+        assertThat(last(mobile)).containsEntry("classification", "OPT_OUT").containsEntry("opt_out_type", "STOP")
+                .containsEntry("no_reply_reason", "TWILIO_ANSWERED");
+        assertThat(ledger.isOptedOut(patient)).isTrue();
+    }
+}

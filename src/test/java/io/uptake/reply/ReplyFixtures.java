@@ -1,0 +1,193 @@
+package io.uptake.reply;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.BlockingHttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.uptake.sms.TwilioSignature;
+import io.uptake.testsupport.Database;
+import io.uptake.testsupport.NhsNumbers;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** SQL helpers that put campaigns and sent messages in place, and a Twilio-like webhook caller. */
+final class ReplyFixtures {
+    static final String OUR_NUMBER = "+447700900999";
+    private static final AtomicLong SIDS = new AtomicLong();
+    private final DataSource dataSource;
+    private final BlockingHttpClient http;
+    private final TwilioSignature signature;
+
+    ReplyFixtures(DataSource dataSource, BlockingHttpClient http, TwilioSignature signature) {
+        this.dataSource = Database.raw(dataSource);
+        this.http = http;
+        this.signature = signature;
+    }
+
+    /** 07700 900nnn as E.164. */
+    static String mobile(int n) {
+        return String.format("+447700900%03d", Math.floorMod(n, 1000));
+    }
+
+    static String newSid() {
+        return String.format("SM%032x", SIDS.incrementAndGet());
+    }
+
+    long pcn(String name) {
+        return insert("INSERT INTO pcn (name, created_at) VALUES (?, now()) RETURNING id", name);
+    }
+
+    String practice(String code, String name, long pcnId) {
+        insert("INSERT INTO practice (code, name, phone, pcn_id, created_at, updated_at) "
+                + "VALUES (?, ?, '0161 496 0000', ?, now(), now()) RETURNING 1", code, name, pcnId);
+        return code;
+    }
+
+    long patient(String practiceCode, String mobile, String language, String givenName) {
+        return insert("""
+                INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, language,
+                                     practice_code, created_at, updated_at)
+                VALUES (?, ?, 'Testperson', DATE '1960-01-01', 'F', ?, ?, ?, now(), now()) RETURNING id""",
+                NhsNumbers.next(), givenName, mobile, language, practiceCode);
+    }
+
+    long campaign(long pcnId, String name) {
+        return insert("""
+                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, attribution_days,
+                                      created_by, created_at)
+                VALUES (?, ?, 'BOWEL', 'SENDING', CURRENT_DATE, now(), 90, 'test', now()) RETURNING id""",
+                pcnId, name);
+    }
+
+    /** A text already sent to the patient at {@code sentAt}. */
+    long sentMessage(long campaignId, long patientId, String to, String language, Instant sentAt) {
+        long recipient = recipient(campaignId, patientId, to, language);
+        return insert("""
+                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
+                                     body, segments, status, due_at, sent_at, created_at)
+                VALUES (?, ?, ?, 1, 'initial', ?, ?, 'Your bowel screening kit: please return it. Reply CALL.', 1,
+                        'DELIVERED', ?, ?, ?) RETURNING id""",
+                campaignId, recipient, patientId, to, language, Timestamp.from(sentAt), Timestamp.from(sentAt),
+                Timestamp.from(sentAt));
+    }
+
+    /** A reminder queued for later: not yet sent. */
+    long queuedMessage(long campaignId, long patientId, String to, Instant dueAt) {
+        long recipient = insert("SELECT id FROM recipient WHERE campaign_id = ? AND patient_id = ?", campaignId, patientId);
+        return insert("""
+                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
+                                     status, due_at, created_at)
+                VALUES (?, ?, ?, 2, 'reminder', ?, 'en', 'PENDING', ?, now()) RETURNING id""",
+                campaignId, recipient, patientId, to, Timestamp.from(dueAt));
+    }
+
+    private long recipient(long campaignId, long patientId, String to, String language) {
+        return insert("""
+                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
+                VALUES (?, ?, 'TEXTED', ?, ?, ?, now()) RETURNING id""",
+                campaignId, patientId, language, to, java.sql.Date.valueOf(LocalDate.of(2026, 1, 1)));
+    }
+
+    String messageStatus(long messageId) {
+        return (String) row("SELECT status FROM message WHERE id = ?", messageId).get("status");
+    }
+
+    Map<String, Object> inbound(String messageSid) {
+        return row("SELECT * FROM inbound_message WHERE message_sid = ?", messageSid);
+    }
+
+    long count(String sql, Object... args) {
+        return ((Number) row(sql, args).values().iterator().next()).longValue();
+    }
+
+    List<Map<String, Object>> rows(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Map<String, Object> row(String sql, Object... args) {
+        List<Map<String, Object>> rows = rows(sql, args);
+        if (rows.size() != 1) {
+            throw new IllegalStateException(rows.size() + " rows for " + sql);
+        }
+        return rows.get(0);
+    }
+
+    private long insert(String sql, Object... args) {
+        return ((Number) row(sql, args).values().iterator().next()).longValue();
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    /** Twilio's parameters for a text from {@code from}, including some we do not use. */
+    static Map<String, String> twilioForm(String sid, String from, String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("ToCountry", "GB");
+        form.put("SmsMessageSid", sid);
+        form.put("NumMedia", "0");
+        form.put("SmsSid", sid);
+        form.put("SmsStatus", "received");
+        form.put("Body", body);
+        form.put("To", OUR_NUMBER);
+        form.put("NumSegments", "1");
+        form.put("MessageSid", sid);
+        form.put("AccountSid", "AC00000000000000000000000000000000");
+        form.put("From", from);
+        form.put("ApiVersion", "2010-04-01");
+        return form;
+    }
+
+    /** Posts as Twilio would, signed. */
+    HttpResponse<String> deliver(Map<String, String> form) {
+        return post(form, signature.sign(InboundWebhookController.PATH, form));
+    }
+
+    HttpResponse<String> post(Map<String, String> form, String sig) {
+        var request = HttpRequest.POST(InboundWebhookController.PATH, form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+        if (sig != null) {
+            request.header(TwilioSignature.HEADER, sig);
+        }
+        try {
+            return http.exchange(request, String.class);
+        } catch (HttpClientResponseException e) {
+            return (HttpResponse<String>) e.getResponse();
+        }
+    }
+
+    /** The text of the TwiML {@code <Message>}, or null when the response has none. */
+    static String messageOf(String twiml) {
+        return Twiml.messageText(twiml);
+    }
+}

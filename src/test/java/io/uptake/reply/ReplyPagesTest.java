@@ -1,0 +1,141 @@
+package io.uptake.reply;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.sms.TwilioSignature;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The patient's phone and the inbox pages, through HTTP and a real browser. */
+@MicronautTest(transactional = false)
+// A random port: application.yml fixes 8080, which parallel test runs on this machine share.
+@Property(name = "micronaut.server.port", value = "-1")
+class ReplyPagesTest {
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    TwilioSignature signature;
+
+    ReplyFixtures db;
+    Api api;
+    final String northMobile = ReplyFixtures.mobile(301);
+    final String southMobile = ReplyFixtures.mobile(302);
+    long northPatient;
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        api = new Api(client.toBlocking());
+        long north = db.pcn("North PCN");
+        long south = db.pcn("South PCN");
+        db.practice("P84001", "Oak Surgery", north);
+        db.practice("P84002", "Elm Surgery", south);
+        northPatient = db.patient("P84001", northMobile, "en", "Ada");
+        long southPatient = db.patient("P84002", southMobile, "en", "Cy");
+        Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS);
+        db.sentMessage(db.campaign(north, "North FIT"), northPatient, northMobile, "en", yesterday);
+        db.sentMessage(db.campaign(south, "South FIT"), southPatient, southMobile, "en", yesterday);
+    }
+
+    private String reply(String token, String number, String body) {
+        return client.toBlocking().retrieve(HttpRequest.POST("/ui/phone/reply", Map.of("number", number, "body", body))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE).accept(MediaType.TEXT_HTML_TYPE)
+                .bearerAuth(token));
+    }
+
+    @Test
+    void aReplyTypedOnThePhoneGoesThroughTheSignedWebhookAndOnlyForOwnPcnNumbers() {
+        String north = api.user("ccc.north", "CCC", "North PCN");
+        String page = reply(north, northMobile, "STOP");
+
+        Map<String, Object> stored = db.row("SELECT * FROM inbound_message WHERE from_number = ?", northMobile);
+        assertThat(stored).containsEntry("classification", "OPT_OUT");
+        assertThat(page).contains("Phone received").contains(escape((String) stored.get("auto_reply")));
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger WHERE phone = ?", northMobile)).isEqualTo(1);
+
+        assertThatStatus(() -> reply(north, southMobile, "Hello")).isEqualTo(404);
+        assertThatStatus(() -> client.toBlocking().retrieve(HttpRequest.GET("/ui/phone?number=%2B447700900302")
+                .accept(MediaType.TEXT_HTML_TYPE).bearerAuth(north))).isEqualTo(404);
+        assertThat(db.count("SELECT count(*) FROM inbound_message WHERE from_number = ?", southMobile)).isZero();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+                .replace("\"", "&quot;");
+    }
+
+    private static org.assertj.core.api.AbstractIntegerAssert<?> assertThatStatus(Runnable call) {
+        try {
+            call.run();
+            return assertThat(200);
+        } catch (HttpClientResponseException e) {
+            return assertThat(e.getStatus().getCode());
+        }
+    }
+
+    @Test
+    void inTheBrowserACccRepliesFromThePhoneSeesItInTheInboxAndMarksItDone() {
+        api.user("ccc.browser", "CCC", "North PCN");
+        WebDriver driver = Browser.open();
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        try {
+            String base = server.getURL().toString();
+            Browser.login(driver, base, "ccc.browser", "password-ccc.browser");
+            driver.get(base + "/ui/phone");
+            new Select(driver.findElement(By.id("number"))).selectByValue(northMobile);
+            assertThat(driver.findElement(By.id("number")).getText()).doesNotContain(southMobile);
+            driver.findElement(By.id("pick")).click();
+            driver.findElement(By.id("body")).sendKeys("Can someone ring me about the kit?");
+            driver.findElement(By.id("send")).click();
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("received")));
+            String received = driver.findElement(By.id("received")).getText();
+            assertThat(received).isNotBlank();
+            assertThat(db.row("SELECT auto_reply FROM inbound_message").get("auto_reply")).isEqualTo(received);
+            assertThat(driver.findElement(By.id("screen")).getText()).contains("Can someone ring me about the kit?");
+
+            driver.get(base + "/ui/inbox");
+            long id = ((Number) db.row("SELECT id FROM inbound_message").get("id")).longValue();
+            By item = By.id("item-" + id);
+            assertThat(driver.findElement(item).getText()).contains("Can someone ring me about the kit?")
+                    .contains("North FIT").contains("Ada Testperson");
+            new Select(driver.findElement(item).findElement(By.name("outcome"))).selectByValue("CALLED");
+            driver.findElement(item).findElement(By.name("note")).sendKeys("spoke to her");
+            driver.findElement(item).findElement(By.cssSelector(".done-form button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(item, "Done: CALLED by ccc.browser"));
+            assertThat(db.row("SELECT inbox_status, outcome_note FROM inbound_message"))
+                    .containsEntry("inbox_status", "DONE").containsEntry("outcome_note", "spoke to her");
+        } finally {
+            driver.quit();
+        }
+    }
+}

@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Replies and call requests per campaign, owned by the replies feature. Until an implementation reading
- * its table is present the report says "unavailable" (null), never zero.
+ * Replies and call requests per campaign, owned by the replies feature ({@link InboundReplyStats}). A report
+ * whose source says {@link #available()} false shows the counts as null ("not available"), never zero.
  */
 public interface ReplyStats {
 

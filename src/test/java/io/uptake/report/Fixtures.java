@@ -95,6 +95,15 @@ final class Fixtures {
                 Timestamp.from(at), patient.id());
     }
 
+    /** An inbound reply as the replies feature stores it, matched to the campaign. */
+    void inbound(long campaignId, Patient patient, String classification, String sid) {
+        update("""
+                INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, patient_id,
+                                             campaign_id, language, classification, inbox_status)
+                VALUES (?, '+447700900123', '+447700900999', 'reply', now(), ?, ?, 'en', ?, 'NONE')""",
+                sid, patient.id(), campaignId, classification);
+    }
+
     long count(String sql, Object... args) {
         return insert(sql, args);
     }

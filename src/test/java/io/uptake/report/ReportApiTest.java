@@ -78,8 +78,14 @@ class ReportApiTest {
         assertThat(n(report, "segments")).isEqualTo(5);
         assertThat(d(report, "cost")).isEqualTo(0.20);
         assertThat(d(report, "costPerConversion")).isEqualTo(0.10);
-        // The replies feature is not merged: unavailable, not a made-up zero.
-        assertThat(report).containsEntry("replied", null).containsEntry("callRequests", null);
+        assertThat(n(report, "replied")).isZero();
+        assertThat(n(report, "callRequests")).isZero();
+        db.inbound(campaign, onTheDay, "CALL_REQUEST", "m1");
+        db.inbound(campaign, onTheDay, "FREE_TEXT", "m2");
+        db.inbound(campaign, lastDay, "OPT_OUT", "m3");
+        Map<String, Object> withReplies = report(campaign);
+        assertThat(n(withReplies, "replied")).as("patients who replied").isEqualTo(2);
+        assertThat(n(withReplies, "callRequests")).isEqualTo(1);
         assertThat(report.get("control")).isNull();
 
         String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/recipients.csv").bearerAuth(lead));

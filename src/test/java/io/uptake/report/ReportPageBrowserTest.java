@@ -101,7 +101,7 @@ class ReportPageBrowserTest {
                 assertThat(driver.findElement(By.id("fig-" + field)).getText()).as(field)
                         .isEqualTo(String.valueOf(api.get(field)));
             }
-            assertThat(driver.findElement(By.id("fig-replied")).getText()).isEqualTo("n/a");
+            assertThat(driver.findElement(By.id("fig-replied")).getText()).isEqualTo("0");
             double rate = ((Number) api.get("conversionRate")).doubleValue();
             assertThat(driver.findElement(By.xpath("//td[@id='fig-converted']/following-sibling::td")).getText())
                     .startsWith(String.format(Locale.UK, "%.1f%% of texted", rate * 100));

@@ -29,7 +29,7 @@ class CampaignReports {
     /** Breakdown name in the JSON, and the column of {@code base} behind it. */
     static final Map<String, String> DIMENSIONS = dimensions();
 
-    private static final String AGGREGATE = """
+    static final String AGGREGATE = """
             , cells AS (
                 SELECT base.*, width_bucket(base.age, CAST(? AS INT[])) AS age_bucket FROM base
             )

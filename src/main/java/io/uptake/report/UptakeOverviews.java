@@ -20,7 +20,7 @@ import java.util.Map;
 /** All campaigns of the caller's PCN (all PCNs for ADMIN) started in a date range, in one pass. */
 @Singleton
 class UptakeOverviews {
-    private static final String PER_CAMPAIGN = """
+    static final String PER_CAMPAIGN = """
             SELECT campaign_id, arm,
                    count(*) AS recipients,
                    count(converted_on) AS converted,

@@ -45,51 +45,63 @@ public class RecipientOutcomes {
                        -- a texted recipient never reached is measured, like control, from the campaign start
                        COALESCE(r.index_date, CAST(timezone(params.zone, c.start_at) AS DATE)) AS index_date,
                        c.attribution_days, c.programme, params.zone, params.window_days,
-                       p.nhs_number, p.sex, p.ethnicity_group, p.imd_decile, p.practice_code, p.date_of_birth
+                       p.nhs_number, p.mobile, p.sex, p.ethnicity_group, p.imd_decile, p.practice_code, p.date_of_birth
                 FROM params
-                JOIN campaign c ON c.id = ANY (params.ids)
-                JOIN recipient r ON r.campaign_id = c.id
+                JOIN recipient r ON r.campaign_id = ANY (params.ids)
+                JOIN campaign c ON c.id = r.campaign_id
                 JOIN patient p ON p.id = r.patient_id
             ),
-            conv AS MATERIALIZED (
-                SELECT rcp.recipient_id, min(e.event_date) AS converted_on
-                FROM rcp
-                JOIN qualifying_event q ON q.programme = rcp.programme
-                JOIN event e ON e.patient_id = rcp.patient_id AND e.event_type = q.event_type
-                            AND e.event_date BETWEEN rcp.index_date AND rcp.index_date + rcp.attribution_days
-                GROUP BY rcp.recipient_id
+            span AS (
+                SELECT min(index_date) AS lo, max(index_date + attribution_days + window_days) AS hi FROM rcp
             ),
-            later AS (
-                SELECT conv.recipient_id, e.event_type, e.event_date, e.value, judged.abnormal
-                FROM conv
-                JOIN rcp ON rcp.recipient_id = conv.recipient_id
-                JOIN event e ON e.patient_id = rcp.patient_id
-                            AND e.event_date BETWEEN conv.converted_on AND conv.converted_on + rcp.window_days
+            -- Every event that can matter, found by type and date range on event_type_date_idx: one range scan
+            -- per event type instead of one index probe per recipient.
+            cand AS MATERIALIZED (
+                SELECT e.patient_id, e.event_type, e.event_date, e.value, e.value_num
+                FROM span, event e
+                WHERE e.event_type = ANY (ARRAY(
+                          SELECT event_type FROM qualifying_event
+                          UNION SELECT event_type FROM threshold
+                          UNION VALUES ('URGENT_REFERRAL'), ('CANCER_DIAGNOSED'), ('CANCER_RULED_OUT')))
+                  AND e.event_date BETWEEN span.lo AND span.hi
+            ),
+            -- Each recipient's events from their index date, with the conversion date (first qualifying event
+            -- within the attribution window) computed over the recipient's rows without a join back.
+            hits AS MATERIALIZED (
+                SELECT rcp.recipient_id, rcp.programme, rcp.date_of_birth, rcp.window_days,
+                       cand.event_type, cand.event_date, cand.value, cand.value_num,
+                       min(cand.event_date) FILTER (WHERE q.event_type IS NOT NULL
+                                                    AND cand.event_date <= rcp.index_date + rcp.attribution_days)
+                           OVER (PARTITION BY rcp.recipient_id) AS converted_on
+                FROM rcp
+                JOIN cand ON cand.patient_id = rcp.patient_id AND cand.event_date >= rcp.index_date
+                LEFT JOIN qualifying_event q ON q.programme = rcp.programme AND q.event_type = cand.event_type
+            ),
+            outc AS (
+                SELECT h.recipient_id,
+                       min(h.converted_on) AS converted_on,
+                       bool_or(judged.abnormal) AS abnormal,
+                       min(h.event_date) FILTER (WHERE h.event_type = 'URGENT_REFERRAL') AS referred_on,
+                       (array_agg(h.value ORDER BY h.event_date) FILTER (WHERE h.event_type = 'URGENT_REFERRAL'))[1] AS pathway,
+                       min(h.event_date) FILTER (WHERE h.event_type = 'CANCER_DIAGNOSED') AS diagnosed_on,
+                       (array_agg(h.value ORDER BY h.event_date) FILTER (WHERE h.event_type = 'CANCER_DIAGNOSED'))[1] AS cancer_site,
+                       min(h.event_date) FILTER (WHERE h.event_type = 'CANCER_RULED_OUT') AS ruled_out_on
+                FROM hits h
                 LEFT JOIN LATERAL (
-                    SELECT CASE WHEN t.threshold IS NULL OR e.value_num IS NULL THEN NULL
-                                WHEN t.comparison = '>=' THEN e.value_num >= t.threshold
-                                ELSE e.value_num > t.threshold END AS abnormal
+                    SELECT CASE WHEN t.threshold IS NULL OR h.value_num IS NULL THEN NULL
+                                WHEN t.comparison = '>=' THEN h.value_num >= t.threshold
+                                ELSE h.value_num > t.threshold END AS abnormal
                     FROM threshold t
-                    WHERE t.programme = rcp.programme AND t.event_type = e.event_type
-                      AND t.effective_from <= e.event_date
-                      AND t.age_from <= extract(YEAR FROM age(e.event_date, rcp.date_of_birth))
-                      AND (t.age_to IS NULL OR extract(YEAR FROM age(e.event_date, rcp.date_of_birth)) < t.age_to)
+                    WHERE t.programme = h.programme AND t.event_type = h.event_type
+                      AND t.effective_from <= h.event_date
+                      AND t.age_from <= extract(YEAR FROM age(h.event_date, h.date_of_birth))
+                      AND (t.age_to IS NULL OR extract(YEAR FROM age(h.event_date, h.date_of_birth)) < t.age_to)
                     ORDER BY t.effective_from DESC
                     LIMIT 1
                 ) judged ON TRUE
-                WHERE e.event_type IN ('URGENT_REFERRAL', 'CANCER_DIAGNOSED', 'CANCER_RULED_OUT')
-                   OR e.event_type IN (SELECT t.event_type FROM threshold t)
-            ),
-            outc AS (
-                SELECT recipient_id,
-                       bool_or(abnormal) AS abnormal,
-                       min(event_date) FILTER (WHERE event_type = 'URGENT_REFERRAL') AS referred_on,
-                       (array_agg(value ORDER BY event_date) FILTER (WHERE event_type = 'URGENT_REFERRAL'))[1] AS pathway,
-                       min(event_date) FILTER (WHERE event_type = 'CANCER_DIAGNOSED') AS diagnosed_on,
-                       (array_agg(value ORDER BY event_date) FILTER (WHERE event_type = 'CANCER_DIAGNOSED'))[1] AS cancer_site,
-                       min(event_date) FILTER (WHERE event_type = 'CANCER_RULED_OUT') AS ruled_out_on
-                FROM later
-                GROUP BY recipient_id
+                WHERE h.converted_on IS NOT NULL
+                  AND h.event_date BETWEEN h.converted_on AND h.converted_on + h.window_days
+                GROUP BY h.recipient_id
             ),
             msg AS (
                 SELECT m.recipient_id,
@@ -101,9 +113,18 @@ public class RecipientOutcomes {
                 FROM params JOIN message m ON m.campaign_id = ANY (params.ids)
                 GROUP BY m.recipient_id
             ),
-            opted AS (
-                SELECT o.patient_id, o.at FROM opted_out_patient o
-                WHERE o.patient_id IN (SELECT patient_id FROM rcp)
+            -- The rule of view opted_out_patient (latest ledger entry by patient or by their mobile decides),
+            -- evaluated for these recipients only: the view itself joins every patient in the database.
+            ledger AS (
+                SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.patient_id = rcp.patient_id
+                UNION ALL
+                SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.phone = rcp.mobile
+            ),
+            opted AS MATERIALIZED (
+                SELECT patient_id, at FROM (
+                    SELECT DISTINCT ON (patient_id) patient_id, action, at FROM ledger
+                    ORDER BY patient_id, at DESC, id DESC) latest
+                WHERE action = 'OPT_OUT'
             ),
             base AS (
                 SELECT rcp.recipient_id, rcp.campaign_id, rcp.patient_id, rcp.nhs_number, rcp.arm, rcp.language,
@@ -116,10 +137,9 @@ public class RecipientOutcomes {
                        COALESCE(msg.failed, FALSE) AND NOT COALESCE(msg.delivered, FALSE) AS failed,
                        COALESCE(msg.segments, 0) AS segments,
                        msg.statuses,
-                       EXISTS (SELECT 1 FROM opted WHERE opted.patient_id = rcp.patient_id
-                               AND opted.at >= timezone(rcp.zone, CAST(rcp.index_date AS TIMESTAMP))) AS opted_out,
-                       conv.converted_on,
-                       conv.converted_on - rcp.index_date AS days_to_convert,
+                       COALESCE(opted.at >= timezone(rcp.zone, CAST(rcp.index_date AS TIMESTAMP)), FALSE) AS opted_out,
+                       outc.converted_on,
+                       outc.converted_on - rcp.index_date AS days_to_convert,
                        outc.abnormal, outc.referred_on, outc.pathway, outc.diagnosed_on, outc.cancer_site,
                        CASE WHEN outc.diagnosed_on IS NULL THEN outc.ruled_out_on END AS ruled_out_on,
                        CASE WHEN outc.referred_on IS NOT NULL
@@ -127,8 +147,8 @@ public class RecipientOutcomes {
                             THEN COALESCE(outc.diagnosed_on, outc.ruled_out_on) - outc.referred_on END AS days_to_outcome
                 FROM rcp
                 LEFT JOIN msg ON msg.recipient_id = rcp.recipient_id
-                LEFT JOIN conv ON conv.recipient_id = rcp.recipient_id
                 LEFT JOIN outc ON outc.recipient_id = rcp.recipient_id
+                LEFT JOIN opted ON opted.patient_id = rcp.patient_id
             )
             """;
 
@@ -153,8 +173,19 @@ public class RecipientOutcomes {
         return BASE + select;
     }
 
-    /** Binds the first {@link #PARAMETERS} parameters of {@link #sql}; the caller's own follow. */
+    /**
+     * Binds the first {@link #PARAMETERS} parameters of {@link #sql}; the caller's own follow. Inside a
+     * transaction it also turns nested loops off for that transaction: the CTEs' row estimates are PostgreSQL's
+     * defaults (200 groups), which once made it join 100,000 recipients to a materialised outcome list row by
+     * row (minutes); every join here is an equi-join that hashes well, and the LATERAL threshold lookup still
+     * runs as the nested loop it must be.
+     */
     public void bind(PreparedStatement ps, long... campaignIds) throws SQLException {
+        if (!ps.getConnection().getAutoCommit()) {
+            try (var st = ps.getConnection().createStatement()) {
+                st.execute("SET LOCAL enable_nestloop = off");
+            }
+        }
         Long[] ids = new Long[campaignIds.length];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = campaignIds[i];

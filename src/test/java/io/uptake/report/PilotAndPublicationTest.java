@@ -114,13 +114,13 @@ class PilotAndPublicationTest {
         String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report.csv?publication=true")
                 .bearerAuth(lead));
         String total = csv.lines().filter(l -> l.startsWith("total,texted,")).findFirst().orElseThrow();
-        assertThat(total).startsWith("total,texted,535,535,535,0,0,,,35,");
+        assertThat(total).startsWith("total,texted,535,535,535,0,0,0,0,35,");
         assertThat(total.split(",", -1)[13]).isEqualTo("*");  // abnormal withheld
         assertThat(csv.lines().filter(l -> l.startsWith("language,Urdu (ur),")).findFirst().orElseThrow())
                 .startsWith("language,Urdu (ur),135,,,,,,,*,,,");
         String internal = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report.csv").bearerAuth(lead));
         assertThat(internal.lines().filter(l -> l.startsWith("total,texted,")).findFirst().orElseThrow())
-                .startsWith("total,texted,536,536,536,0,0,,,37,");
+                .startsWith("total,texted,536,536,536,0,0,0,0,37,");
         assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'REPORT_EXPORTED'")).isEqualTo(2);
 
         Map<String, Object> overview = http.retrieve(HttpRequest.GET("/api/reports/uptake?publication=true").bearerAuth(lead), Map.class);

@@ -37,6 +37,8 @@ class InboundWebhookTest {
     OptOutLedger ledger;
     @Inject
     MovableClock clock;
+    @Inject
+    io.uptake.cohort.Cohorts cohorts;
 
     ReplyFixtures db;
     long pcn;
@@ -215,5 +217,38 @@ class InboundWebhookTest {
         assertThat(last(mobile)).containsEntry("classification", "OPT_OUT").containsEntry("opt_out_type", "STOP")
                 .containsEntry("no_reply_reason", "TWILIO_ANSWERED");
         assertThat(ledger.isOptedOut(patient)).isTrue();
+    }
+
+    @Test
+    void aPatientWhoTextedStopIsExcludedFromALaterCohort() {
+        db.rows("UPDATE patient SET sex = 'M', date_of_birth = DATE '1970-05-01', ethnicity_group = 'BLACK' "
+                + "WHERE id = ? RETURNING id", patient);
+        java.time.LocalDate asOf = java.time.LocalDate.of(2026, 3, 2);
+        assertThat(cohorts.members("psa-eligible", asOf, pcn)).filteredOn(m -> m.patientId() == patient)
+                .singleElement().satisfies(m -> assertThat(m.eligible()).isTrue());
+
+        reply(mobile, "Stop");
+
+        assertThat(cohorts.members("psa-eligible", asOf, pcn)).filteredOn(m -> m.patientId() == patient)
+                .singleElement().satisfies(m -> assertThat(m.exclusions()).contains("opted-out"));
+    }
+
+    @Test
+    void concurrentDuplicateDeliveriesAreStoredAndActedOnOnce() throws Exception {
+        Map<String, String> form = ReplyFixtures.twilioForm(ReplyFixtures.newSid(), mobile, "STOP");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.Callable<String> delivery = () -> db.deliver(form).body();
+            var answers = pool.invokeAll(java.util.Collections.nCopies(4, delivery));
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (var answer : answers) {
+                distinct.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(distinct).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(db.count("SELECT count(*) FROM inbound_message")).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(1);
     }
 }

@@ -171,4 +171,23 @@ class InboxTest {
     void theInboxNeedsALogin() {
         assertThat(status(() -> client.toBlocking().exchange(HttpRequest.GET("/api/inbox")))).isEqualTo(401);
     }
+
+    @Test
+    void aReplyNotInEnglishShowsTheOriginalWithAHintAndNoMachineTranslation() {
+        String urduMobile = ReplyFixtures.mobile(203);
+        long urdu = db.patient("P84001", urduMobile, "ur", "Bushra");
+        db.sentMessage(northCampaign, urdu, urduMobile, "ur", Instant.now().minus(1, ChronoUnit.HOURS));
+        String body = "براہ کرم مجھے کال کریں، بند نہیں";
+        text(urduMobile, body);
+
+        Map<String, Object> item = inbox(northCcc, "open").get(0);
+        assertThat(item).containsEntry("body", body).containsEntry("language", "ur")
+                .containsEntry("classification", "FREE_TEXT").containsEntry("likelyOptOut", true);
+        Map<String, Object> hint = (Map<String, Object>) item.get("translationHint");
+        assertThat(hint.get("languageName")).isEqualTo("Urdu");
+        assertThat((List<String>) hint.get("recognised")).anySatisfy(r -> assertThat(r).startsWith("بند = stop texts"))
+                .anySatisfy(r -> assertThat(r).startsWith("کال = please call me"));
+        assertThat((String) hint.get("note")).contains("No machine translation");
+        assertThat((String) item.get("autoReply")).contains("شکریہ");
+    }
 }

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +87,27 @@ class ReplyPagesTest {
         assertThatStatus(() -> client.toBlocking().retrieve(HttpRequest.GET("/ui/phone?number=%2B447700900302")
                 .accept(MediaType.TEXT_HTML_TYPE).bearerAuth(north))).isEqualTo(404);
         assertThat(db.count("SELECT count(*) FROM inbound_message WHERE from_number = ?", southMobile)).isZero();
+    }
+
+    @Test
+    void aPolishPatientsReplyOnThePhoneIsUnderstoodAnsweredInPolishAndQueuedForTheCcc() {
+        String polishMobile = ReplyFixtures.mobile(303);
+        long north = ((Number) db.row("SELECT id FROM pcn WHERE name = 'North PCN'").get("id")).longValue();
+        long polish = db.patient("P84001", polishMobile, "pl", "Zofia");
+        db.sentMessage(db.campaign(north, "North breast DNA"), polish, polishMobile, "pl", Instant.now());
+        String ccc = api.user("ccc.pl", "CCC", "North PCN");
+
+        String page = reply(ccc, polishMobile, "Zadzwoń");
+
+        assertThat(page).contains("Dziękujemy");
+        List<Map<String, Object>> open = client.toBlocking().retrieve(HttpRequest.GET("/api/inbox").bearerAuth(ccc),
+                io.micronaut.core.type.Argument.listOf(io.micronaut.core.type.Argument.mapOf(String.class, Object.class)));
+        assertThat(open).singleElement().satisfies(item -> assertThat(item)
+                .containsEntry("classification", "CALL_REQUEST").containsEntry("keywordLanguage", "pl")
+                .containsEntry("body", "Zadzwoń"));
+
+        reply(ccc, polishMobile, "WYPISZ");
+        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", polish)).isEqualTo(1);
     }
 
     private static String escape(String text) {

@@ -1,0 +1,84 @@
+package io.uptake.reply;
+
+import io.micronaut.context.annotation.Value;
+import io.uptake.template.Keywords;
+import io.uptake.template.LanguageInfo;
+import io.uptake.template.MessageTemplates;
+import io.uptake.template.Placeholders;
+import io.uptake.template.Reply;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reply keywords and auto-replies from the template feature ({@code i18n/<lang>.properties} keywords.* and
+ * reply.* keys, rendered by {@link MessageTemplates}), so a translator edits one file per language.
+ */
+@Singleton
+class TemplateReplyVocabulary implements ReplyVocabulary {
+    private final MessageTemplates templates;
+    private final String unknownPracticeName;
+    private final String unknownPracticePhone;
+
+    TemplateReplyVocabulary(MessageTemplates templates,
+                            @Value("${uptake.reply.unknown-sender.practice-name:Your GP practice}") String unknownPracticeName,
+                            @Value("${uptake.reply.unknown-sender.practice-phone:your GP practice}") String unknownPracticePhone) {
+        this.templates = templates;
+        this.unknownPracticeName = unknownPracticeName;
+        this.unknownPracticePhone = unknownPracticePhone;
+    }
+
+    @Override
+    public List<String> languages() {
+        List<String> codes = new ArrayList<>(List.of("en"));
+        templates.languages().stream().map(LanguageInfo::code).filter(c -> !c.equals("en")).forEach(codes::add);
+        return codes;
+    }
+
+    @Override
+    public Set<String> keywords(String language, Intent intent) {
+        Keywords k = templates.keywords(language);
+        if (!k.language().equals(language)) {
+            return Set.of();
+        }
+        List<String> words = switch (intent) {
+            case OPT_OUT -> k.optOut();
+            case OPT_IN -> k.optIn();
+            case CALL_REQUEST -> k.call();
+            case HELP -> k.help();
+            case FREE_TEXT -> List.of();
+        };
+        return new LinkedHashSet<>(words);
+    }
+
+    /**
+     * A sender we cannot place has no practice: the texts then name "your GP practice" (configurable) rather
+     * than guess one, because a family mobile or a recycled number could belong to anyone's patient.
+     */
+    @Override
+    public String autoReply(AutoReply kind, String language, Map<String, String> values) {
+        Placeholders placeholders = new Placeholders("",
+                values.getOrDefault("practice", unknownPracticeName),
+                values.getOrDefault("practicePhone", unknownPracticePhone), null);
+        return templates.renderReply(reply(kind), language, placeholders).text();
+    }
+
+    @Override
+    public String languageName(String language) {
+        return templates.language(language).map(LanguageInfo::name).orElse(language);
+    }
+
+    private static Reply reply(AutoReply kind) {
+        return switch (kind) {
+            case OPT_OUT_CONFIRMATION -> Reply.OPT_OUT_CONFIRMATION;
+            case OPT_IN_CONFIRMATION -> Reply.OPT_IN_CONFIRMATION;
+            case HELP -> Reply.HELP;
+            case CALL_BACK -> Reply.CALL_BACK;
+            case ACKNOWLEDGEMENT -> Reply.UNKNOWN_REPLY;
+        };
+    }
+}

@@ -1,0 +1,199 @@
+package io.uptake.outcome;
+
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+
+/**
+ * Attribution and outcomes as one set-based query: for every recipient of the given campaigns, the
+ * date they converted (the programme's first qualifying event on or after their index date and within
+ * the campaign's attribution window, both ends inclusive), and what followed within the outcome window
+ * after that test: an abnormal result (judged by the threshold in force at the test date for the age
+ * at the test date), an urgent referral and its pathway, a cancer diagnosed (site) or ruled out.
+ *
+ * <p>Computed at query time from the event table, so an event imported at any later time changes every
+ * report that reads it. Reports wrap {@link #BASE} in their own SELECT over the CTE {@code base}.
+ *
+ * <p>Columns of {@code base}: recipient_id, campaign_id, patient_id, nhs_number, arm, language, index_date,
+ * sex, ethnicity_group, imd_quintile (1-5 or null), practice_code, age (years at the index date), texts,
+ * delivered, failed, segments, statuses, opted_out, converted_on, days_to_convert, abnormal (null when the
+ * result cannot be judged), referred_on, pathway, diagnosed_on, cancer_site, ruled_out_on, days_to_outcome.
+ */
+@Singleton
+public class RecipientOutcomes {
+    /** Parameters 1-5: campaign ids (bigint[]), time zone id, outcome window in days, and the two rule sets. */
+    public static final int PARAMETERS = 5;
+
+    public static final String BASE = """
+            WITH params AS (
+                SELECT CAST(? AS BIGINT[]) AS ids, CAST(? AS TEXT) AS zone, CAST(? AS INT) AS window_days,
+                       CAST(? AS JSONB) AS qualifying, CAST(? AS JSONB) AS thresholds
+            ),
+            qualifying_event AS MATERIALIZED (
+                SELECT q.* FROM params, jsonb_to_recordset(params.qualifying) AS q(programme TEXT, event_type TEXT)
+            ),
+            threshold AS MATERIALIZED (
+                SELECT t.* FROM params, jsonb_to_recordset(params.thresholds)
+                    AS t(programme TEXT, event_type TEXT, age_from INT, age_to INT, comparison TEXT,
+                         threshold NUMERIC, effective_from DATE)
+            ),
+            rcp AS MATERIALIZED (
+                SELECT r.id AS recipient_id, r.campaign_id, r.patient_id, r.arm, r.language,
+                       -- a texted recipient never reached is measured, like control, from the campaign start
+                       COALESCE(r.index_date, CAST(timezone(params.zone, c.start_at) AS DATE)) AS index_date,
+                       c.attribution_days, c.programme, params.zone, params.window_days,
+                       p.nhs_number, p.mobile, p.sex, p.ethnicity_group, p.imd_decile, p.practice_code, p.date_of_birth
+                FROM params
+                JOIN recipient r ON r.campaign_id = ANY (params.ids)
+                JOIN campaign c ON c.id = r.campaign_id
+                JOIN patient p ON p.id = r.patient_id
+            ),
+            span AS (
+                SELECT min(index_date) AS lo, max(index_date + attribution_days + window_days) AS hi FROM rcp
+            ),
+            -- Every event that can matter, found by type and date range on event_type_date_idx: one range scan
+            -- per event type instead of one index probe per recipient.
+            cand AS MATERIALIZED (
+                SELECT e.patient_id, e.event_type, e.event_date, e.value, e.value_num
+                FROM span, event e
+                WHERE e.event_type = ANY (ARRAY(
+                          SELECT event_type FROM qualifying_event
+                          UNION SELECT event_type FROM threshold
+                          UNION VALUES ('URGENT_REFERRAL'), ('CANCER_DIAGNOSED'), ('CANCER_RULED_OUT')))
+                  AND e.event_date BETWEEN span.lo AND span.hi
+            ),
+            -- Each recipient's events from their index date, with the conversion date (first qualifying event
+            -- within the attribution window) computed over the recipient's rows without a join back.
+            hits AS MATERIALIZED (
+                SELECT rcp.recipient_id, rcp.programme, rcp.date_of_birth, rcp.window_days,
+                       cand.event_type, cand.event_date, cand.value, cand.value_num,
+                       min(cand.event_date) FILTER (WHERE q.event_type IS NOT NULL
+                                                    AND cand.event_date <= rcp.index_date + rcp.attribution_days)
+                           OVER (PARTITION BY rcp.recipient_id) AS converted_on
+                FROM rcp
+                JOIN cand ON cand.patient_id = rcp.patient_id AND cand.event_date >= rcp.index_date
+                LEFT JOIN qualifying_event q ON q.programme = rcp.programme AND q.event_type = cand.event_type
+            ),
+            outc AS (
+                SELECT h.recipient_id,
+                       min(h.converted_on) AS converted_on,
+                       bool_or(judged.abnormal) AS abnormal,
+                       min(h.event_date) FILTER (WHERE h.event_type = 'URGENT_REFERRAL') AS referred_on,
+                       (array_agg(h.value ORDER BY h.event_date) FILTER (WHERE h.event_type = 'URGENT_REFERRAL'))[1] AS pathway,
+                       min(h.event_date) FILTER (WHERE h.event_type = 'CANCER_DIAGNOSED') AS diagnosed_on,
+                       (array_agg(h.value ORDER BY h.event_date) FILTER (WHERE h.event_type = 'CANCER_DIAGNOSED'))[1] AS cancer_site,
+                       min(h.event_date) FILTER (WHERE h.event_type = 'CANCER_RULED_OUT') AS ruled_out_on
+                FROM hits h
+                LEFT JOIN LATERAL (
+                    SELECT CASE WHEN t.threshold IS NULL OR h.value_num IS NULL THEN NULL
+                                WHEN t.comparison = '>=' THEN h.value_num >= t.threshold
+                                ELSE h.value_num > t.threshold END AS abnormal
+                    FROM threshold t
+                    WHERE t.programme = h.programme AND t.event_type = h.event_type
+                      AND t.effective_from <= h.event_date
+                      AND t.age_from <= extract(YEAR FROM age(h.event_date, h.date_of_birth))
+                      AND (t.age_to IS NULL OR extract(YEAR FROM age(h.event_date, h.date_of_birth)) < t.age_to)
+                    ORDER BY t.effective_from DESC
+                    LIMIT 1
+                ) judged ON TRUE
+                WHERE h.converted_on IS NOT NULL
+                  AND h.event_date BETWEEN h.converted_on AND h.converted_on + h.window_days
+                GROUP BY h.recipient_id
+            ),
+            msg AS (
+                SELECT m.recipient_id,
+                       count(*) FILTER (WHERE m.sent_at IS NOT NULL) AS texts,
+                       bool_or(m.status = 'DELIVERED') AS delivered,
+                       bool_or(m.status IN ('FAILED', 'UNDELIVERED')) AS failed,
+                       sum(m.segments) FILTER (WHERE m.sent_at IS NOT NULL) AS segments,
+                       string_agg(m.wave || ':' || m.status, ' ' ORDER BY m.wave) AS statuses
+                FROM params JOIN message m ON m.campaign_id = ANY (params.ids)
+                GROUP BY m.recipient_id
+            ),
+            -- The rule of view opted_out_patient (latest ledger entry by patient or by their mobile decides),
+            -- evaluated for these recipients only: the view itself joins every patient in the database.
+            ledger AS (
+                SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.patient_id = rcp.patient_id
+                UNION ALL
+                SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.phone = rcp.mobile
+            ),
+            opted AS MATERIALIZED (
+                SELECT patient_id, at FROM (
+                    SELECT DISTINCT ON (patient_id) patient_id, action, at FROM ledger
+                    ORDER BY patient_id, at DESC, id DESC) latest
+                WHERE action = 'OPT_OUT'
+            ),
+            base AS (
+                SELECT rcp.recipient_id, rcp.campaign_id, rcp.patient_id, rcp.nhs_number, rcp.arm, rcp.language,
+                       rcp.index_date, rcp.sex, rcp.ethnicity_group,
+                       (rcp.imd_decile + 1) / 2 AS imd_quintile,
+                       rcp.practice_code,
+                       CAST(extract(YEAR FROM age(rcp.index_date, rcp.date_of_birth)) AS INT) AS age,
+                       COALESCE(msg.texts, 0) AS texts,
+                       COALESCE(msg.delivered, FALSE) AS delivered,
+                       COALESCE(msg.failed, FALSE) AND NOT COALESCE(msg.delivered, FALSE) AS failed,
+                       COALESCE(msg.segments, 0) AS segments,
+                       msg.statuses,
+                       COALESCE(opted.at >= timezone(rcp.zone, CAST(rcp.index_date AS TIMESTAMP)), FALSE) AS opted_out,
+                       outc.converted_on,
+                       outc.converted_on - rcp.index_date AS days_to_convert,
+                       outc.abnormal, outc.referred_on, outc.pathway, outc.diagnosed_on, outc.cancer_site,
+                       CASE WHEN outc.diagnosed_on IS NULL THEN outc.ruled_out_on END AS ruled_out_on,
+                       CASE WHEN outc.referred_on IS NOT NULL
+                                 AND COALESCE(outc.diagnosed_on, outc.ruled_out_on) >= outc.referred_on
+                            THEN COALESCE(outc.diagnosed_on, outc.ruled_out_on) - outc.referred_on END AS days_to_outcome
+                FROM rcp
+                LEFT JOIN msg ON msg.recipient_id = rcp.recipient_id
+                LEFT JOIN outc ON outc.recipient_id = rcp.recipient_id
+                LEFT JOIN opted ON opted.patient_id = rcp.patient_id
+            )
+            """;
+
+    private final String zone;
+    private final int windowDays;
+    private final OutcomeRules rules;
+
+    public RecipientOutcomes(Clock clock, @Value("${uptake.report.outcome-window-days:90}") int windowDays,
+                             OutcomeRules rules) {
+        this.zone = clock.getZone().getId();
+        this.windowDays = windowDays;
+        this.rules = rules;
+    }
+
+    /** The outcome window after the qualifying test, in days. */
+    public int windowDays() {
+        return windowDays;
+    }
+
+    /** {@link #BASE} followed by the caller's SELECT over {@code base}. */
+    public String sql(String select) {
+        return BASE + select;
+    }
+
+    /**
+     * Binds the first {@link #PARAMETERS} parameters of {@link #sql}; the caller's own follow. Inside a
+     * transaction it also turns nested loops off for that transaction: the CTEs' row estimates are PostgreSQL's
+     * defaults (200 groups), which once made it join 100,000 recipients to a materialised outcome list row by
+     * row (minutes); every join here is an equi-join that hashes well, and the LATERAL threshold lookup still
+     * runs as the nested loop it must be.
+     */
+    public void bind(PreparedStatement ps, long... campaignIds) throws SQLException {
+        if (!ps.getConnection().getAutoCommit()) {
+            try (var st = ps.getConnection().createStatement()) {
+                st.execute("SET LOCAL enable_nestloop = off");
+            }
+        }
+        Long[] ids = new Long[campaignIds.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = campaignIds[i];
+        }
+        ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
+        ps.setString(2, zone);
+        ps.setInt(3, windowDays);
+        ps.setString(4, rules.qualifyingJson());
+        ps.setString(5, rules.thresholdsJson());
+    }
+}

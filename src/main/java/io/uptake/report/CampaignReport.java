@@ -1,0 +1,52 @@
+package io.uptake.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GET /api/campaigns/{id}/report. Counts are patients of the texted arm unless named otherwise; rates are
+ * raw fractions (0.069, rounded only for display); a null count is either withheld (publication mode, see
+ * {@link Publication}) or not measured for this campaign (replies before the replies feature exists;
+ * delivery and segments of an external campaign; abnormal results for a programme without a threshold).
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record CampaignReport(
+        long campaignId, String name, String programme, String source, int attributionDays, int outcomeWindowDays,
+        String ruleVersion, Publication publication,
+        Long recipients, Long sent, Long delivered, Long failed, Long optedOut, Long replied, Long callRequests,
+        Long converted, Double conversionRate, List<Double> conversionRateCi95,
+        Long abnormal, Long abnormalWithUrgentReferral, Long urgentReferrals, Long cancersDiagnosed,
+        Long cancersRuledOut, Double medianDaysReferralToOutcome,
+        Long segments, BigDecimal cost, BigDecimal costPerConversion, String currency,
+        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns) {
+
+    /** The control arm, measured from the day its patients would have been texted. */
+    @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Arm(Long patients, Long converted, Double conversionRate, List<Double> conversionRateCi95) {
+    }
+
+    /** Texted minus control conversion rate, with Newcombe's hybrid score 95% interval. */
+    @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Uplift(Double difference, List<Double> ci95) {
+    }
+
+    /** One cell of a breakdown. lowest marks the lowest-uptake group(s); belowOverall a CI wholly below the overall rate. */
+    @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Group(String value, String label, Long recipients, Long converted, Double rate, List<Double> ci95,
+                        boolean lowest, boolean belowOverall) {
+    }
+
+    /** Present in publication mode: the disclosure rules that were applied. */
+    @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Publication(int suppressedFrom, int suppressedTo, int roundedTo) {
+    }
+}

@@ -1,0 +1,394 @@
+package io.uptake.report;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.outcome.OutcomeRules;
+import io.uptake.outcome.RecipientOutcomes;
+import io.uptake.security.CurrentUser;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The uptake report of one campaign: one pass of {@link RecipientOutcomes} aggregated with GROUPING SETS
+ * into the totals of each arm and the texted arm's breakdowns, then intervals and disclosure in Java.
+ */
+@Singleton
+class CampaignReports {
+    /** Breakdown name in the JSON, and the column of {@code base} behind it. */
+    static final Map<String, String> DIMENSIONS = dimensions();
+
+    static final String AGGREGATE = """
+            , cells AS (
+                SELECT base.*, width_bucket(base.age, CAST(? AS INT[])) AS age_bucket FROM base
+            )
+            SELECT arm,
+                   language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code,
+                   GROUPING(language) AS g_language, GROUPING(ethnicity_group) AS g_ethnicity_group,
+                   GROUPING(age_bucket) AS g_age_bucket, GROUPING(sex) AS g_sex,
+                   GROUPING(imd_quintile) AS g_imd_quintile, GROUPING(practice_code) AS g_practice_code,
+                   count(*) AS recipients,
+                   count(*) FILTER (WHERE texts > 0) AS sent,
+                   count(*) FILTER (WHERE delivered) AS delivered,
+                   count(*) FILTER (WHERE failed) AS failed,
+                   count(*) FILTER (WHERE opted_out) AS opted_out,
+                   count(converted_on) AS converted,
+                   count(*) FILTER (WHERE abnormal) AS abnormal,
+                   count(*) FILTER (WHERE abnormal AND referred_on IS NOT NULL) AS abnormal_referred,
+                   count(referred_on) AS referred,
+                   count(diagnosed_on) AS diagnosed,
+                   count(ruled_out_on) AS ruled_out,
+                   count(days_to_outcome) AS with_outcome,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_outcome) AS median_days,
+                   sum(segments) AS segments
+            FROM cells
+            GROUP BY GROUPING SETS ((arm), (arm, language), (arm, ethnicity_group), (arm, age_bucket), (arm, sex),
+                                    (arm, imd_quintile), (arm, practice_code))
+            """;
+
+    private static final String TIMELINE = """
+            SELECT arm, days_to_convert, GROUPING(days_to_convert) AS g, count(*) AS n
+            FROM base
+            GROUP BY GROUPING SETS ((arm), (arm, days_to_convert))
+            """;
+
+    private final JdbcOperations jdbc;
+    private final RecipientOutcomes outcomes;
+    private final ReportSettings settings;
+    private final ReplyStats replies;
+    private final OutcomeRules rules;
+
+    CampaignReports(JdbcOperations jdbc, RecipientOutcomes outcomes, ReportSettings settings, ReplyStats replies,
+                    OutcomeRules rules) {
+        this.rules = rules;
+        this.jdbc = jdbc;
+        this.outcomes = outcomes;
+        this.settings = settings;
+        this.replies = replies;
+    }
+
+    /** A campaign the user may see (their PCN's, or any for ADMIN); empty otherwise, so callers answer 404. */
+    @Transactional(readOnly = true)
+    Optional<CampaignHeader> header(long id, CurrentUser user) {
+        return jdbc.prepareStatement("""
+                SELECT c.id, c.pcn_id, c.name, c.programme, c.source, c.status, c.attribution_days
+                FROM campaign c
+                WHERE c.id = ? AND (CAST(? AS BIGINT) IS NULL OR c.pcn_id = ?)""", ps -> {
+            ps.setLong(1, id);
+            ps.setObject(2, user.pcnScope());
+            ps.setObject(3, user.pcnScope());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String programme = rs.getString("programme");
+                return Optional.of(new CampaignHeader(rs.getLong("id"), rs.getLong("pcn_id"), rs.getString("name"),
+                        programme, rs.getString("source"), rs.getString("status"),
+                        rs.getInt("attribution_days"), rules.version(), rules.judgesResults(programme)));
+            }
+        });
+    }
+
+    @Transactional(readOnly = true)
+    CampaignReport report(CampaignHeader campaign, Disclosure disclosure) {
+        return report(campaign, cells(campaign.id()), disclosure);
+    }
+
+    /** From cells already fetched, so that one pass can give both the internal and the published form. */
+    @Transactional(readOnly = true)
+    CampaignReport report(CampaignHeader campaign, List<Cell> cells, Disclosure disclosure) {
+        Cell texted = total(cells, "TEXTED");
+        Cell control = total(cells, "CONTROL");
+        boolean external = "EXTERNAL".equals(campaign.source());
+
+        Long recipients = disclosure.count(texted.recipients);
+        Long converted = disclosure.count(texted.converted);
+        Double rate = rateOf(converted, recipients);
+        List<Double> ci = intervalOf(converted, recipients);
+
+        ReplyStats.Counts replyCounts = replies.available()
+                ? replies.forCampaigns(List.of(campaign.id())).getOrDefault(campaign.id(), new ReplyStats.Counts(0, 0))
+                : null;
+
+        Long segments = external ? null : texted.segments;
+        BigDecimal cost = segments == null ? null
+                : settings.getPricePerSegment().multiply(BigDecimal.valueOf(segments)).setScale(2, RoundingMode.HALF_UP);
+        BigDecimal costPerConversion = cost == null || converted == null || converted == 0 ? null
+                : cost.divide(BigDecimal.valueOf(converted), 2, RoundingMode.HALF_UP);
+
+        CampaignReport.Arm controlArm = null;
+        CampaignReport.Uplift uplift = null;
+        if (control.recipients > 0) {
+            Long patients = disclosure.count(control.recipients);
+            Long controlConverted = disclosure.count(control.converted);
+            controlArm = new CampaignReport.Arm(patients, controlConverted, rateOf(controlConverted, patients),
+                    intervalOf(controlConverted, patients));
+            if (converted != null && recipients != null && controlConverted != null && patients != null
+                    && recipients > 0 && patients > 0) {
+                uplift = new CampaignReport.Uplift((double) converted / recipients - (double) controlConverted / patients,
+                        Proportions.newcombe(converted, recipients, controlConverted, patients));
+            } else {
+                uplift = new CampaignReport.Uplift(null, null);
+            }
+        }
+
+        return new CampaignReport(campaign.id(), campaign.name(), campaign.programme(), campaign.source(),
+                campaign.attributionDays(), outcomes.windowDays(), campaign.ruleVersion(),
+                disclosure.publication() ? new CampaignReport.Publication(disclosure.suppressFrom(),
+                        disclosure.suppressTo(), disclosure.roundTo()) : null,
+                recipients,
+                disclosure.count(external ? texted.recipients : texted.sent),
+                external ? null : disclosure.count(texted.delivered),
+                external ? null : disclosure.count(texted.failed),
+                disclosure.count(texted.optedOut),
+                replyCounts == null ? null : disclosure.count(replyCounts.replied()),
+                replyCounts == null ? null : disclosure.count(replyCounts.callRequests()),
+                converted, rate, ci,
+                campaign.judged() ? disclosure.count(texted.abnormal) : null,
+                campaign.judged() ? disclosure.count(texted.abnormalReferred) : null,
+                disclosure.count(texted.referred),
+                disclosure.count(texted.diagnosed),
+                disclosure.count(texted.ruledOut),
+                disclosure.mayShowStatisticOf(texted.withOutcome) ? texted.medianDays : null,
+                segments, cost, costPerConversion, settings.getCurrency(),
+                controlArm, uplift, breakdowns(cells, disclosure, rate));
+    }
+
+    @Transactional(readOnly = true)
+    Timeline timeline(CampaignHeader campaign) {
+        Map<String, long[]> byArm = new LinkedHashMap<>();
+        Map<String, Long> patients = new LinkedHashMap<>();
+        int days = campaign.attributionDays();
+        jdbc.prepareStatement(outcomes.sql(TIMELINE), ps -> {
+            outcomes.bind(ps, campaign.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String arm = rs.getString("arm");
+                    long[] perDay = byArm.computeIfAbsent(arm, a -> new long[days + 1]);
+                    if (rs.getInt("g") == 1) {
+                        patients.put(arm, rs.getLong("n"));
+                    } else {
+                        int day = rs.getInt("days_to_convert");
+                        if (!rs.wasNull() && day >= 0 && day <= days) {
+                            perDay[day] += rs.getLong("n");
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        List<Timeline.Series> series = new ArrayList<>();
+        for (String arm : List.of("TEXTED", "CONTROL")) {
+            long[] perDay = byArm.get(arm);
+            if (perDay == null) {
+                continue;
+            }
+            long n = patients.getOrDefault(arm, 0L);
+            List<Long> cumulative = new ArrayList<>();
+            List<Double> rates = new ArrayList<>();
+            long running = 0;
+            for (long count : perDay) {
+                running += count;
+                cumulative.add(running);
+                rates.add(n == 0 ? 0 : (double) running / n);
+            }
+            series.add(new Timeline.Series(arm, n, cumulative, rates));
+        }
+        return new Timeline(campaign.id(), days, series);
+    }
+
+    @Transactional(readOnly = true)
+    List<Cell> cells(long campaignId) {
+        return jdbc.prepareStatement(outcomes.sql(AGGREGATE), ps -> {
+            outcomes.bind(ps, campaignId);
+            ps.setArray(RecipientOutcomes.PARAMETERS + 1,
+                    ps.getConnection().createArrayOf("integer", settings.getAgeBandStarts().toArray()));
+            List<Cell> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(Cell.of(rs));
+                }
+            }
+            return result;
+        });
+    }
+
+    private Map<String, List<CampaignReport.Group>> breakdowns(List<Cell> cells, Disclosure disclosure, Double overall) {
+        Map<String, String> practiceNames = practiceNames(cells);
+        Map<String, List<CampaignReport.Group>> result = new LinkedHashMap<>();
+        for (String dimension : DIMENSIONS.keySet()) {
+            List<CampaignReport.Group> rows = new ArrayList<>();
+            for (Cell cell : cells) {
+                if (!"TEXTED".equals(cell.arm) || !dimension.equals(cell.dimension)) {
+                    continue;
+                }
+                Long n = disclosure.count(cell.recipients);
+                Long k = disclosure.count(cell.converted);
+                List<Double> ci = intervalOf(k, n);
+                rows.add(new CampaignReport.Group(cell.value, label(dimension, cell.value, practiceNames), n, k,
+                        rateOf(k, n), ci, false, overall != null && ci != null && ci.get(1) < overall));
+            }
+            rows.sort(Comparator.comparing(CampaignReport.Group::value, Comparator.nullsLast(Comparator.naturalOrder())));
+            result.put(dimension, markLowest(rows));
+        }
+        return result;
+    }
+
+    /** Marks the group(s) with the lowest rate among those big enough for the rate to mean something. */
+    private List<CampaignReport.Group> markLowest(List<CampaignReport.Group> rows) {
+        Double lowest = rows.stream()
+                .filter(g -> g.rate() != null && g.recipients() != null
+                        && g.recipients() >= settings.getLowestGroupMinRecipients())
+                .map(CampaignReport.Group::rate).min(Double::compare).orElse(null);
+        if (lowest == null || rows.size() < 2) {
+            return rows;
+        }
+        return rows.stream().map(g -> g.rate() != null && g.rate().equals(lowest) && g.recipients() != null
+                && g.recipients() >= settings.getLowestGroupMinRecipients()
+                ? new CampaignReport.Group(g.value(), g.label(), g.recipients(), g.converted(), g.rate(), g.ci95(),
+                true, g.belowOverall())
+                : g).toList();
+    }
+
+    private String label(String dimension, String value, Map<String, String> practiceNames) {
+        if (value == null) {
+            return "Unknown";
+        }
+        return switch (dimension) {
+            case "language" -> {
+                String name = Locale.forLanguageTag(value).getDisplayLanguage(Locale.UK);
+                yield name.isEmpty() || name.equals(value) ? value : name + " (" + value + ")";
+            }
+            case "ageBand" -> settings.ageBandLabel(Integer.parseInt(value));
+            case "sex" -> switch (value) {
+                case "F" -> "Female";
+                case "M" -> "Male";
+                default -> "Unknown";
+            };
+            case "imdQuintile" -> switch (value) {
+                case "1" -> "1 (most deprived)";
+                case "5" -> "5 (least deprived)";
+                default -> value;
+            };
+            case "practice" -> practiceNames.getOrDefault(value, value) + " (" + value + ")";
+            case "ethnicityGroup" -> value.charAt(0) + value.substring(1).toLowerCase(Locale.ROOT);
+            default -> value;
+        };
+    }
+
+    private Map<String, String> practiceNames(List<Cell> cells) {
+        Set<String> codes = new java.util.HashSet<>();
+        for (Cell c : cells) {
+            if ("practice".equals(c.dimension) && c.value != null) {
+                codes.add(c.value);
+            }
+        }
+        if (codes.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc.prepareStatement("SELECT code, name FROM practice WHERE code = ANY (?)", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text", codes.toArray()));
+            Map<String, String> names = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return names;
+        });
+    }
+
+    static Double rateOf(Long k, Long n) {
+        return k == null || n == null ? null : Proportions.rate(k, n);
+    }
+
+    static List<Double> intervalOf(Long k, Long n) {
+        return k == null || n == null || k > n ? null : Proportions.wilson(k, n);
+    }
+
+    private static Cell total(List<Cell> cells, String arm) {
+        return cells.stream().filter(c -> arm.equals(c.arm) && c.dimension == null).findFirst()
+                .orElse(Cell.empty(arm));
+    }
+
+    private static Map<String, String> dimensions() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("language", "language");
+        d.put("ethnicityGroup", "ethnicity_group");
+        d.put("ageBand", "age_bucket");
+        d.put("sex", "sex");
+        d.put("imdQuintile", "imd_quintile");
+        d.put("practice", "practice_code");
+        return d;
+    }
+
+    /** A campaign as the report needs it; judged = its programme has an abnormal-result threshold. */
+    record CampaignHeader(long id, long pcnId, String name, String programme, String source, String status,
+                          int attributionDays, String ruleVersion, boolean judged) {
+    }
+
+    /** One row of the GROUPING SETS result: an arm's total (dimension null) or one breakdown cell. */
+    static final class Cell {
+        String arm;
+        String dimension;
+        String value;
+        long recipients;
+        long sent;
+        long delivered;
+        long failed;
+        long optedOut;
+        long converted;
+        long abnormal;
+        long abnormalReferred;
+        long referred;
+        long diagnosed;
+        long ruledOut;
+        long withOutcome;
+        Double medianDays;
+        long segments;
+
+        static Cell empty(String arm) {
+            Cell c = new Cell();
+            c.arm = arm;
+            return c;
+        }
+
+        static Cell of(ResultSet rs) throws SQLException {
+            Cell c = new Cell();
+            c.arm = rs.getString("arm");
+            for (Map.Entry<String, String> d : DIMENSIONS.entrySet()) {
+                if (rs.getInt("g_" + d.getValue()) == 0) {
+                    c.dimension = d.getKey();
+                    c.value = rs.getString(d.getValue());
+                }
+            }
+            c.recipients = rs.getLong("recipients");
+            c.sent = rs.getLong("sent");
+            c.delivered = rs.getLong("delivered");
+            c.failed = rs.getLong("failed");
+            c.optedOut = rs.getLong("opted_out");
+            c.converted = rs.getLong("converted");
+            c.abnormal = rs.getLong("abnormal");
+            c.abnormalReferred = rs.getLong("abnormal_referred");
+            c.referred = rs.getLong("referred");
+            c.diagnosed = rs.getLong("diagnosed");
+            c.ruledOut = rs.getLong("ruled_out");
+            c.withOutcome = rs.getLong("with_outcome");
+            double median = rs.getDouble("median_days");
+            c.medianDays = rs.wasNull() ? null : median;
+            c.segments = rs.getLong("segments");
+            return c;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.uptake.report;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.views.ModelAndView;
+import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The lead's pages: a campaign's report (figures, funnel, conversions over time against control, breakdowns
+ * with the lowest-uptake groups marked in words as well as colour) and the uptake overview of all campaigns.
+ * Figures are rendered on the server; the charts read the same JSON API, so page and API cannot disagree.
+ */
+@Controller("/ui")
+@Secured({Role.LEAD_NAME, Role.CCC_NAME, Role.ADMIN_NAME})
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ReportPageController {
+    private static final Map<String, String> BREAKDOWN_TITLES = Map.of(
+            "language", "Language", "ethnicityGroup", "Ethnic group", "ageBand", "Age band (at first text)",
+            "sex", "Sex", "imdQuintile", "Deprivation (IMD quintile)", "practice", "Practice");
+
+    private final CampaignReports reports;
+    private final UptakeOverviews overviews;
+
+    ReportPageController(CampaignReports reports, UptakeOverviews overviews) {
+        this.reports = reports;
+        this.overviews = overviews;
+    }
+
+    @Get("/campaigns/{id}/report")
+    ModelAndView<Map<String, Object>> report(@PathVariable long id, Authentication auth) {
+        CampaignReports.CampaignHeader campaign = reports.header(id, CurrentUser.of(auth))
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No campaign " + id));
+        CampaignReport r = reports.report(campaign, Disclosure.internal());
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("campaign", Map.of("id", r.campaignId(), "name", r.name(), "programme", r.programme(),
+                "source", r.source(), "attributionDays", r.attributionDays(), "outcomeWindowDays", r.outcomeWindowDays(),
+                "ruleVersion", r.ruleVersion()));
+        model.put("figures", figures(r));
+        model.put("control", r.control() == null ? null : Map.of(
+                "patients", count(r.control().patients()), "converted", count(r.control().converted()),
+                "rate", pct(r.control().conversionRate()), "ci", ci(r.control().conversionRateCi95()),
+                "difference", r.uplift().difference() == null ? "n/a" : points(r.uplift().difference()),
+                "upliftCi", r.uplift().ci95() == null ? "n/a" : points(r.uplift().ci95().get(0)) + " to "
+                        + points(r.uplift().ci95().get(1))));
+        List<Map<String, Object>> breakdowns = new ArrayList<>();
+        r.breakdowns().forEach((name, groups) -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (CampaignReport.Group g : groups) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("label", g.label());
+                row.put("recipients", count(g.recipients()));
+                row.put("converted", count(g.converted()));
+                row.put("rate", pct(g.rate()));
+                row.put("ci", ci(g.ci95()));
+                row.put("lowest", g.lowest());
+                row.put("below", g.belowOverall());
+                rows.add(row);
+            }
+            breakdowns.add(Map.of("name", name, "title", BREAKDOWN_TITLES.getOrDefault(name, name), "rows", rows));
+        });
+        model.put("breakdowns", breakdowns);
+        return new ModelAndView<>("report", model);
+    }
+
+    @Get("/reports")
+    ModelAndView<Map<String, Object>> overview(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                               Authentication auth) {
+        LocalDate fromDate = date(from);
+        LocalDate toDate = date(to);
+        UptakeOverview overview = overviews.overview(CurrentUser.of(auth), fromDate, toDate, Disclosure.internal());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (UptakeOverview.Row r : overview.campaigns()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", r.campaignId());
+            row.put("pcn", r.pcn());
+            row.put("name", r.name());
+            row.put("programme", r.programme());
+            row.put("source", r.source());
+            row.put("started", r.started().toString());
+            row.put("texted", count(r.texted()));
+            row.put("converted", count(r.converted()));
+            row.put("rate", pct(r.conversionRate()));
+            row.put("rateSort", r.conversionRate() == null ? "" : String.format(Locale.ROOT, "%.6f", r.conversionRate()));
+            row.put("ci", ci(r.conversionRateCi95()));
+            row.put("abnormal", count(r.abnormal()));
+            row.put("referrals", count(r.urgentReferrals()));
+            row.put("cancers", count(r.cancersDiagnosed()));
+            row.put("control", r.controlPatients() == null ? "none" : pct(r.controlConversionRate())
+                    + " of " + r.controlPatients());
+            rows.add(row);
+        }
+        StringBuilder query = new StringBuilder();
+        if (fromDate != null) {
+            query.append("from=").append(fromDate);
+        }
+        if (toDate != null) {
+            query.append(query.isEmpty() ? "" : "&").append("to=").append(toDate);
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("rows", rows);
+        model.put("from", fromDate == null ? "" : fromDate.toString());
+        model.put("to", toDate == null ? "" : toDate.toString());
+        model.put("csvUrl", "/api/reports/uptake.csv" + (query.isEmpty() ? "" : "?" + query));
+        model.put("publicationCsvUrl", "/api/reports/uptake.csv?" + (query.isEmpty() ? "" : query + "&") + "publication=true");
+        return new ModelAndView<>("uptake", model);
+    }
+
+    private static List<Map<String, Object>> figures(CampaignReport r) {
+        List<Map<String, Object>> f = new ArrayList<>();
+        boolean sms = "SMS".equals(r.source());
+        add(f, "recipients", "Texted arm (patients)", count(r.recipients()), "");
+        add(f, "sent", sms ? "Sent at least one text" : "In the send log", count(r.sent()), "");
+        add(f, "delivered", "Delivered", count(r.delivered()), sms ? "" : "not known for a campaign sent elsewhere");
+        add(f, "failed", "Failed (never delivered)", count(r.failed()), "");
+        add(f, "optedOut", "Opted out since their first text", count(r.optedOut()), "");
+        add(f, "replied", "Replied", count(r.replied()), r.replied() == null ? "not available yet" : "");
+        add(f, "callRequests", "Asked to be called", count(r.callRequests()), r.callRequests() == null ? "not available yet" : "");
+        add(f, "converted", "Had the test (converted)", count(r.converted()),
+                pct(r.conversionRate()) + " of texted, 95% CI " + ci(r.conversionRateCi95()));
+        add(f, "abnormal", "Abnormal result", count(r.abnormal()), r.abnormal() == null
+                ? "no result threshold for this programme" : share(r.abnormal(), r.converted()) + " of those tested");
+        add(f, "abnormalWithUrgentReferral", "Abnormal result with urgent referral", count(r.abnormalWithUrgentReferral()),
+                r.abnormalWithUrgentReferral() == null ? "" : share(r.abnormalWithUrgentReferral(), r.converted()) + " of those tested");
+        add(f, "urgentReferrals", "Urgent suspected cancer referral (2WW)", count(r.urgentReferrals()), "");
+        add(f, "cancersDiagnosed", "Cancer diagnosed", count(r.cancersDiagnosed()), "");
+        add(f, "cancersRuledOut", "Cancer ruled out", count(r.cancersRuledOut()), "");
+        add(f, "medianDaysReferralToOutcome", "Median days, referral to diagnosis or ruled out",
+                r.medianDaysReferralToOutcome() == null ? "n/a" : String.format(Locale.UK, "%.1f", r.medianDaysReferralToOutcome()),
+                "Faster Diagnosis Standard: 28 days");
+        add(f, "segments", "SMS segments", count(r.segments()), "");
+        add(f, "cost", "Cost", r.cost() == null ? "n/a" : "£" + r.cost().toPlainString(),
+                r.costPerConversion() == null ? "" : "£" + r.costPerConversion().toPlainString() + " per conversion");
+        return f;
+    }
+
+    private static void add(List<Map<String, Object>> figures, String id, String label, String value, String note) {
+        figures.add(Map.of("id", id, "label", label, "value", value, "note", note));
+    }
+
+    static String count(Long value) {
+        return value == null ? "n/a" : Long.toString(value);
+    }
+
+    static String pct(Double rate) {
+        return rate == null ? "n/a" : String.format(Locale.UK, "%.1f%%", rate * 100);
+    }
+
+    static String ci(List<Double> ci) {
+        return ci == null ? "n/a" : String.format(Locale.UK, "%.1f%% to %.1f%%", ci.get(0) * 100, ci.get(1) * 100);
+    }
+
+    private static String points(double difference) {
+        return String.format(Locale.UK, "%+.1f points", difference * 100);
+    }
+
+    private static String share(Long part, Long whole) {
+        return part == null || whole == null || whole == 0 ? "n/a" : pct((double) part / whole);
+    }
+
+    private static LocalDate date(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Dates are YYYY-MM-DD");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.uptake.report;
+
+import io.uptake.testsupport.Database;
+import io.uptake.testsupport.NhsNumbers;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+/** Test rows written with SQL, as the imports and the campaign engine would leave them. */
+final class Fixtures {
+    static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private final DataSource dataSource;
+
+    Fixtures(DataSource dataSource) {
+        this.dataSource = Database.raw(dataSource);
+    }
+
+    long pcn(String name) {
+        return insert("INSERT INTO pcn (name, created_at) VALUES (?, now()) RETURNING id", name);
+    }
+
+    void practice(String code, String name, long pcnId) {
+        update("INSERT INTO practice (code, name, pcn_id, created_at, updated_at) VALUES (?, ?, ?, now(), now())",
+                code, name, pcnId);
+    }
+
+    /** A patient with a synthetic NHS number; returns the id. */
+    Patient patient(String practice, LocalDate born, String sex, String language, String ethnicityGroup,
+                    Integer imdDecile) {
+        String nhs = NhsNumbers.next();
+        long id = insert("""
+                INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, language,
+                                     ethnicity_group, imd_decile, practice_code, created_at, updated_at)
+                VALUES (?, 'Test', 'Patient', ?, ?, '+447700900123', ?, ?, ?, ?, now(), now()) RETURNING id""",
+                nhs, Date.valueOf(born), sex, language, ethnicityGroup, imdDecile, practice);
+        return new Patient(id, nhs);
+    }
+
+    Patient patient(String practice, LocalDate born, String sex) {
+        return patient(practice, born, sex, "en", "WHITE", 3);
+    }
+
+    record Patient(long id, String nhsNumber) {
+    }
+
+    long campaign(long pcnId, String name, String programme, LocalDate start, int attributionDays) {
+        Instant at = start.atTime(9, 0).atZone(LONDON).toInstant();
+        return insert("""
+                INSERT INTO campaign (pcn_id, name, programme, source, status, as_of, start_at, attribution_days,
+                                      created_by, created_at, launched_at)
+                VALUES (?, ?, ?, 'SMS', 'SENDING', ?, ?, ?, 'lead', now(), ?) RETURNING id""",
+                pcnId, name, programme, Date.valueOf(start), Timestamp.from(at), attributionDays, Timestamp.from(at));
+    }
+
+    long recipient(long campaignId, Patient patient, String arm, LocalDate indexDate) {
+        return insert("""
+                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
+                SELECT ?, id, ?, language, mobile, ?, now() FROM patient WHERE id = ? RETURNING id""",
+                campaignId, arm, indexDate == null ? null : Date.valueOf(indexDate), patient.id());
+    }
+
+    /** A texted recipient with one first-wave text in the given final status. */
+    long texted(long campaignId, Patient patient, LocalDate firstText, String status, int segments) {
+        long recipient = recipient(campaignId, patient, "TEXTED", firstText);
+        message(campaignId, recipient, patient, 1, firstText, status, segments);
+        return recipient;
+    }
+
+    void message(long campaignId, long recipientId, Patient patient, int wave, LocalDate sent, String status,
+                 int segments) {
+        Timestamp at = Timestamp.from(sent.atTime(10, 0).atZone(LONDON).toInstant());
+        update("""
+                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
+                                     body, segments, status, due_at, sent_at, status_at, created_at)
+                VALUES (?, ?, ?, ?, 'initial', '+447700900123', 'en', 'text', ?, ?, ?, ?, ?, now())""",
+                campaignId, recipientId, patient.id(), wave, segments, status, at, at, at);
+    }
+
+    void event(Patient patient, LocalDate date, String type, String value) {
+        update("""
+                INSERT INTO event (patient_id, event_date, event_type, value, imported_at)
+                VALUES (?, ?, ?, ?, now())""", patient.id(), Date.valueOf(date), type, value == null ? "" : value);
+    }
+
+    void optOut(Patient patient, Instant at) {
+        update("INSERT INTO opt_out_ledger (at, patient_id, action, source) VALUES (?, ?, 'OPT_OUT', 'REPLY')",
+                Timestamp.from(at), patient.id());
+    }
+
+    /** An inbound reply as the replies feature stores it, matched to the campaign. */
+    void inbound(long campaignId, Patient patient, String classification, String sid) {
+        update("""
+                INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, patient_id,
+                                             campaign_id, language, classification, inbox_status)
+                VALUES (?, '+447700900123', '+447700900999', 'reply', now(), ?, ?, 'en', ?, 'NONE')""",
+                sid, patient.id(), campaignId, classification);
+    }
+
+    long count(String sql, Object... args) {
+        return insert(sql, args);
+    }
+
+    private long insert(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package io.uptake.importing;
 
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -25,6 +26,7 @@ import java.util.Map;
 @Controller("/ui/imports")
 @Secured({Role.ADMIN_NAME, Role.CCC_NAME})
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
 class ImportPageController {
     private final Importer importer;
 

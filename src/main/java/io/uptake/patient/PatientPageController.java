@@ -1,5 +1,7 @@
 package io.uptake.patient;
 
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.MediaType;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -19,6 +21,7 @@ import java.util.Map;
 @Controller("/ui/patients")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
 class PatientPageController {
     private static final int PAGE_SIZE = 50;
     private final PatientDirectory directory;

@@ -1,5 +1,7 @@
 package io.uptake.report;
 
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.MediaType;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -31,6 +33,7 @@ import java.util.Map;
 @Controller("/ui")
 @Secured({Role.LEAD_NAME, Role.CCC_NAME, Role.ADMIN_NAME})
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.TEXT_HTML)
 class ReportPageController {
     private static final Map<String, String> BREAKDOWN_TITLES = Map.of(
             "language", "Language", "ethnicityGroup", "Ethnic group", "ageBand", "Age band (at first text)",

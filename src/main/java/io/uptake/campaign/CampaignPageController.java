@@ -14,10 +14,18 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
+import io.micronaut.http.annotation.QueryValue;
+import io.uptake.cohort.CohortEstimator;
+import io.uptake.cohort.Cohorts;
+import io.uptake.cohort.UnknownProgrammeException;
 import io.uptake.security.CurrentUser;
+import io.uptake.template.MessageTemplates;
+import io.uptake.template.Placeholders;
+import io.uptake.template.RenderedMessage;
 import io.uptake.security.Role;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -34,10 +42,45 @@ import java.util.Map;
 class CampaignPageController {
     private final CampaignService campaigns;
     private final Programmes programmes;
+    private final CohortEstimator estimator;
+    private final MessageTemplates templates;
+    private final Cohorts cohorts;
 
-    CampaignPageController(CampaignService campaigns, Programmes programmes) {
+    CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
+                           MessageTemplates templates, Cohorts cohorts) {
         this.campaigns = campaigns;
         this.programmes = programmes;
+        this.estimator = estimator;
+        this.templates = templates;
+        this.cohorts = cohorts;
+    }
+
+    /**
+     * What launching would send, fetched by htmx whenever programme or date change: the cost estimate over
+     * the user's own scope, and the initial message in every language the programme has, with sample values
+     * (no patient's data is shown before launch).
+     */
+    @Get("/preview")
+    ModelAndView<Map<String, Object>> preview(@Nullable @QueryValue String programme, @Nullable @QueryValue String asOf,
+                                              Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        Map<String, Object> model = new HashMap<>();
+        String chosen = programme == null || programme.isBlank() ? programmes.codes().iterator().next() : programme.strip();
+        try {
+            LocalDate day = asOf == null || asOf.isBlank() ? cohorts.today() : LocalDate.parse(asOf.strip());
+            model.put("estimate", estimator.estimate(chosen, day, user.pcnScope(), "initial", null));
+            List<RenderedMessage> texts = new ArrayList<>();
+            for (String lang : templates.completeLanguages(chosen)) {
+                texts.add(templates.render(chosen, "initial", lang, Placeholders.sample()));
+            }
+            model.put("texts", texts);
+            model.put("previewError", null);
+        } catch (DateTimeParseException e) {
+            model.put("previewError", "Cohort date: a date as YYYY-MM-DD");
+        } catch (IllegalArgumentException | UnknownProgrammeException e) {
+            model.put("previewError", e.getMessage());
+        }
+        return new ModelAndView<>("campaigns :: preview", model);
     }
 
     @Get

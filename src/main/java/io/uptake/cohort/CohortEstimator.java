@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * practice, so each distinct combination (grouped in SQL) is rendered once and counted for all its patients.
  */
 @Singleton
-class CohortEstimator {
+public class CohortEstimator {
     private final Cohorts cohorts;
     private final MessageTemplates templates;
 
@@ -26,7 +26,7 @@ class CohortEstimator {
         this.templates = templates;
     }
 
-    CohortEstimate estimate(String programme, LocalDate asOf, Long pcnScope, String template,
+    public CohortEstimate estimate(String programme, LocalDate asOf, Long pcnScope, String template,
                             @Nullable String bookingLink) {
         cohorts.programme(programme);
         if (!templates.messages(programme).contains(template)) {

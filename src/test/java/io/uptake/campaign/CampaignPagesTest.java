@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -53,6 +54,15 @@ class CampaignPagesTest {
         try {
             Browser.login(driver, server.getURL().toString(), "ccc.north", "password-ccc.north");
             driver.get(server.getURL() + "/ui/campaigns");
+            // Before launch the form shows what it would cost and say, fetched by htmx for the chosen programme.
+            if (driver.findElements(By.id("programme")).isEmpty()) {
+                throw new AssertionError("No launch form; page was: " + driver.getPageSource());
+            }
+            new Select(driver.findElement(By.id("programme"))).selectByValue("fit-non-returners");
+            WebDriverWait previewWait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            previewWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), "Cost estimate for fit-non-returners"));
+            assertThat(driver.findElement(By.id("estimate-total")).getText()).startsWith("Total");
+            assertThat(driver.findElement(By.id("template-preview")).getText()).contains("en");
             driver.findElement(By.id("name")).sendKeys("FIT kit reminders (page)");
             // A future start, so the campaign is certainly still pausable when the button is pressed.
             ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = '2027-01-04T09:00'",

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Campaign dispatch benchmark (issue 4): the real dispatcher + TwilioSmsSender into a local fake Twilio,
+# throttle lifted, vs a bare loop of the same twilio-java call in the same run; then the due->sent delay at
+# the default 10/s throttle.
+#   bench/campaign.sh [recipients=100000] [workers=8] [throttled-messages=2000] [batch-size=10]
+# The database is created fresh in target/bench-db/campaign at each run. The benchmark lives on the test
+# classpath (it uses the FakeTwilio test helper), so it runs from target/classes + target/test-classes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${SKIP_BUILD:-}" != "1" ]; then
+  mvn -B -q -DskipTests test-compile
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-campaign.classpath
+fi
+uptime
+exec java -Xmx1500m -cp "target/classes:target/test-classes:$(cat target/bench-campaign.classpath)" \
+  io.uptake.campaign.CampaignBenchmark "${1:-100000}" "${2:-8}" "${3:-2000}" "${4:-10}"

@@ -38,7 +38,7 @@ final class CohortQuery {
         v.put("textedSince", asOf.minusDays(textedDays).atStartOfDay(zone).toInstant());
         v.put("textedUntil", asOf.plusDays(1).atStartOfDay(zone).toInstant());
 
-        // Every event lookup below is a scan of one event type over a date range (the event_type_date_idx
+        // Every event lookup below is a scan of one event type over a date range (the event_type_date_covering_idx
         // index, which carries patient_id) aggregated per patient and hash-joined: no per-patient probes,
         // which on 10M events cost a random page read per candidate.
         String ctes;

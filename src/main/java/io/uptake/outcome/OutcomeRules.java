@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.serde.annotation.Serdeable;
+import io.uptake.cohort.Cohorts;
+import io.uptake.cohort.Programme;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -14,27 +16,24 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The versioned outcome rules (classpath {@code outcomes/outcome-rules.json}, overridable with
- * {@code uptake.report.rules}): per programme the qualifying events, cancer site and default attribution
- * window, and the abnormal-result thresholds with their source and effective date. Kept as data rather
- * than a table so that a rule change is a reviewed file change with its source beside it. Validated at
- * start-up: a malformed rule stops the service instead of quietly miscounting.
+ * {@code uptake.report.rules}): the abnormal-result thresholds with their source and effective date. The
+ * programmes themselves (qualifying conversion events, cancer site, default attribution window) come from
+ * {@link Cohorts#programmes()}, the one definition campaigns are built from, so that attribution can never
+ * count a different event from the one the campaign was designed for. Kept as data rather than a table so
+ * that a rule change is a reviewed file change with its source beside it. Validated at start-up: a malformed
+ * rule stops the service instead of quietly miscounting.
  */
 @Singleton
 public class OutcomeRules {
     private static final Set<String> COMPARISONS = Set.of(">=", ">");
 
     @Serdeable
-    public record Rules(String version, LocalDate effectiveFrom, List<Programme> programmes, List<Threshold> thresholds) {
-    }
-
-    @Serdeable
-    public record Programme(String programme, String cancerSite, int defaultAttributionDays,
-                            List<String> qualifyingEvents, String source) {
+    public record Rules(String version, LocalDate effectiveFrom, List<Threshold> thresholds) {
     }
 
     /** Abnormal when value {@code comparison} threshold, for ages [ageFrom, ageTo) at the test date; null threshold = clinical judgement. */
@@ -44,32 +43,33 @@ public class OutcomeRules {
     }
 
     private final Rules rules;
-    private final Map<String, Programme> byName = new LinkedHashMap<>();
     private final String qualifyingJson;
     private final String thresholdsJson;
 
-    public OutcomeRules(ObjectMapper json, @Value("${uptake.report.rules:outcomes/outcome-rules.json}") String resource) {
+    public OutcomeRules(ObjectMapper json, Cohorts cohorts,
+                        @Value("${uptake.report.rules:outcomes/outcome-rules.json}") String resource) {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("Outcome rules not found on the classpath: " + resource);
             }
             this.rules = json.readValue(in, Rules.class);
-            for (Programme p : rules.programmes()) {
-                if (p.qualifyingEvents() == null || p.qualifyingEvents().isEmpty() || p.defaultAttributionDays() < 1) {
-                    throw new IllegalStateException(resource + ": programme " + p.programme()
-                            + " needs qualifying events and a positive default attribution window");
+            List<Programme> programmes = cohorts.programmes();
+            for (Programme p : programmes) {
+                if (p.conversionEventTypes() == null || p.conversionEventTypes().isEmpty()) {
+                    throw new IllegalStateException("Programme " + p.name()
+                            + " has no conversion events: attribution would count nothing");
                 }
-                byName.put(p.programme(), p);
             }
+            Set<String> names = programmes.stream().map(Programme::name).collect(Collectors.toSet());
             for (Threshold t : rules.thresholds()) {
-                if (!byName.containsKey(t.programme()) || !COMPARISONS.contains(t.comparison())
+                if (!names.contains(t.programme()) || !COMPARISONS.contains(t.comparison())
                         || t.effectiveFrom() == null || t.source() == null || t.source().isBlank()
                         || (t.ageTo() != null && t.ageTo() <= t.ageFrom())) {
                     throw new IllegalStateException(resource + ": invalid threshold " + t);
                 }
             }
-            this.qualifyingJson = json.writeValueAsString(rules.programmes().stream()
-                    .flatMap(p -> p.qualifyingEvents().stream().map(e -> Map.of("programme", p.programme(), "event_type", e)))
+            this.qualifyingJson = json.writeValueAsString(programmes.stream()
+                    .flatMap(p -> p.conversionEventTypes().stream().map(e -> Map.of("programme", p.name(), "event_type", e)))
                     .toList());
             this.thresholdsJson = json.writeValueAsString(rules.thresholds().stream().map(t -> {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -89,14 +89,6 @@ public class OutcomeRules {
 
     public String version() {
         return rules.version();
-    }
-
-    public List<Programme> programmes() {
-        return rules.programmes();
-    }
-
-    public Optional<Programme> programme(String name) {
-        return Optional.ofNullable(byName.get(name));
     }
 
     public List<Threshold> thresholds() {

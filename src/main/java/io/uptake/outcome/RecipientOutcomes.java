@@ -54,14 +54,17 @@ public class RecipientOutcomes {
             span AS (
                 SELECT min(index_date) AS lo, max(index_date + attribution_days + window_days) AS hi FROM rcp
             ),
-            -- Every event that can matter, found by type and date range on event_type_date_idx: one range scan
-            -- per event type instead of one index probe per recipient.
+            -- Every event that can matter, found by type and date range on event_type_date_covering_idx: one
+            -- index-only range scan per event type instead of one probe per recipient. Only the types of the
+            -- programmes reported on: a FIT report need not read every PSA test and mammogram in the span.
             cand AS MATERIALIZED (
                 SELECT e.patient_id, e.event_type, e.event_date, e.value, e.value_num
                 FROM span, event e
                 WHERE e.event_type = ANY (ARRAY(
-                          SELECT event_type FROM qualifying_event
-                          UNION SELECT event_type FROM threshold
+                          SELECT q.event_type FROM qualifying_event q
+                          WHERE q.programme IN (SELECT c.programme FROM params, campaign c WHERE c.id = ANY (params.ids))
+                          UNION SELECT t.event_type FROM threshold t
+                          WHERE t.programme IN (SELECT c.programme FROM params, campaign c WHERE c.id = ANY (params.ids))
                           UNION VALUES ('URGENT_REFERRAL'), ('CANCER_DIAGNOSED'), ('CANCER_RULED_OUT')))
                   AND e.event_date BETWEEN span.lo AND span.hi
             ),

@@ -4,7 +4,8 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.audit.AuditLog;
-import io.uptake.outcome.OutcomeRules;
+import io.uptake.cohort.Cohorts;
+import io.uptake.cohort.Programme;
 import io.uptake.patient.NhsNumber;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
@@ -44,10 +45,10 @@ class ExternalCampaigns {
     private final JdbcOperations jdbc;
     private final AuditLog audit;
     private final Clock clock;
-    private final OutcomeRules rules;
+    private final Cohorts cohorts;
 
-    ExternalCampaigns(JdbcOperations jdbc, AuditLog audit, Clock clock, OutcomeRules rules) {
-        this.rules = rules;
+    ExternalCampaigns(JdbcOperations jdbc, AuditLog audit, Clock clock, Cohorts cohorts) {
+        this.cohorts = cohorts;
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
@@ -204,8 +205,8 @@ class ExternalCampaigns {
 
     private Map<String, Integer> programmes() {
         Map<String, Integer> result = new LinkedHashMap<>();
-        for (OutcomeRules.Programme p : rules.programmes()) {
-            result.put(p.programme(), p.defaultAttributionDays());
+        for (Programme p : cohorts.programmes()) {
+            result.put(p.name(), p.defaultAttributionDays());
         }
         return result;
     }

@@ -80,6 +80,7 @@ class CampaignPagesTest {
             assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("FIT kit reminders (page)");
             assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("SCHEDULED");
             assertThat(driver.findElement(By.id("messages")).getText()).contains("PENDING");
+            assertThat(driver.findElement(By.id("report-link")).getAttribute("href")).endsWith("/report");
             // The counts panel is swapped by polling every few seconds: find the button afresh if it went stale.
             wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
                 d.findElement(By.id("pause")).click();

@@ -162,7 +162,7 @@ final class ReplyFixtures {
         form.put("To", OUR_NUMBER);
         form.put("NumSegments", "1");
         form.put("MessageSid", sid);
-        form.put("AccountSid", "AC00000000000000000000000000000000");
+        form.put("AccountSid", "ACfake-test-account");
         form.put("From", from);
         form.put("ApiVersion", "2010-04-01");
         return form;

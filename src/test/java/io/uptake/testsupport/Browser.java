@@ -5,6 +5,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -46,12 +48,17 @@ public final class Browser {
         return driver;
     }
 
-    /** Logs in through the login page. */
+    /**
+     * Logs in through the login page and waits until the signed-in page shows the user: without the
+     * wait a following {@code driver.get} can race the login redirect and land on the home page.
+     */
     public static void login(WebDriver driver, String baseUrl, String username, String password) {
         driver.get(baseUrl + "/ui/login");
         driver.findElement(By.id("username")).sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("login")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("span.who"), username));
     }
 
     public static Path screenshot(WebDriver driver, String name) {

@@ -12,8 +12,10 @@ public class CampaignSettings {
     final Duration catchUpLimit;
     final int batchSize;
     final int workers;
+    final int sendConcurrency;
     final Duration idlePoll;
     final Duration lease;
+    final Duration handOverLimit;
     final double messagesPerSecond;
     final Duration retryBase;
     final Duration retryCap;
@@ -25,8 +27,10 @@ public class CampaignSettings {
     CampaignSettings(@Value("${uptake.campaign.catch-up-limit:2d}") Duration catchUpLimit,
                      @Value("${uptake.campaign.dispatcher.batch-size:10}") int batchSize,
                      @Value("${uptake.campaign.dispatcher.workers:2}") int workers,
+                     @Value("${uptake.campaign.dispatcher.send-concurrency:4}") int sendConcurrency,
                      @Value("${uptake.campaign.dispatcher.idle-poll:500ms}") Duration idlePoll,
                      @Value("${uptake.campaign.dispatcher.lease:2m}") Duration lease,
+                     @Value("${uptake.campaign.dispatcher.hand-over-limit:1m}") Duration handOverLimit,
                      @Value("${uptake.campaign.throttle.messages-per-second:10}") double messagesPerSecond,
                      @Value("${uptake.campaign.retry.base:30s}") Duration retryBase,
                      @Value("${uptake.campaign.retry.cap:30m}") Duration retryCap,
@@ -34,9 +38,16 @@ public class CampaignSettings {
                      @Value("${uptake.campaign.dispatcher.reconcile-after:30s}") Duration reconcileAfter,
                      @Value("${uptake.campaign.housekeeping-interval:5s}") Duration housekeepingInterval,
                      @Value("${uptake.campaign.deceased-event-types:DECEASED}") List<String> deceasedEventTypes) {
-        if (batchSize < 1 || workers < 0 || maxAttempts < 1) {
-            throw new IllegalArgumentException("uptake.campaign: batch-size and max-attempts must be >= 1, workers >= 0");
+        if (batchSize < 1 || workers < 0 || maxAttempts < 1 || sendConcurrency < 1) {
+            throw new IllegalArgumentException(
+                    "uptake.campaign: batch-size, send-concurrency and max-attempts must be >= 1, workers >= 0");
         }
+        if (handOverLimit.compareTo(lease) >= 0) {
+            throw new IllegalArgumentException("uptake.campaign.dispatcher: hand-over-limit (" + handOverLimit
+                    + ") must be shorter than the lease (" + lease + "), or a send could outlive its claim");
+        }
+        this.sendConcurrency = sendConcurrency;
+        this.handOverLimit = handOverLimit;
         this.catchUpLimit = catchUpLimit;
         this.batchSize = batchSize;
         this.workers = workers;

@@ -1,10 +1,15 @@
 package io.uptake.campaign;
 
+import io.uptake.template.Placeholders;
+
 /** What the dispatcher needs from the template feature: a programme's message for one patient. */
 public interface CampaignTexts {
 
-    /** @param templateKey "initial" or "reminder" */
-    Rendered render(String programme, String templateKey, String language, long patientId);
+    /**
+     * @param templateKey "initial" or "reminder"
+     * @param values the patient's name and practice, read by the dispatcher with the claim
+     */
+    Rendered render(String programme, String templateKey, String language, Placeholders values);
 
     record Rendered(String body, int segments) {
     }

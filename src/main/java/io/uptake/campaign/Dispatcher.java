@@ -10,6 +10,8 @@ import io.uptake.sms.SmsSender;
 import io.uptake.sms.SmsSender.OutboundSms;
 import io.uptake.sms.SmsSender.SendResult;
 import io.uptake.sms.MessageStatusService;
+import io.uptake.template.Placeholders;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +60,18 @@ public class Dispatcher {
     private final MessageStatusService statuses;
     private final MeterRegistry meters;
     private final Timer sendDelay;
+    private final Timer claimTime;
+    private final Timer recordTime;
     private final Map<String, Counter> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each programme's qualifying event types, as two parallel lists for the claim's unnest. */
+    private final List<String> qualifyingProgrammes = new ArrayList<>();
+    private final List<String> qualifyingEvents = new ArrayList<>();
+    private static final Duration OPEN_CAMPAIGNS_TTL = Duration.ofSeconds(1);
+    private static final java.util.concurrent.atomic.AtomicInteger SEND_THREADS = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile OpenCampaigns openCampaigns;
+    /** Sends of one batch run here, send-concurrency per worker; null when sends are one at a time. */
+    private final ExecutorService sendPool;
+    private volatile boolean stopping;
 
     Dispatcher(DataSource dataSource, Clock clock, CampaignSettings settings, BankHolidays holidays,
                Programmes programmes, CampaignService campaigns, BeanProvider<SmsSender> senders,
@@ -76,16 +92,32 @@ public class Dispatcher {
         this.sendDelay = Timer.builder("uptake.campaign.send.delay")
                 .description("From a message's due time to its hand-over to the provider")
                 .publishPercentiles(0.5, 0.99).register(meters);
+        this.claimTime = Timer.builder("uptake.dispatcher.claim")
+                .description("One claim of a batch with what its checks and texts need").register(meters);
+        this.recordTime = Timer.builder("uptake.dispatcher.record")
+                .description("Writing back the outcomes of one batch").register(meters);
+        int poolSize = settings.sendConcurrency * Math.max(1, settings.workers);
+        this.sendPool = settings.sendConcurrency < 2 ? null : Executors.newFixedThreadPool(poolSize, r -> {
+            Thread t = new Thread(r, "sms-send-" + SEND_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        for (String code : programmes.codes()) {
+            for (String e : programmes.find(code).orElseThrow().getQualifyingEvents()) {
+                qualifyingProgrammes.add(code);
+                qualifyingEvents.add(e);
+            }
+        }
     }
 
-    /** Claimed message with what the checks need. */
+    /** Claimed message with what the checks and the text need, read in the same statement as the claim. */
     private record Claimed(long id, String was, long campaignId, long recipientId, long patientId, int wave,
                            String templateKey, String to, String language, Instant dueAt, Instant attemptedAt,
-                           int attempts) {
+                           int attempts, Context context) {
     }
 
     private record Context(String campaignStatus, String programme, String nhsNumber, boolean optedOut,
-                           boolean deceased, String conversion, String previousStatus) {
+                           boolean deceased, String conversion, String previousStatus, Placeholders values) {
     }
 
     /**
@@ -94,6 +126,10 @@ public class Dispatcher {
      */
     private record Update(long id, String status, String reason, String errorCode, String providerSid, String body,
                           Integer segments, Instant sentAt, Instant dueAt, int addAttempts, Instant attemptedAt) {
+    }
+
+    /** Open campaigns as last read, so that a busy dispatcher does not re-read them for every batch. */
+    private record OpenCampaigns(long readAtNanos, Map<Long, SendWindow> windows) {
     }
 
     /** One claim-check-send-record round; returns how many messages it claimed (0 = nothing due). */
@@ -106,16 +142,22 @@ public class Dispatcher {
         if (open.isEmpty()) {
             return 0;
         }
+        long started = System.nanoTime();
         List<Claimed> claimed = claim(instanceId, open.keySet(), now);
+        claimTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        if (claimed.size() < settings.batchSize) {
+            // Drained (or nearly): the next round reads the campaigns again, so a resumed or newly
+            // launched campaign starts at once rather than after the cache's lifetime.
+            openCampaigns = null;
+        }
         if (claimed.isEmpty()) {
             return 0;
         }
-        Map<Long, Context> context = context(claimed);
         SmsSender sender = senders.get();
-        List<Update> updates = new ArrayList<>();
-        List<Claimed> toSend = new ArrayList<>();
+        List<Update> updates = new ArrayList<>(claimed.size());
+        List<Claimed> toSend = new ArrayList<>(claimed.size());
         for (Claimed m : claimed) {
-            Update stop = check(m, context.get(m.id()), open.get(m.campaignId()), now);
+            Update stop = check(m, m.context(), open.get(m.campaignId()), now);
             if (stop != null) {
                 updates.add(stop);
             } else {
@@ -123,20 +165,24 @@ public class Dispatcher {
             }
         }
         throttle.acquire(sender.channel(), toSend.size());
-        for (Claimed m : toSend) {
-            Context c = context.get(m.id());
-            if (Thread.currentThread().isInterrupted()) {
-                updates.add(release(m, null));
-                continue;
-            }
-            updates.add(send(sender, m, c));
-        }
+        updates.addAll(sendAll(sender, toSend, started));
+        started = System.nanoTime();
         apply(instanceId, updates, claimed);
+        recordTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return claimed.size();
     }
 
-    /** SENDING campaigns whose window is open now; a closed window's messages wait (housekeeping defers them). */
+    /**
+     * SENDING campaigns whose window is open now; a closed window's messages wait (housekeeping defers them).
+     * While batches come back full the list is reused for up to {@link #OPEN_CAMPAIGNS_TTL} of elapsed time
+     * (a cache of a query, so not business time): it only chooses where to claim from, and the claim reads
+     * each campaign's status and window again, so a pause stops sends at once even with a stale list.
+     */
     private Map<Long, SendWindow> openCampaigns(Instant now) throws SQLException {
+        OpenCampaigns cached = openCampaigns;
+        if (cached != null && System.nanoTime() - cached.readAtNanos() < OPEN_CAMPAIGNS_TTL.toNanos()) {
+            return cached.windows();
+        }
         Map<Long, SendWindow> open = new HashMap<>();
         try (Connection c = db.getConnection();
              var ps = c.prepareStatement("SELECT id, CAST(send_window AS TEXT) FROM campaign WHERE status = 'SENDING'");
@@ -152,55 +198,29 @@ public class Dispatcher {
                 }
             }
         }
+        openCampaigns = open.isEmpty() ? null : new OpenCampaigns(System.nanoTime(), open);
         return open;
     }
 
+    /**
+     * Claims a batch and reads, in the same statement, everything the re-checks and the text need: one
+     * round trip and one (autocommit) transaction per batch. The sub-selects read the snapshot before the
+     * claim, which is what they should see: the claim changes only this batch's status and lease.
+     */
     private List<Claimed> claim(String instanceId, java.util.Set<Long> campaignIds, Instant now) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (var ps = c.prepareStatement("""
-                    WITH due AS (
-                        SELECT id, status AS was FROM message
-                        WHERE status IN ('PENDING', 'UNKNOWN') AND due_at <= ? AND campaign_id = ANY(?)
-                        ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
+                WITH due AS (
+                    SELECT id, status AS was FROM message
+                    WHERE status IN ('PENDING', 'UNKNOWN') AND due_at <= ? AND campaign_id = ANY(?)
+                    ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
+                claimed AS (
                     UPDATE message m SET status = 'SENDING', claimed_by = ?, claimed_until = ?
                     FROM due WHERE m.id = due.id
                     RETURNING m.id, due.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
-                              m.to_number, m.language, m.due_at, m.attempted_at, m.attempts""")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setArray(2, c.createArrayOf("bigint", campaignIds.toArray()));
-                ps.setInt(3, settings.batchSize);
-                ps.setString(4, instanceId);
-                ps.setTimestamp(5, Timestamp.from(now.plus(settings.lease)));
-                List<Claimed> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                                rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                                rs.getTimestamp(10).toInstant(), CampaignService.instant(rs, "attempted_at"), rs.getInt(12)));
-                    }
-                }
-                c.commit();
-                return out;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    private Map<Long, Context> context(List<Claimed> claimed) throws SQLException {
-        List<String> progs = new ArrayList<>();
-        List<String> events = new ArrayList<>();
-        for (String code : programmes.codes()) {
-            for (String e : programmes.find(code).orElseThrow().getQualifyingEvents()) {
-                progs.add(code);
-                events.add(e);
-            }
-        }
-        Map<Long, Context> out = new HashMap<>();
-        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
-                SELECT m.id, c.status, c.programme, p.nhs_number,
+                              m.to_number, m.language, m.due_at, m.attempted_at, m.attempts, m.sent_at)
+                SELECT m.id, m.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
+                       m.to_number, m.language, m.due_at, m.attempted_at, m.attempts,
+                       c.status, c.programme, p.nhs_number,
                        EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = m.patient_id) AS opted_out,
                        EXISTS (SELECT 1 FROM event e WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)) AS deceased,
                        (SELECT e.event_type || ' dated ' || e.event_date
@@ -209,28 +229,48 @@ public class Dispatcher {
                         WHERE e.patient_id = m.patient_id
                           AND (e.event_date >= w1.day OR (e.imported_at >= c.launched_at AND e.event_date >= c.as_of))
                         ORDER BY e.event_date LIMIT 1) AS conversion,
-                       prev.status AS previous_status
-                FROM message m
+                       CASE WHEN m.wave > 1 THEN (
+                           SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
+                               AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
+                       p.given_name, pr.name AS practice_name, pr.phone AS practice_phone
+                FROM claimed m
                 JOIN campaign c ON c.id = m.campaign_id
                 JOIN patient p ON p.id = m.patient_id
-                LEFT JOIN message prev ON prev.campaign_id = m.campaign_id AND prev.patient_id = m.patient_id
-                                      AND prev.wave = m.wave - 1
+                LEFT JOIN practice pr ON pr.code = p.practice_code
+                -- The day of the patient's first text (or its due day): a wave-1 message is its own first text,
+                -- so only reminders look the invitation up (CASE evaluates the sub-select only when needed).
                 CROSS JOIN LATERAL (
-                    SELECT CAST(COALESCE(w.sent_at, w.due_at) AT TIME ZONE 'Europe/London' AS DATE) AS day
-                    FROM message w WHERE w.campaign_id = m.campaign_id AND w.patient_id = m.patient_id AND w.wave = 1) w1
-                WHERE m.id = ANY(?)""")) {
-            ps.setArray(1, c.createArrayOf("text", settings.deceasedEventTypes.toArray()));
-            ps.setArray(2, c.createArrayOf("text", progs.toArray()));
-            ps.setArray(3, c.createArrayOf("text", events.toArray()));
-            ps.setArray(4, c.createArrayOf("bigint", claimed.stream().map(Claimed::id).toArray()));
+                    SELECT CASE WHEN m.wave = 1
+                                THEN CAST(COALESCE(m.sent_at, m.due_at) AT TIME ZONE 'Europe/London' AS DATE)
+                                ELSE (SELECT CAST(COALESCE(w.sent_at, w.due_at) AT TIME ZONE 'Europe/London' AS DATE)
+                                      FROM message w WHERE w.campaign_id = m.campaign_id AND w.patient_id = m.patient_id
+                                        AND w.wave = 1) END AS day) w1
+                ORDER BY m.due_at, m.id""")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setArray(2, c.createArrayOf("bigint", campaignIds.toArray()));
+            ps.setInt(3, settings.batchSize);
+            ps.setString(4, instanceId);
+            ps.setTimestamp(5, Timestamp.from(now.plus(settings.lease)));
+            ps.setArray(6, c.createArrayOf("text", settings.deceasedEventTypes.toArray()));
+            ps.setArray(7, c.createArrayOf("text", qualifyingProgrammes.toArray()));
+            ps.setArray(8, c.createArrayOf("text", qualifyingEvents.toArray()));
+            List<Claimed> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getLong(1), new Context(rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getString(8)));
+                    String practice = rs.getString("practice_name");
+                    String phone = rs.getString("practice_phone");
+                    Placeholders values = practice == null ? null
+                            : new Placeholders(rs.getString("given_name"), practice, phone == null ? "" : phone, null);
+                    Context context = new Context(rs.getString(13), rs.getString(14), rs.getString(15),
+                            rs.getBoolean(16), rs.getBoolean(17), rs.getString(18), rs.getString(19), values);
+                    out.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                            rs.getTimestamp(10).toInstant(), CampaignService.instant(rs, "attempted_at"), rs.getInt(12),
+                            context));
                 }
             }
+            return out;
         }
-        return out;
     }
 
     /** Null when the message may be sent now; otherwise what to record instead. */
@@ -278,12 +318,81 @@ public class Dispatcher {
         return null;
     }
 
+    /**
+     * Sends the batch, up to send-concurrency texts at a time (the provider call is a network round trip,
+     * and the bookkeeping per batch is cheap only if batches are not bound by one call after another).
+     * A text not yet handed over once the hand-over limit (well inside the lease) has passed since the claim
+     * is released, not sent: a slow provider must not keep a send going past our lease, when another
+     * instance could take the message over. Every future is awaited, so no outcome is lost.
+     */
+    private List<Update> sendAll(SmsSender sender, List<Claimed> toSend, long claimedAtNanos) {
+        long handOverUntil = claimedAtNanos + settings.handOverLimit.toNanos();
+        List<Update> out = new ArrayList<>(toSend.size());
+        if (sendPool == null || toSend.size() < 2) {
+            for (Claimed m : toSend) {
+                out.add(sendGuarded(sender, m, handOverUntil));
+            }
+            return out;
+        }
+        // send-concurrency runners per batch (the pool is shared by the workers) take the texts in order.
+        Update[] results = new Update[toSend.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Future<?>> runners = new ArrayList<>();
+        for (int r = 0; r < Math.min(settings.sendConcurrency, toSend.size()); r++) {
+            runners.add(sendPool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                    results[i] = sendGuarded(sender, toSend.get(i), handOverUntil);
+                }
+            }));
+        }
+        boolean interrupted = false;
+        for (Future<?> runner : runners) {
+            while (true) {
+                try {
+                    runner.get();
+                    break;
+                } catch (InterruptedException e) {
+                    // Stopping: texts already being handed over still go out, and their outcomes must be recorded.
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a send runner failed", e.getCause());
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        out.addAll(java.util.Arrays.asList(results));
+        return out;
+    }
+
+    /** send() classifies every sender failure; anything escaping it may have followed the hand-over. */
+    private Update sendGuarded(SmsSender sender, Claimed m, long handOverUntil) {
+        try {
+            return sendOrRelease(sender, m, handOverUntil);
+        } catch (RuntimeException e) {
+            LOG.error("Message {}: send failed unexpectedly, outcome unknown", m.id(), e);
+            return new Update(m.id(), "UNKNOWN", "outcome unknown: " + e, null, null, null, null, null,
+                    clock.instant().plus(settings.reconcileAfter), 0, null);
+        }
+    }
+
+    private Update sendOrRelease(SmsSender sender, Claimed m, long handOverUntil) {
+        if (Thread.currentThread().isInterrupted() || stopping || System.nanoTime() - handOverUntil > 0) {
+            return release(m, null);
+        }
+        return send(sender, m, m.context());
+    }
+
     private Update send(SmsSender sender, Claimed m, Context c) {
         Instant now = clock.instant();
         OutboundSms sms;
         CampaignTexts.Rendered text;
         try {
-            text = texts.get().render(c.programme(), m.templateKey(), m.language(), m.patientId());
+            if (c.values() == null) {
+                throw new IllegalStateException("the patient's practice is not on record");
+            }
+            text = texts.get().render(c.programme(), m.templateKey(), m.language(), c.values());
         } catch (RuntimeException e) {
             LOG.error("Message {} for {} cannot be rendered", m.id(), NhsNumber.mask(c.nhsNumber()), e);
             return new Update(m.id(), "FAILED", "cannot render the " + m.templateKey() + " text in " + m.language()
@@ -361,78 +470,94 @@ public class Dispatcher {
     }
 
     /**
-     * Writes every outcome of the batch in one transaction. Only rows this instance still holds are touched:
-     * if our lease ran out and another instance took the message over, its reconciliation decides instead.
+     * Writes every outcome of the batch in one statement (so one transaction and one round trip), with the
+     * wave-1 index date of recipients whose invitation the provider took. Only rows this instance still
+     * holds are touched: if our lease ran out and another instance took the message over, its
+     * reconciliation decides instead. A status a callback already moved on from SENDING is kept.
      */
     private void apply(String instanceId, List<Update> updates, List<Claimed> claimed) throws SQLException {
         Map<Long, Claimed> byId = new HashMap<>();
         claimed.forEach(m -> byId.put(m.id(), m));
-        Instant now = clock.instant();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE message SET
-                        status = CASE WHEN status = 'SENDING' THEN ? ELSE status END,
-                        reason = CASE WHEN ? THEN reason ELSE ? END,
-                        error_code = CASE WHEN ? THEN error_code ELSE ? END, provider_sid = COALESCE(?, provider_sid),
-                        body = COALESCE(?, body), segments = COALESCE(?, segments), sent_at = COALESCE(?, sent_at),
-                        status_at = COALESCE(?, status_at), due_at = COALESCE(?, due_at), attempts = attempts + ?,
-                        attempted_at = COALESCE(?, attempted_at), claimed_by = NULL, claimed_until = NULL
-                    WHERE id = ? AND claimed_by = ?""");
-                 PreparedStatement index = c.prepareStatement("""
-                         UPDATE recipient SET index_date = ? WHERE id = ? AND index_date IS NULL""")) {
-                boolean indexed = false;
-                for (Update u : updates) {
-                    Claimed m = byId.get(u.id());
-                    boolean released = u.status() == null;
-                    ps.setString(1, released ? m.was() : u.status());
-                    ps.setBoolean(2, released);
-                    ps.setString(3, u.reason());
-                    ps.setBoolean(4, released);
-                    ps.setString(5, u.errorCode());
-                    ps.setString(6, u.providerSid());
-                    ps.setString(7, u.body());
-                    setInt(ps, 8, u.segments());
-                    setTime(ps, 9, u.sentAt());
-                    setTime(ps, 10, released ? null : now);
-                    setTime(ps, 11, u.dueAt());
-                    ps.setInt(12, u.addAttempts());
-                    setTime(ps, 13, u.attemptedAt());
-                    ps.setLong(14, u.id());
-                    ps.setString(15, instanceId);
-                    ps.addBatch();
-                    if ("QUEUED".equals(u.status()) && m.wave() == 1) {
-                        index.setObject(1, u.sentAt().atZone(SendWindow.LONDON).toLocalDate());
-                        index.setLong(2, m.recipientId());
-                        index.addBatch();
-                        indexed = true;
-                    }
-                }
-                ps.executeBatch();
-                if (indexed) {
-                    index.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        int n = updates.size();
+        Long[] ids = new Long[n];
+        String[] status = new String[n];
+        Boolean[] released = new Boolean[n];
+        String[] reason = new String[n];
+        String[] errorCode = new String[n];
+        String[] sid = new String[n];
+        String[] body = new String[n];
+        Integer[] segments = new Integer[n];
+        String[] sentAt = new String[n];
+        String[] dueAt = new String[n];
+        Integer[] addAttempts = new Integer[n];
+        String[] attemptedAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            Update u = updates.get(i);
+            boolean back = u.status() == null;
+            ids[i] = u.id();
+            status[i] = back ? byId.get(u.id()).was() : u.status();
+            released[i] = back;
+            reason[i] = u.reason();
+            errorCode[i] = u.errorCode();
+            sid[i] = u.providerSid();
+            body[i] = u.body();
+            segments[i] = u.segments();
+            sentAt[i] = text(u.sentAt());
+            dueAt[i] = text(u.dueAt());
+            addAttempts[i] = u.addAttempts();
+            attemptedAt[i] = text(u.attemptedAt());
+        }
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH u AS (
+                    SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]),
+                                         CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INT[]),
+                                         CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INT[]),
+                                         CAST(? AS TIMESTAMPTZ[]))
+                        AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
+                             add_attempts, attempted_at)),
+                done AS (
+                    UPDATE message m SET
+                        status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
+                        reason = CASE WHEN u.released THEN m.reason ELSE u.reason END,
+                        error_code = CASE WHEN u.released THEN m.error_code ELSE u.error_code END,
+                        provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
+                        segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
+                        status_at = CASE WHEN u.released THEN m.status_at ELSE ? END,
+                        due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
+                        attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
+                    FROM u WHERE m.id = u.id AND m.claimed_by = ?
+                    RETURNING m.id, m.recipient_id, m.wave)
+                UPDATE recipient r SET index_date = CAST(u.sent_at AT TIME ZONE 'Europe/London' AS DATE)
+                FROM done JOIN u ON u.id = done.id
+                WHERE done.wave = 1 AND u.status = 'QUEUED' AND r.id = done.recipient_id AND r.index_date IS NULL""")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", status));
+            ps.setArray(3, c.createArrayOf("bool", released));
+            ps.setArray(4, c.createArrayOf("text", reason));
+            ps.setArray(5, c.createArrayOf("text", errorCode));
+            ps.setArray(6, c.createArrayOf("text", sid));
+            ps.setArray(7, c.createArrayOf("text", body));
+            ps.setArray(8, c.createArrayOf("int4", segments));
+            ps.setArray(9, c.createArrayOf("text", sentAt));
+            ps.setArray(10, c.createArrayOf("text", dueAt));
+            ps.setArray(11, c.createArrayOf("int4", addAttempts));
+            ps.setArray(12, c.createArrayOf("text", attemptedAt));
+            ps.setTimestamp(13, Timestamp.from(clock.instant()));
+            ps.setString(14, instanceId);
+            ps.executeUpdate();
         }
     }
 
-    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
     }
 
-    private static void setTime(PreparedStatement ps, int i, Instant v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setTimestamp(i, Timestamp.from(v));
+    /** Called once the workers have stopped: texts not yet handed over are released by their batch. */
+    @PreDestroy
+    void close() {
+        stopping = true;
+        if (sendPool != null) {
+            sendPool.shutdown();
         }
     }
 }

@@ -44,6 +44,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
 @Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
+@Property(name = "uptake.campaign.dispatcher.send-concurrency", value = "4")
+@Property(name = "uptake.campaign.dispatcher.hand-over-limit", value = "1s")
 class CampaignScheduleTest {
     /** Monday 2 March 2026, 07:00 in London (GMT): before the default window opens. */
     static final Instant MONDAY_0700 = Instant.parse("2026-03-02T07:00:00Z");
@@ -346,6 +348,28 @@ class CampaignScheduleTest {
         assertThat(wave.get(patients.get(0).mobile())).containsEntry("status", "CANCELLED").containsEntry("reason", "patient deceased");
         assertThat((String) wave.get(patients.get(1).mobile()).get("reason")).startsWith("converted: FIT_KIT_RETURNED");
         assertThat(SentLog.requests()).hasSize(8);
+    }
+
+    @Test
+    void aSlowProviderCannotKeepABatchSendingPastItsHandOverLimit() throws Exception {
+        // Ten texts at 700 ms each, four at a time: the first four go at once, the next four at 0.7 s, and
+        // anything not handed over by 1 s after the claim is given back rather than sent under an old claim.
+        patients.forEach(p -> SentLog.script(p.mobile(), SentLog.Script.SLOW_ACCEPTED));
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        housekeeping.run();
+        assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(10);
+        int sent = SentLog.requests().size();
+        assertThat(sent).isBetween(4, 8);
+        List<Map<String, Object>> wave = messages(id);
+        assertThat(wave.stream().filter(m -> "QUEUED".equals(m.get("status")))).hasSize(sent);
+        assertThat(wave.stream().filter(m -> "PENDING".equals(m.get("status")))).hasSize(10 - sent);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND claimed_by IS NOT NULL", id))
+                .isZero();
+        tick();
+        assertThat(messages(id)).allSatisfy(m -> assertThat(m.get("status")).isEqualTo("QUEUED"));
+        assertThat(SentLog.requests().stream().map(SentLog.Request::to).distinct()).hasSize(10);
+        assertThat(SentLog.requests()).hasSize(10);
     }
 
     @Test

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SentLog {
     /** Scripted behaviours beyond the plain outcomes: the provider took it, but the answer was lost. */
-    public enum Script { ACCEPTED, RETRYABLE, PERMANENT_FAILURE, OPTED_OUT, UNKNOWN_BUT_SENT, UNKNOWN_NOT_SENT }
+    public enum Script { ACCEPTED, SLOW_ACCEPTED, RETRYABLE, PERMANENT_FAILURE, OPTED_OUT, UNKNOWN_BUT_SENT, UNKNOWN_NOT_SENT }
 
     public record Request(long messageId, String to, String body, String instance) {
     }
@@ -37,7 +37,18 @@ public final class SentLog {
     private static final Map<String, Deque<Script>> SCRIPT = new ConcurrentHashMap<>();
     private static final AtomicLong SIDS = new AtomicLong();
 
+    /** How long a SLOW_ACCEPTED send takes. */
+    public static final Duration SLOW = Duration.ofMillis(700);
+
     private SentLog() {
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static void reset() {
@@ -70,6 +81,10 @@ public final class SentLog {
         }
         return switch (script) {
             case ACCEPTED -> new SendResult(Outcome.ACCEPTED, accept(sms.messageId()), null, null);
+            case SLOW_ACCEPTED -> {
+                sleep(SLOW);
+                yield new SendResult(Outcome.ACCEPTED, accept(sms.messageId()), null, null);
+            }
             case RETRYABLE -> new SendResult(Outcome.RETRYABLE, null, "20429", "too many requests");
             case PERMANENT_FAILURE -> new SendResult(Outcome.PERMANENT_FAILURE, null, "21614", "not a mobile number");
             case OPTED_OUT -> new SendResult(Outcome.OPTED_OUT, null, "21610", "unsubscribed");

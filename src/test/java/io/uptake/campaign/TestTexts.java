@@ -9,7 +9,7 @@ import jakarta.inject.Singleton;
 @Requires(property = "spec.name", pattern = "Campaign.*")
 class TestTexts implements CampaignTexts {
     @Override
-    public Rendered render(String programme, String templateKey, String language, long patientId) {
+    public Rendered render(String programme, String templateKey, String language, io.uptake.template.Placeholders values) {
         return new Rendered("Test practice: " + programme + " " + templateKey + " (" + language + "). Reply STOP to opt out.", 1);
     }
 }

@@ -30,7 +30,8 @@ public class CampaignSettings {
                      @Value("${uptake.campaign.dispatcher.send-concurrency:4}") int sendConcurrency,
                      @Value("${uptake.campaign.dispatcher.idle-poll:500ms}") Duration idlePoll,
                      @Value("${uptake.campaign.dispatcher.lease:2m}") Duration lease,
-                     @Value("${uptake.campaign.dispatcher.hand-over-limit:1m}") Duration handOverLimit,
+                     @io.micronaut.core.annotation.Nullable
+                     @Value("${uptake.campaign.dispatcher.hand-over-limit:}") Duration handOverLimit,
                      @Value("${uptake.campaign.throttle.messages-per-second:10}") double messagesPerSecond,
                      @Value("${uptake.campaign.retry.base:30s}") Duration retryBase,
                      @Value("${uptake.campaign.retry.cap:30m}") Duration retryCap,
@@ -41,6 +42,9 @@ public class CampaignSettings {
         if (batchSize < 1 || workers < 0 || maxAttempts < 1 || sendConcurrency < 1) {
             throw new IllegalArgumentException(
                     "uptake.campaign: batch-size, send-concurrency and max-attempts must be >= 1, workers >= 0");
+        }
+        if (handOverLimit == null) {
+            handOverLimit = lease.dividedBy(2);
         }
         if (handOverLimit.compareTo(lease) >= 0) {
             throw new IllegalArgumentException("uptake.campaign.dispatcher: hand-over-limit (" + handOverLimit

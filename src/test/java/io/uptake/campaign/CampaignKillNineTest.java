@@ -17,11 +17,10 @@ import javax.sql.DataSource;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -70,15 +69,16 @@ class CampaignKillNineTest {
         long id = ((Number) created.get("id")).longValue();
 
         child = startChild("first");
-        waitFor(() -> SentLog.requests().size() >= RECIPIENTS / 4, Duration.ofMinutes(3), "first instance to send");
+        await("first instance to send").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> SentLog.requests().size() >= RECIPIENTS / 4);
         child.destroyForcibly().waitFor();
         int sentBeforeKill = SentLog.requests().size();
         assertThat(sentBeforeKill).isLessThan(RECIPIENTS);
 
         child = startChild("second");
-        waitFor(() -> "COMPLETED".equals(client.toBlocking().retrieve(
-                HttpRequest.GET("/api/campaigns/" + id).bearerAuth(ccc), Map.class).get("status")),
-                Duration.ofMinutes(3), "campaign to complete");
+        await("campaign to complete").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "COMPLETED".equals(client.toBlocking().retrieve(
+                        HttpRequest.GET("/api/campaigns/" + id).bearerAuth(ccc), Map.class).get("status")));
 
         List<SentLog.Request> requests = SentLog.requests();
         assertThat(requests.stream().map(SentLog.Request::messageId).distinct()).hasSize(RECIPIENTS);
@@ -97,15 +97,5 @@ class CampaignKillNineTest {
                 "-Ddatasources.default.username=postgres", "-Ddatasources.default.password=postgres",
                 ChildInstance.class.getName(), "http://127.0.0.1:" + provider.getAddress().getPort(), name)
                 .redirectErrorStream(true).redirectOutput(log).start();
-    }
-
-    private static void waitFor(BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Gave up waiting for " + what + " after " + limit);
-            }
-            Thread.sleep(100);
-        }
     }
 }

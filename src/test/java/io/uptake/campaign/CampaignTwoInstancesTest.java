@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,14 +64,10 @@ class CampaignTwoInstancesTest {
                 "programme", "fit-non-returners", "sendWindow", CampaignKillNineTest.ALWAYS_OPEN)).bearerAuth(ccc), Map.class);
         long id = ((Number) created.get("id")).longValue();
 
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-        Map<?, ?> campaign;
-        do {
-            Thread.sleep(250);
-            campaign = httpB.retrieve(HttpRequest.GET("/api/campaigns/" + id).bearerAuth(ccc), Map.class);
-        } while (!"COMPLETED".equals(campaign.get("status")) && Instant.now().isBefore(deadline));
-
-        assertThat(campaign.get("status")).isEqualTo("COMPLETED");
+        Map<?, ?> campaign = await("campaign to complete").atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> httpB.retrieve(HttpRequest.GET("/api/campaigns/" + id).bearerAuth(ccc), Map.class),
+                        c -> "COMPLETED".equals(c.get("status")));
         assertThat(((Map<?, ?>) campaign.get("counts")).get("sent")).isEqualTo(RECIPIENTS);
         List<SentLog.Request> requests = SentLog.requests();
         assertThat(requests).hasSize(RECIPIENTS);

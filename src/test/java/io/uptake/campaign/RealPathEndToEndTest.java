@@ -23,12 +23,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -123,18 +125,10 @@ class RealPathEndToEndTest {
             // keep going while there is due work
         }
 
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        List<Map<String, Object>> wave1;
-        while (true) {
-            wave1 = messages(id).stream().filter(m -> ((Number) m.get("wave")).intValue() == 1).toList();
-            if (wave1.size() == 6 && wave1.stream().allMatch(m -> "DELIVERED".equals(m.get("status")))) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Wave 1 not all DELIVERED within 30 s: " + wave1);
-            }
-            Thread.sleep(50);
-        }
+        List<Map<String, Object>> wave1 = await("wave 1 all DELIVERED").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> messages(id).stream().filter(m -> ((Number) m.get("wave")).intValue() == 1).toList(),
+                        w -> w.size() == 6 && w.stream().allMatch(m -> "DELIVERED".equals(m.get("status"))));
         Set<String> texted = new HashSet<>();
         for (Map<String, Object> m : wave1) {
             String to = (String) m.get("to");

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -98,20 +99,7 @@ class SimulatedChannelTest {
 
     /** Callbacks arrive in real time; waits for them with a deadline, never a fixed sleep. */
     private SmsRows.State awaitState(SmsRows.Ids ids, Predicate<SmsRows.State> done) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        SmsRows.State state = rows.state(ids.messageId());
-        while (!done.test(state)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("message " + ids.messageId() + " still " + state);
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            state = rows.state(ids.messageId());
-        }
-        return state;
+        return await("message " + ids.messageId()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(25))
+                .until(() -> rows.state(ids.messageId()), done::test);
     }
 }

@@ -13,6 +13,7 @@ public class CampaignSettings {
     final int batchSize;
     final int workers;
     final int sendConcurrency;
+    final int sendsInFlight;
     final Duration idlePoll;
     final Duration lease;
     final Duration handOverLimit;
@@ -28,6 +29,7 @@ public class CampaignSettings {
                      @Value("${uptake.campaign.dispatcher.batch-size:10}") int batchSize,
                      @Value("${uptake.campaign.dispatcher.workers:2}") int workers,
                      @Value("${uptake.campaign.dispatcher.send-concurrency:4}") int sendConcurrency,
+                     @Value("${uptake.campaign.dispatcher.sends-in-flight:8}") int sendsInFlight,
                      @Value("${uptake.campaign.dispatcher.idle-poll:500ms}") Duration idlePoll,
                      @Value("${uptake.campaign.dispatcher.lease:2m}") Duration lease,
                      @io.micronaut.core.annotation.Nullable
@@ -39,9 +41,10 @@ public class CampaignSettings {
                      @Value("${uptake.campaign.dispatcher.reconcile-after:30s}") Duration reconcileAfter,
                      @Value("${uptake.campaign.housekeeping-interval:5s}") Duration housekeepingInterval,
                      @Value("${uptake.campaign.deceased-event-types:DECEASED}") List<String> deceasedEventTypes) {
-        if (batchSize < 1 || workers < 0 || maxAttempts < 1 || sendConcurrency < 1) {
+        if (batchSize < 1 || workers < 0 || maxAttempts < 1 || sendConcurrency < 1 || sendsInFlight < 1) {
             throw new IllegalArgumentException(
-                    "uptake.campaign: batch-size, send-concurrency and max-attempts must be >= 1, workers >= 0");
+                    "uptake.campaign: batch-size, send-concurrency, sends-in-flight and max-attempts must be >= 1,"
+                            + " workers >= 0");
         }
         if (handOverLimit == null) {
             handOverLimit = lease.dividedBy(2);
@@ -51,6 +54,7 @@ public class CampaignSettings {
                     + ") must be shorter than the lease (" + lease + "), or a send could outlive its claim");
         }
         this.sendConcurrency = sendConcurrency;
+        this.sendsInFlight = sendsInFlight;
         this.handOverLimit = handOverLimit;
         this.catchUpLimit = catchUpLimit;
         this.batchSize = batchSize;

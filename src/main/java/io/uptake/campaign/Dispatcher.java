@@ -69,7 +69,7 @@ public class Dispatcher {
     private static final Duration OPEN_CAMPAIGNS_TTL = Duration.ofSeconds(1);
     private static final java.util.concurrent.atomic.AtomicInteger SEND_THREADS = new java.util.concurrent.atomic.AtomicInteger();
     private volatile OpenCampaigns openCampaigns;
-    /** Sends of one batch run here, send-concurrency per worker; null when sends are one at a time. */
+    /** Sends of all batches run here, sends-in-flight at most; null when sends are one at a time. */
     private final ExecutorService sendPool;
     private volatile boolean stopping;
 
@@ -96,8 +96,9 @@ public class Dispatcher {
                 .description("One claim of a batch with what its checks and texts need").register(meters);
         this.recordTime = Timer.builder("uptake.dispatcher.record")
                 .description("Writing back the outcomes of one batch").register(meters);
-        int poolSize = settings.sendConcurrency * Math.max(1, settings.workers);
-        this.sendPool = settings.sendConcurrency < 2 ? null : Executors.newFixedThreadPool(poolSize, r -> {
+        // One pool for the instance: while one worker claims or records, the others' texts use its threads,
+        // so database work and provider calls overlap without more texts in flight than the pool allows.
+        this.sendPool = settings.sendConcurrency < 2 ? null : Executors.newFixedThreadPool(settings.sendsInFlight, r -> {
             Thread t = new Thread(r, "sms-send-" + SEND_THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -68,6 +68,8 @@ public final class CampaignBenchmark {
         int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         // Texts of one batch in flight at once per worker; workers x this = texts in flight in all.
         int sendConcurrency = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        // Texts in flight in the instance (the send pool), and threads of the bare loop: the same number.
+        int inFlight = args.length > 5 && !args[5].isBlank() ? Integer.parseInt(args[5]) : workers * sendConcurrency;
         System.setProperty("uptake.data-dir", Path.of("target", "bench-db", "campaign").toString());
         System.setProperty("uptake.data-fresh", "true");
         try (FakeTwilio fake = FakeTwilio.start(Math.max(16, workers * 2))) {
@@ -87,6 +89,7 @@ public final class CampaignBenchmark {
             lifted.put("uptake.campaign.dispatcher.workers", Integer.toString(workers));
             lifted.put("uptake.campaign.dispatcher.batch-size", Integer.toString(batchSize));
             lifted.put("uptake.campaign.dispatcher.send-concurrency", Integer.toString(sendConcurrency));
+            lifted.put("uptake.campaign.dispatcher.sends-in-flight", Integer.toString(inFlight));
             lifted.put("uptake.sms.twilio.max-connections", Integer.toString(Math.max(20, workers * 2)));
             try (ApplicationContext context = ApplicationContext.builder().properties(lifted).start()) {
                 DataSource db = Database.raw(context.getBean(DataSource.class));
@@ -99,7 +102,6 @@ public final class CampaignBenchmark {
                 int warmUp = Math.min(WARM_UP, recipients);
                 Drain warm = dispatch(db, "warm-up", warmUp, Instant.now(), Duration.ZERO);
                 String body = sampleBody(db, warm.campaignId());
-                int inFlight = workers * sendConcurrency;
                 bare(client, warmUp, inFlight, body);
                 fake.reset();
 
@@ -111,9 +113,9 @@ public final class CampaignBenchmark {
                 fake.reset();
                 double dispatcherRate = recipients / run.seconds();
                 double bareRate = recipients / bareSeconds;
-                System.out.printf(Locale.ROOT, "dispatcher: %,d messages, %d workers x %d sends at a time, batch %d:"
-                                + " %.1f s, %,.0f messages/s (provider requests %,d, QUEUED %,d)%n", recipients, workers,
-                        sendConcurrency, batchSize,
+                System.out.printf(Locale.ROOT, "dispatcher: %,d messages, %d workers x %d sends at a time (at most %d in"
+                                + " flight), batch %d: %.1f s, %,.0f messages/s (provider requests %,d, QUEUED %,d)%n",
+                        recipients, workers, sendConcurrency, inFlight, batchSize,
                         run.seconds(), dispatcherRate, createsByDispatcher, run.queued());
                 System.out.printf(Locale.ROOT, "bare SDK loop: %,d messages, %d threads: %.1f s, %,.0f messages/s"
                         + " (provider requests %,d)%n", recipients, inFlight, bareSeconds, bareRate, createsByBare);

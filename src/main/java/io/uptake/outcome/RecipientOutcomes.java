@@ -40,16 +40,17 @@ public class RecipientOutcomes {
                     AS t(programme TEXT, event_type TEXT, age_from INT, age_to INT, comparison TEXT,
                          threshold NUMERIC, effective_from DATE)
             ),
+            -- The recipients, found through recipient's (campaign_id, patient_id) key: the ids are an InitPlan
+            -- parameter, which an index scan can use (a join to the params CTE could only scan every recipient).
+            -- Without patient columns: those are joined in base, by primary key, only where they are read.
             rcp AS MATERIALIZED (
                 SELECT r.id AS recipient_id, r.campaign_id, r.patient_id, r.arm, r.language,
                        -- a texted recipient never reached is measured, like control, from the campaign start
                        COALESCE(r.index_date, CAST(timezone(params.zone, c.start_at) AS DATE)) AS index_date,
-                       c.attribution_days, c.programme, params.zone, params.window_days,
-                       p.nhs_number, p.mobile, p.sex, p.ethnicity_group, p.imd_decile, p.practice_code, p.date_of_birth
+                       c.attribution_days, c.programme, params.zone, params.window_days
                 FROM params
-                JOIN recipient r ON r.campaign_id = ANY (params.ids)
+                JOIN recipient r ON r.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
                 JOIN campaign c ON c.id = r.campaign_id
-                JOIN patient p ON p.id = r.patient_id
             ),
             span AS (
                 SELECT min(index_date) AS lo, max(index_date + attribution_days + window_days) AS hi FROM rcp
@@ -71,7 +72,9 @@ public class RecipientOutcomes {
             -- Each recipient's events from their index date, with the conversion date (first qualifying event
             -- within the attribution window) computed over the recipient's rows without a join back.
             hits AS MATERIALIZED (
-                SELECT rcp.recipient_id, rcp.programme, rcp.date_of_birth, rcp.window_days,
+                SELECT rcp.recipient_id, rcp.programme, rcp.window_days,
+                       -- the age at the test date decides the threshold: looked up for these few rows only
+                       (SELECT p.date_of_birth FROM patient p WHERE p.id = rcp.patient_id) AS date_of_birth,
                        cand.event_type, cand.event_date, cand.value, cand.value_num,
                        min(cand.event_date) FILTER (WHERE q.event_type IS NOT NULL
                                                     AND cand.event_date <= rcp.index_date + rcp.attribution_days)
@@ -113,7 +116,8 @@ public class RecipientOutcomes {
                        bool_or(m.status IN ('FAILED', 'UNDELIVERED')) AS failed,
                        sum(m.segments) FILTER (WHERE m.sent_at IS NOT NULL) AS segments,
                        string_agg(m.wave || ':' || m.status, ' ' ORDER BY m.wave) AS statuses
-                FROM params JOIN message m ON m.campaign_id = ANY (params.ids)
+                FROM message m
+                WHERE m.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
                 GROUP BY m.recipient_id
             ),
             -- The rule of view opted_out_patient (latest ledger entry by patient or by their mobile decides),
@@ -121,7 +125,12 @@ public class RecipientOutcomes {
             ledger AS (
                 SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.patient_id = rcp.patient_id
                 UNION ALL
-                SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.phone = rcp.mobile
+                SELECT rcp.patient_id, l.action, l.at, l.id
+                FROM opt_out_ledger l
+                -- the patients whose current mobile is in the ledger, by patient_mobile_idx
+                JOIN patient p ON p.mobile = l.phone
+                              AND p.mobile = ANY (ARRAY(SELECT o.phone FROM opt_out_ledger o WHERE o.phone IS NOT NULL))
+                JOIN rcp ON rcp.patient_id = p.id
             ),
             opted AS MATERIALIZED (
                 SELECT patient_id, at FROM (
@@ -130,11 +139,11 @@ public class RecipientOutcomes {
                 WHERE action = 'OPT_OUT'
             ),
             base AS (
-                SELECT rcp.recipient_id, rcp.campaign_id, rcp.patient_id, rcp.nhs_number, rcp.arm, rcp.language,
-                       rcp.index_date, rcp.sex, rcp.ethnicity_group,
-                       (rcp.imd_decile + 1) / 2 AS imd_quintile,
-                       rcp.practice_code,
-                       CAST(extract(YEAR FROM age(rcp.index_date, rcp.date_of_birth)) AS INT) AS age,
+                SELECT rcp.recipient_id, rcp.campaign_id, rcp.patient_id, p.nhs_number, rcp.arm, rcp.language,
+                       rcp.index_date, p.sex, p.ethnicity_group,
+                       (p.imd_decile + 1) / 2 AS imd_quintile,
+                       p.practice_code,
+                       CAST(extract(YEAR FROM age(rcp.index_date, p.date_of_birth)) AS INT) AS age,
                        COALESCE(msg.texts, 0) AS texts,
                        COALESCE(msg.delivered, FALSE) AS delivered,
                        COALESCE(msg.failed, FALSE) AND NOT COALESCE(msg.delivered, FALSE) AS failed,
@@ -149,6 +158,11 @@ public class RecipientOutcomes {
                                  AND COALESCE(outc.diagnosed_on, outc.ruled_out_on) >= outc.referred_on
                             THEN COALESCE(outc.diagnosed_on, outc.ruled_out_on) - outc.referred_on END AS days_to_outcome
                 FROM rcp
+                -- Every recipient has its patient (foreign key), so LEFT JOIN is an inner join here; written
+                -- LEFT so that a query reading no patient column (the overview) drops the join altogether. The
+                -- ids array lets the patients be read by primary key instead of scanning all of them.
+                LEFT JOIN patient p ON p.id = rcp.patient_id
+                                   AND p.id = ANY (ARRAY(SELECT rcp_ids.patient_id FROM rcp rcp_ids))
                 LEFT JOIN msg ON msg.recipient_id = rcp.recipient_id
                 LEFT JOIN outc ON outc.recipient_id = rcp.recipient_id
                 LEFT JOIN opted ON opted.patient_id = rcp.patient_id
@@ -178,15 +192,16 @@ public class RecipientOutcomes {
 
     /**
      * Binds the first {@link #PARAMETERS} parameters of {@link #sql}; the caller's own follow. Inside a
-     * transaction it also turns nested loops off for that transaction: the CTEs' row estimates are PostgreSQL's
-     * defaults (200 groups), which once made it join 100,000 recipients to a materialised outcome list row by
-     * row (minutes); every join here is an equi-join that hashes well, and the LATERAL threshold lookup still
-     * runs as the nested loop it must be.
+     * transaction it also gives that transaction enough memory for the report's hash tables and sorts (at the
+     * default 4MB the per-recipient joins and the breakdowns spilled to disk). Nested loops are no longer
+     * turned off: the recipients, their messages and their patients are read through indexes (InitPlan
+     * parameters), and the joins between the CTEs hash or merge on the plans checked (BENCHMARKS.md).
      */
     public void bind(PreparedStatement ps, long... campaignIds) throws SQLException {
         if (!ps.getConnection().getAutoCommit()) {
             try (var st = ps.getConnection().createStatement()) {
-                st.execute("SET LOCAL enable_nestloop = off");
+                st.execute("SET LOCAL work_mem = '64MB'");
+                st.execute("SET LOCAL hash_mem_multiplier = 4");
             }
         }
         Long[] ids = new Long[campaignIds.length];

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GET /api/campaigns/{id}/report. Counts are patients of the texted arm unless named otherwise; rates are
+ * GET /api/campaigns/{id}/report. Counts are patients of the texted arm unless named otherwise: in particular
+ * {@code recipients} is the texted arm (the issue's contract, the denominator of {@code conversionRate}), while
+ * {@code allRecipients} is both arms, the figure the campaign API calls {@code counts.recipients}. Rates are
  * raw fractions (0.069, rounded only for display); a null count is either withheld (publication mode, see
  * {@link Publication}) or not measured for this campaign (replies before the replies feature exists;
  * delivery and segments of an external campaign; abnormal results for a programme without a threshold).
@@ -18,7 +20,7 @@ import java.util.Map;
 public record CampaignReport(
         long campaignId, String name, String programme, String source, int attributionDays, int outcomeWindowDays,
         String ruleVersion, Publication publication,
-        Long recipients, Long sent, Long delivered, Long failed, Long optedOut, Long replied, Long callRequests,
+        Long recipients, Long allRecipients, Long sent, Long delivered, Long failed, Long optedOut, Long replied, Long callRequests,
         Long converted, Double conversionRate, List<Double> conversionRateCi95,
         Long abnormal, Long abnormalWithUrgentReferral, Long urgentReferrals, Long cancersDiagnosed,
         Long cancersRuledOut, Double medianDaysReferralToOutcome,

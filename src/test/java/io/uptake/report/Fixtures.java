@@ -95,6 +95,16 @@ final class Fixtures {
                 Timestamp.from(at), patient.id());
     }
 
+    /** An opt-out or opt-in recorded against a number only (a STOP from a phone, not matched to a patient). */
+    void ledgerByPhone(String phone, String action, Instant at) {
+        update("INSERT INTO opt_out_ledger (at, phone, action, source) VALUES (?, ?, ?, 'REPLY')",
+                Timestamp.from(at), phone, action);
+    }
+
+    void setMobile(Patient patient, String mobile) {
+        update("UPDATE patient SET mobile = ? WHERE id = ?", mobile, patient.id());
+    }
+
     /** An inbound reply as the replies feature stores it, matched to the campaign. */
     void inbound(long campaignId, Patient patient, String classification, String sid) {
         update("""

@@ -120,6 +120,8 @@ class ReportApiTest {
         Map<String, Object> report = report(campaign);
         Map<String, Object> control = map(report, "control");
         assertThat(n(control, "patients")).isEqualTo(10);
+        assertThat(n(report, "recipients")).as("the texted arm").isEqualTo(10);
+        assertThat(n(report, "allRecipients")).as("both arms, as the campaign API counts them").isEqualTo(20);
         assertThat(n(control, "converted")).isEqualTo(2);
         assertThat(d(control, "conversionRate")).isEqualTo(0.2);
         Map<String, Object> uplift = map(report, "uplift");
@@ -159,6 +161,51 @@ class ReportApiTest {
         Map<String, Object> after = report(campaign);
         assertThat(n(after, "converted")).isEqualTo(1);
         assertThat(n(after, "urgentReferrals")).isEqualTo(1);
+    }
+
+    @Test
+    void aLateImportChangesTheBreakdownsAndTheOverviewAsWellAsTheTotals() {
+        long campaign = db.campaign(north, "FIT late", "fit-non-returners", FIRST_TEXT, 90);
+        Fixtures.Patient early = fitPatient();
+        Fixtures.Patient late = db.patient("N10002", LocalDate.of(1960, 1, 1), "M", "pl", "WHITE", 9);
+        db.texted(campaign, early, FIRST_TEXT, "DELIVERED", 1);
+        db.texted(campaign, late, FIRST_TEXT, "DELIVERED", 1);
+        db.event(early, FIRST_TEXT.plusDays(5), "FIT_RESULT", "3");
+        Map<String, Object> before = report(campaign);
+        assertThat(n(before, "converted")).isEqualTo(1);
+        assertThat(group(before, "practice", "N10002")).containsEntry("converted", 0);
+        assertThat(overviewRow(campaign)).containsEntry("converted", 1).containsEntry("abnormal", 0);
+
+        // Imported after both reports were read, dated inside the window, abnormal (>= 10), then referred.
+        db.event(late, FIRST_TEXT.plusDays(40), "FIT_RESULT", "15");
+        db.event(late, FIRST_TEXT.plusDays(44), "URGENT_REFERRAL", "lower GI");
+        db.event(late, FIRST_TEXT.plusDays(60), "CANCER_RULED_OUT", null);
+        Map<String, Object> after = report(campaign);
+        assertThat(n(after, "converted")).isEqualTo(2);
+        assertThat(n(after, "abnormal")).isEqualTo(1);
+        assertThat(n(after, "abnormalWithUrgentReferral")).isEqualTo(1);
+        assertThat(n(after, "cancersRuledOut")).isEqualTo(1);
+        assertThat(d(after, "medianDaysReferralToOutcome")).isEqualTo(16.0);
+        assertThat(group(after, "practice", "N10002")).containsEntry("recipients", 1).containsEntry("converted", 1);
+        assertThat(group(after, "language", "pl")).containsEntry("converted", 1);
+        assertThat(group(after, "imdQuintile", "5")).containsEntry("converted", 1);
+        assertThat(group(after, "sex", "M")).containsEntry("converted", 1);
+        assertThat(overviewRow(campaign)).containsEntry("converted", 2).containsEntry("abnormal", 1)
+                .containsEntry("urgentReferrals", 1);
+    }
+
+    @Test
+    void anOptOutByTheNumberCountsForThePatientWithThatMobileUntilAnOptIn() {
+        long campaign = db.campaign(north, "FIT opt-outs", "fit-non-returners", FIRST_TEXT, 28);
+        Fixtures.Patient byPhone = fitPatient();
+        Fixtures.Patient other = fitPatient();
+        db.setMobile(byPhone, "+447700900555");
+        db.texted(campaign, byPhone, FIRST_TEXT, "DELIVERED", 1);
+        db.texted(campaign, other, FIRST_TEXT, "DELIVERED", 1);
+        db.ledgerByPhone("+447700900555", "OPT_OUT", FIRST_TEXT.plusDays(2).atTime(10, 0).atZone(Fixtures.LONDON).toInstant());
+        assertThat(n(report(campaign), "optedOut")).isEqualTo(1);
+        db.ledgerByPhone("+447700900555", "OPT_IN", FIRST_TEXT.plusDays(3).atTime(10, 0).atZone(Fixtures.LONDON).toInstant());
+        assertThat(n(report(campaign), "optedOut")).isZero();
     }
 
     @Test
@@ -284,6 +331,17 @@ class ReportApiTest {
         assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/reports/uptake?from=March").bearerAuth(lead)))
                 .isInstanceOfSatisfying(HttpClientResponseException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(400));
+    }
+
+    private Map<String, Object> group(Map<String, Object> report, String breakdown, String value) {
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) map(report, "breakdowns").get(breakdown);
+        return rows.stream().filter(r -> value.equals(r.get("value"))).findFirst().orElseThrow();
+    }
+
+    private Map<String, Object> overviewRow(long campaign) {
+        Map<String, Object> body = http.retrieve(HttpRequest.GET("/api/reports/uptake").bearerAuth(lead), Map.class);
+        return ((List<Map<String, Object>>) body.get("campaigns")).stream()
+                .filter(r -> ((Number) r.get("campaignId")).longValue() == campaign).findFirst().orElseThrow();
     }
 
     private List<Long> overviewIds(String token) {

@@ -443,6 +443,14 @@ public class Dispatcher {
                 yield new Update(m.id(), "PENDING", "retrying" + detail, r.errorCode(), null, null, null, null,
                         now.plus(settings.backoff(attempts)), 1, attempt);
             }
+            case SENDER_UNAVAILABLE -> {
+                // Every text would fail the same way until someone fixes the configuration: wait for that
+                // without spending this patient's attempts, so nobody ends FAILED for our mistake.
+                LOG.error("Message {}: the SMS provider refused this service ({}); texts wait until it is fixed",
+                        m.id(), r.detail());
+                yield new Update(m.id(), "PENDING", "waiting: the SMS provider refused this service" + detail,
+                        r.errorCode(), null, null, null, null, now.plus(settings.retryBase), 0, attempt);
+            }
             case PERMANENT_FAILURE -> new Update(m.id(), "FAILED", "permanent failure" + detail, r.errorCode(), null,
                     text.body(), text.segments(), null, null, 0, attempt);
             case OPTED_OUT -> {

@@ -93,7 +93,7 @@ public class MessageStatusService {
      */
     public Applied applySendResult(long messageId, SmsSender.SendResult result) {
         return switch (result.outcome()) {
-            case RETRYABLE -> Applied.UNCHANGED;
+            case RETRYABLE, SENDER_UNAVAILABLE -> Applied.UNCHANGED;
             case ACCEPTED -> apply(messageId, null, "QUEUED", null, null, result.providerSid(), true);
             case UNKNOWN -> apply(messageId, null, "UNKNOWN", null,
                     "provider did not answer after the text was sent: reconcile before resending", null, false);

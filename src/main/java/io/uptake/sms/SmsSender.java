@@ -38,7 +38,12 @@ public interface SmsSender {
             /** The recipient has unsubscribed at the carrier/provider (21610): record an opt-out. */
             OPTED_OUT,
             /** The request may or may not have been taken (timeout after sending): reconcile before retrying. */
-            UNKNOWN
+            UNKNOWN,
+            /**
+             * The provider refused us, not the text (e.g. wrong credentials, HTTP 401): nothing was taken, and
+             * retrying this message will not help until the configuration is fixed. Not the message's fault.
+             */
+            SENDER_UNAVAILABLE
         }
     }
 }

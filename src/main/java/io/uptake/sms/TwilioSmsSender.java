@@ -30,6 +30,7 @@ import static io.uptake.sms.SmsSender.SendResult.Outcome.ACCEPTED;
 import static io.uptake.sms.SmsSender.SendResult.Outcome.OPTED_OUT;
 import static io.uptake.sms.SmsSender.SendResult.Outcome.PERMANENT_FAILURE;
 import static io.uptake.sms.SmsSender.SendResult.Outcome.RETRYABLE;
+import static io.uptake.sms.SmsSender.SendResult.Outcome.SENDER_UNAVAILABLE;
 import static io.uptake.sms.SmsSender.SendResult.Outcome.UNKNOWN;
 
 /**
@@ -115,7 +116,7 @@ class TwilioSmsSender implements SmsSender {
             }
             if (http == 401) {
                 // Our credentials are wrong: Twilio took nothing, and no message is at fault.
-                return new SendResult(RETRYABLE, null, errorCode == null ? "HTTP 401" : errorCode,
+                return new SendResult(SENDER_UNAVAILABLE, null, errorCode == null ? "HTTP 401" : errorCode,
                         "Twilio refused our credentials: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN");
             }
             if ((code != null && NOT_A_MOBILE.contains(code)) || http >= 400) {

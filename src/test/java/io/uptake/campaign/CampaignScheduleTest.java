@@ -373,6 +373,33 @@ class CampaignScheduleTest {
     }
 
     @Test
+    void refusedCredentialsMakeTextsWaitWithoutSpendingAttempts() throws Exception {
+        // Wrong Twilio credentials: every send is refused the same way, however often it is retried.
+        String first = patients.get(0).mobile();
+        SentLog.script(first, SentLog.Script.SENDER_REFUSED, SentLog.Script.SENDER_REFUSED,
+                SentLog.Script.SENDER_REFUSED, SentLog.Script.SENDER_REFUSED, SentLog.Script.SENDER_REFUSED,
+                SentLog.Script.SENDER_REFUSED, SentLog.Script.SENDER_REFUSED, SentLog.Script.SENDER_REFUSED,
+                SentLog.Script.SENDER_REFUSED, SentLog.Script.SENDER_REFUSED);
+        long id = id(launch(Map.of()));
+        Instant at = Instant.parse("2026-03-02T08:00:00Z");
+        for (int round = 0; round < 10; round++) {
+            time(at.plus(Duration.ofMinutes(round)));
+            tick();
+        }
+        Map<String, Object> waiting = byNumber(id, 1).get(first);
+        assertThat(waiting).containsEntry("status", "PENDING");
+        assertThat((String) waiting.get("reason")).startsWith("waiting: the SMS provider refused this service");
+        assertThat(Fixtures.count(dataSource, "SELECT attempts FROM message WHERE campaign_id = ? AND to_number = ?",
+                id, first)).isZero();
+        assertThat(SentLog.requests().stream().filter(r -> r.to().equals(first))).hasSize(10);
+        // Credentials fixed: the text goes at the next round, once.
+        time(at.plus(Duration.ofMinutes(11)));
+        tick();
+        assertThat(byNumber(id, 1).get(first)).containsEntry("status", "QUEUED");
+        assertThat(SentLog.accepted()).hasSize(10);
+    }
+
+    @Test
     void pauseStopsSendingAndResumeCarriesOn() throws Exception {
         long id = id(launch(Map.of()));
         client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/" + id + "/pause", "").bearerAuth(ccc));

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SentLog {
     /** Scripted behaviours beyond the plain outcomes: the provider took it, but the answer was lost. */
-    public enum Script { ACCEPTED, SLOW_ACCEPTED, RETRYABLE, PERMANENT_FAILURE, OPTED_OUT, UNKNOWN_BUT_SENT, UNKNOWN_NOT_SENT }
+    public enum Script { ACCEPTED, SLOW_ACCEPTED, SENDER_REFUSED, RETRYABLE, PERMANENT_FAILURE, OPTED_OUT, UNKNOWN_BUT_SENT, UNKNOWN_NOT_SENT }
 
     public record Request(long messageId, String to, String body, String instance) {
     }
@@ -86,6 +86,7 @@ public final class SentLog {
                 yield new SendResult(Outcome.ACCEPTED, accept(sms.messageId()), null, null);
             }
             case RETRYABLE -> new SendResult(Outcome.RETRYABLE, null, "20429", "too many requests");
+            case SENDER_REFUSED -> new SendResult(Outcome.SENDER_UNAVAILABLE, null, "20003", "credentials refused");
             case PERMANENT_FAILURE -> new SendResult(Outcome.PERMANENT_FAILURE, null, "21614", "not a mobile number");
             case OPTED_OUT -> new SendResult(Outcome.OPTED_OUT, null, "21610", "unsubscribed");
             case UNKNOWN_BUT_SENT -> {

@@ -172,6 +172,23 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     }
 
     @Test
+    void refusedCredentialsAreTheSendersFaultNotTheMessages() {
+        String to = "+447700900106";
+        SmsRows.Ids ids = rows.message(to, "hello");
+        fake.script(to, FakeTwilio.Reply.error(401, 20003, "Authenticate"));
+
+        SendResult refused = sender.send(outbound(ids, to, "hello"));
+        assertThat(refused.outcome()).isEqualTo(Outcome.SENDER_UNAVAILABLE);
+        assertThat(refused.errorCode()).isEqualTo("20003");
+        assertThat(refused.detail()).contains("TWILIO_AUTH_TOKEN");
+        assertThat(fake.createsTo(to)).hasSize(1);
+        // Rescheduling without spending an attempt is the dispatcher's (CampaignScheduleTest); the row is untouched.
+        String before = rows.state(ids.messageId()).status();
+        assertThat(statuses.applySendResult(ids.messageId(), refused)).isEqualTo(MessageStatusService.Applied.UNCHANGED);
+        assertThat(rows.state(ids.messageId()).status()).isEqualTo(before);
+    }
+
+    @Test
     void serviceUnavailableIsRetryableWithOneRequestAndNothingToReconcile() {
         String to = "+447700900106";
         SmsRows.Ids ids = rows.message(to, "hello");

@@ -9,6 +9,8 @@ import java.util.List;
 /** Tunables of the campaign engine (uptake.campaign.*); defaults are the issue's. */
 @Singleton
 public class CampaignSettings {
+    /** The longest one Twilio call can take: pool wait 5 s + connect 5 s + read 15 s (TwilioClientFactory). */
+    static final Duration ONE_PROVIDER_CALL = Duration.ofSeconds(25);
     final Duration catchUpLimit;
     final int batchSize;
     final int workers;
@@ -52,6 +54,13 @@ public class CampaignSettings {
         if (handOverLimit.compareTo(lease) >= 0) {
             throw new IllegalArgumentException("uptake.campaign.dispatcher: hand-over-limit (" + handOverLimit
                     + ") must be shorter than the lease (" + lease + "), or a send could outlive its claim");
+        }
+        if (lease.minus(handOverLimit).compareTo(ONE_PROVIDER_CALL) < 0) {
+            // Not fatal (tests use short leases on purpose), but in production a send handed over just before
+            // the limit could still be in flight when the lease runs out and another instance reconciles.
+            org.slf4j.LoggerFactory.getLogger(CampaignSettings.class).warn(
+                    "uptake.campaign.dispatcher: lease ({}) minus hand-over-limit ({}) is shorter than one provider"
+                            + " call can take ({})", lease, handOverLimit, ONE_PROVIDER_CALL);
         }
         this.sendConcurrency = sendConcurrency;
         this.sendsInFlight = sendsInFlight;

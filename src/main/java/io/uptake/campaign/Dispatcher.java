@@ -143,8 +143,11 @@ public class Dispatcher {
         if (open.isEmpty()) {
             return 0;
         }
+        // Each claim gets its own token: the workers of one instance must not mistake each other's claims
+        // (a batch that outlived its lease would otherwise overwrite a newer claim of the same message).
+        String claimToken = instanceId + "/" + java.util.UUID.randomUUID();
         long started = System.nanoTime();
-        List<Claimed> claimed = claim(instanceId, open.keySet(), now);
+        List<Claimed> claimed = claim(claimToken, open.keySet(), now);
         claimTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         if (claimed.size() < settings.batchSize) {
             // Drained (or nearly): the next round reads the campaigns again, so a resumed or newly
@@ -166,18 +169,47 @@ public class Dispatcher {
             }
         }
         throttle.acquire(sender.channel(), toSend.size());
+        if (System.nanoTime() - started > settings.handOverLimit.toNanos() / 2 && !toSend.isEmpty()) {
+            // A long wait for send tokens: renew the lease, and keep only what is still ours, so the hand-over
+            // limit again has its whole budget and no text goes out under a claim that may have run out.
+            started = System.nanoTime();
+            toSend = renew(claimToken, toSend);
+        }
         updates.addAll(sendAll(sender, toSend, started));
         started = System.nanoTime();
-        apply(instanceId, updates, claimed);
+        apply(claimToken, updates, claimed);
         recordTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return claimed.size();
+    }
+
+    /** Extends the lease of messages this claim still holds; returns those (the others are not ours now). */
+    private List<Claimed> renew(String claimToken, List<Claimed> batch) throws SQLException {
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
+                UPDATE message SET claimed_until = ? WHERE id = ANY(?) AND claimed_by = ? AND status = 'SENDING'
+                RETURNING id""")) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant().plus(settings.lease)));
+            ps.setArray(2, c.createArrayOf("bigint", batch.stream().map(Claimed::id).toArray()));
+            ps.setString(3, claimToken);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getLong(1));
+                }
+            }
+        }
+        if (held.size() < batch.size()) {
+            LOG.warn("{} of {} claimed messages were taken over while waiting for send tokens; not sending them",
+                    batch.size() - held.size(), batch.size());
+        }
+        return batch.stream().filter(m -> held.contains(m.id())).toList();
     }
 
     /**
      * SENDING campaigns whose window is open now; a closed window's messages wait (housekeeping defers them).
      * While batches come back full the list is reused for up to {@link #OPEN_CAMPAIGNS_TTL} of elapsed time
-     * (a cache of a query, so not business time): it only chooses where to claim from, and the claim reads
-     * each campaign's status and window again, so a pause stops sends at once even with a stale list.
+     * (a cache of a query, so not business time): it only chooses where to claim from; the claim reads each
+     * campaign's status again and every claimed text is checked against the window at the current time, so a
+     * pause stops sends at once even with a stale list.
      */
     private Map<Long, SendWindow> openCampaigns(Instant now) throws SQLException {
         OpenCampaigns cached = openCampaigns;
@@ -208,7 +240,7 @@ public class Dispatcher {
      * round trip and one (autocommit) transaction per batch. The sub-selects read the snapshot before the
      * claim, which is what they should see: the claim changes only this batch's status and lease.
      */
-    private List<Claimed> claim(String instanceId, java.util.Set<Long> campaignIds, Instant now) throws SQLException {
+    private List<Claimed> claim(String claimToken, java.util.Set<Long> campaignIds, Instant now) throws SQLException {
         try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
                 WITH due AS (
                     SELECT id, status AS was FROM message
@@ -250,7 +282,7 @@ public class Dispatcher {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setArray(2, c.createArrayOf("bigint", campaignIds.toArray()));
             ps.setInt(3, settings.batchSize);
-            ps.setString(4, instanceId);
+            ps.setString(4, claimToken);
             ps.setTimestamp(5, Timestamp.from(now.plus(settings.lease)));
             ps.setArray(6, c.createArrayOf("text", settings.deceasedEventTypes.toArray()));
             ps.setArray(7, c.createArrayOf("text", qualifyingProgrammes.toArray()));
@@ -337,14 +369,23 @@ public class Dispatcher {
         }
         // send-concurrency runners per batch (the pool is shared by the workers) take the texts in order.
         Update[] results = new Update[toSend.size()];
+        boolean[] taken = new boolean[toSend.size()];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        // Set when the worker is interrupted (stopping): texts not yet handed over are released, not sent.
+        java.util.concurrent.atomic.AtomicBoolean abort = new java.util.concurrent.atomic.AtomicBoolean();
         List<Future<?>> runners = new ArrayList<>();
-        for (int r = 0; r < Math.min(settings.sendConcurrency, toSend.size()); r++) {
-            runners.add(sendPool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
-                    results[i] = sendGuarded(sender, toSend.get(i), handOverUntil);
-                }
-            }));
+        try {
+            for (int r = 0; r < Math.min(settings.sendConcurrency, toSend.size()); r++) {
+                runners.add(sendPool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                        taken[i] = true;
+                        Claimed m = toSend.get(i);
+                        results[i] = abort.get() ? release(m, null) : sendGuarded(sender, m, handOverUntil);
+                    }
+                }));
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            abort.set(true); // shutting down: whatever no runner takes is released below
         }
         boolean interrupted = false;
         for (Future<?> runner : runners) {
@@ -355,15 +396,28 @@ public class Dispatcher {
                 } catch (InterruptedException e) {
                     // Stopping: texts already being handed over still go out, and their outcomes must be recorded.
                     interrupted = true;
+                    abort.set(true);
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("a send runner failed", e.getCause());
+                    LOG.error("A send runner failed; its texts are reconciled before any resend", e.getCause());
+                    break;
                 }
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        out.addAll(java.util.Arrays.asList(results));
+        for (int i = 0; i < results.length; i++) {
+            Claimed m = toSend.get(i);
+            if (results[i] != null) {
+                out.add(results[i]);
+            } else if (taken[i]) {
+                // A runner died with this text in hand: it may have gone, so it is reconciled first.
+                out.add(new Update(m.id(), "UNKNOWN", "outcome unknown: the send was interrupted", null, null, null,
+                        null, null, clock.instant().plus(settings.reconcileAfter), 0, null));
+            } else {
+                out.add(release(m, null));
+            }
+        }
         return out;
     }
 
@@ -382,10 +436,10 @@ public class Dispatcher {
         if (Thread.currentThread().isInterrupted() || stopping || System.nanoTime() - handOverUntil > 0) {
             return release(m, null);
         }
-        return send(sender, m, m.context());
+        return send(sender, m, m.context(), handOverUntil);
     }
 
-    private Update send(SmsSender sender, Claimed m, Context c) {
+    private Update send(SmsSender sender, Claimed m, Context c, long handOverUntil) {
         Instant now = clock.instant();
         OutboundSms sms;
         CampaignTexts.Rendered text;
@@ -413,7 +467,11 @@ public class Dispatcher {
                 count("reconciled");
                 return outcome(m, c, earlier.get(), text, now, null);
             }
-            // The provider has no text for it: sending now is the first real send.
+            // The provider has no text for it: sending now is the first real send, if the claim still has time
+            // (reconciling is itself provider calls, and the send must not outlive the lease).
+            if (System.nanoTime() - handOverUntil > 0) {
+                return release(m, null);
+            }
         }
         SendResult result;
         Instant attempt = clock.instant();
@@ -484,7 +542,7 @@ public class Dispatcher {
      * holds are touched: if our lease ran out and another instance took the message over, its
      * reconciliation decides instead. A status a callback already moved on from SENDING is kept.
      */
-    private void apply(String instanceId, List<Update> updates, List<Claimed> claimed) throws SQLException {
+    private void apply(String claimToken, List<Update> updates, List<Claimed> claimed) throws SQLException {
         Map<Long, Claimed> byId = new HashMap<>();
         claimed.forEach(m -> byId.put(m.id(), m));
         int n = updates.size();
@@ -525,20 +583,25 @@ public class Dispatcher {
                         AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
                              add_attempts, attempted_at)),
                 done AS (
+                    -- A status callback can arrive before this record: then the row has left SENDING, and its
+                    -- status, reason, error code and status time are the callback's, kept as they are.
                     UPDATE message m SET
                         status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
-                        reason = CASE WHEN u.released THEN m.reason ELSE u.reason END,
-                        error_code = CASE WHEN u.released THEN m.error_code ELSE u.error_code END,
+                        reason = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.reason ELSE u.reason END,
+                        error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
+                                          ELSE u.error_code END,
                         provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
                         segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
-                        status_at = CASE WHEN u.released THEN m.status_at ELSE ? END,
+                        status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
                         due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
                         attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
                     FROM u WHERE m.id = u.id AND m.claimed_by = ?
-                    RETURNING m.id, m.recipient_id, m.wave)
+                    RETURNING m.id)
+                -- The index date is the day the invitation went, whoever records the message: even when our
+                -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
                 UPDATE recipient r SET index_date = CAST(u.sent_at AT TIME ZONE 'Europe/London' AS DATE)
-                FROM done JOIN u ON u.id = done.id
-                WHERE done.wave = 1 AND u.status = 'QUEUED' AND r.id = done.recipient_id AND r.index_date IS NULL""")) {
+                FROM u JOIN message msg ON msg.id = u.id
+                WHERE msg.wave = 1 AND u.status = 'QUEUED' AND r.id = msg.recipient_id AND r.index_date IS NULL""")) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", status));
             ps.setArray(3, c.createArrayOf("bool", released));
@@ -552,7 +615,7 @@ public class Dispatcher {
             ps.setArray(11, c.createArrayOf("int4", addAttempts));
             ps.setArray(12, c.createArrayOf("text", attemptedAt));
             ps.setTimestamp(13, Timestamp.from(clock.instant()));
-            ps.setString(14, instanceId);
+            ps.setString(14, claimToken);
             ps.executeUpdate();
         }
     }
@@ -567,6 +630,13 @@ public class Dispatcher {
         stopping = true;
         if (sendPool != null) {
             sendPool.shutdown();
+            try {
+                if (!sendPool.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("Sends still in flight at shutdown: their claims expire and are reconciled");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

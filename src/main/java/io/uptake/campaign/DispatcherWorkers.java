@@ -95,5 +95,9 @@ public class DispatcherWorkers {
                 t.interrupt();
             }
         }
+        // An interrupted round releases what it has not handed over and records the rest: let it finish that.
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class SentLog {
     private static final AtomicLong SIDS = new AtomicLong();
 
     /** How long a SLOW_ACCEPTED send takes. */
-    public static final Duration SLOW = Duration.ofMillis(700);
+    public static final Duration SLOW = Duration.ofSeconds(2);
 
     private SentLog() {
     }
@@ -51,7 +51,11 @@ public final class SentLog {
         }
     }
 
+    /** Runs after the provider "took" a text and before the sender answers: a status callback racing the record. */
+    public static volatile java.util.function.LongConsumer beforeAnswer;
+
     public static void reset() {
+        beforeAnswer = null;
         REQUESTS.clear();
         ACCEPTED.clear();
         SCRIPT.clear();
@@ -99,6 +103,10 @@ public final class SentLog {
 
     /** A second acceptance of one message would be a duplicate text: the tests count requests to catch it. */
     private static String accept(long messageId) {
+        java.util.function.LongConsumer hook = beforeAnswer;
+        if (hook != null) {
+            hook.accept(messageId);
+        }
         String sid = "SMtest" + SIDS.incrementAndGet();
         ACCEPTED.merge(messageId, sid, (a, b) -> a + "," + b);
         return sid;

@@ -33,6 +33,11 @@ class MetricsScrapeTokenTest {
 
     @Test
     void aWrongTokenOrAnotherEndpointIsRefused() {
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/prometheus")))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(401));
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/prometheus/")
+                        .bearerAuth(TOKEN)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isIn(401, 404));
         assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/prometheus").bearerAuth(TOKEN + "x")))
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(401));
         assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/api/audit").bearerAuth(TOKEN)))

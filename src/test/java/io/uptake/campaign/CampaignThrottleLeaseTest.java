@@ -1,0 +1,78 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Database;
+import io.uptake.time.ClockFactory;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A batch that waits long for send tokens renews its lease, so the hand-over limit (counted from the claim)
+ * does not give back every text it waited for. At 2 texts a second, ten texts wait about four seconds for
+ * their tokens, far past the 1 s hand-over limit: without the renewal none would be sent in this round.
+ */
+@MicronautTest(transactional = false)
+@Property(name = "spec.name", value = "CampaignThrottleLeaseTest")
+@Property(name = "micronaut.server.port", value = "-1")
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
+@Property(name = "uptake.campaign.throttle.messages-per-second", value = "2")
+@Property(name = "uptake.campaign.dispatcher.lease", value = "30s")
+@Property(name = "uptake.campaign.dispatcher.hand-over-limit", value = "1s")
+class CampaignThrottleLeaseTest {
+    static final Instant MONDAY_0800 = Instant.parse("2026-03-02T08:00:00Z");
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    CampaignHousekeeping housekeeping;
+    @Inject
+    Dispatcher dispatcher;
+
+    @Factory
+    static class Clocks {
+        @Singleton
+        @Replaces(value = Clock.class, factory = ClockFactory.class)
+        @Requires(property = "spec.name", value = "CampaignThrottleLeaseTest")
+        Clock fixed() {
+            return new MutableClock(MONDAY_0800, ZoneId.of("Europe/London"));
+        }
+    }
+
+    @Test
+    void aBatchThatWaitedForTokensRenewsItsLeaseAndSends() throws Exception {
+        Database.reset(dataSource);
+        SentLog.reset();
+        Fixtures.patients(dataSource, "North PCN", "N00001", 10);
+        String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
+        client.toBlocking().exchange(HttpRequest.POST("/api/campaigns",
+                Map.of("name", "Throttled", "programme", "fit-non-returners")).bearerAuth(ccc), Map.class);
+        housekeeping.run();
+
+        assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(10);
+
+        assertThat(SentLog.requests()).hasSize(10);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE status = 'QUEUED' AND claimed_by IS NULL"))
+                .isEqualTo(10);
+    }
+}

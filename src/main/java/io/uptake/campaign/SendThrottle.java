@@ -53,10 +53,37 @@ public class SendThrottle {
         waitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
-    private record Grant(int granted, double left) {
+    /**
+     * Takes {@code n} tokens at once without waiting, into debt if need be: for texts that must not queue
+     * behind bulk (auto-replies and confirmations, answered in TwiML and sent by the provider at once). The
+     * bulk dispatchers then wait for the debt to refill, so the number's total rate still holds.
+     */
+    public void charge(String sender, int n) throws SQLException {
+        if (!enabled() || n <= 0) {
+            return;
+        }
+        double burst = Math.max(1.0, perSecond);
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
+                INSERT INTO send_throttle (sender, tokens, refilled_at) VALUES (?, ? - ?, clock_timestamp())
+                ON CONFLICT (sender) DO UPDATE SET
+                    tokens = LEAST(?, send_throttle.tokens + ? * GREATEST(0, EXTRACT(EPOCH FROM
+                                 clock_timestamp() - send_throttle.refilled_at))) - ?,
+                    refilled_at = clock_timestamp()""")) {
+            c.setAutoCommit(true);
+            ps.setString(1, sender);
+            ps.setDouble(2, burst);
+            ps.setInt(3, n);
+            ps.setDouble(4, burst);
+            ps.setDouble(5, perSecond);
+            ps.setInt(6, n);
+            ps.executeUpdate();
+        }
     }
 
-    private Grant take(String sender, int want) throws SQLException {
+    record Grant(int granted, double left) {
+    }
+
+    Grant take(String sender, int want) throws SQLException {
         double burst = Math.max(1.0, perSecond);
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(true);
@@ -72,7 +99,7 @@ public class SendThrottle {
                     WITH cur AS (
                         SELECT sender, LEAST(?, tokens + ? * GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - refilled_at))) AS t
                         FROM send_throttle WHERE sender = ? FOR UPDATE),
-                    granted AS (SELECT sender, t, LEAST(FLOOR(t), ?) AS g FROM cur)
+                    granted AS (SELECT sender, t, GREATEST(0, LEAST(FLOOR(t), ?)) AS g FROM cur)
                     UPDATE send_throttle s SET tokens = granted.t - granted.g, refilled_at = clock_timestamp()
                     FROM granted WHERE s.sender = granted.sender
                     RETURNING granted.g, granted.t - granted.g""")) {

@@ -1,10 +1,13 @@
 package io.uptake.reply;
 
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
+import io.uptake.campaign.SendThrottle;
 import io.uptake.optout.OptOutLedger;
+import io.uptake.sms.SmsSender;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +39,15 @@ class InboundReplies {
     private final QueuedSends queued;
     private final Clock clock;
     private final int maxAutoRepliesPerDay;
+    private final SendThrottle throttle;
+    private final BeanProvider<SmsSender> channel;
 
     InboundReplies(JdbcOperations jdbc, SenderMatcher senders, KeywordMatcher keywords, ReplyVocabulary vocabulary,
                    OptOutLedger ledger, QueuedSends queued, Clock clock,
-                   @Value("${uptake.reply.max-auto-replies-per-day:3}") int maxAutoRepliesPerDay) {
+                   @Value("${uptake.reply.max-auto-replies-per-day:3}") int maxAutoRepliesPerDay,
+                   SendThrottle throttle, BeanProvider<SmsSender> channel) {
+        this.throttle = throttle;
+        this.channel = channel;
         this.jdbc = jdbc;
         this.senders = senders;
         this.keywords = keywords;
@@ -77,10 +85,28 @@ class InboundReplies {
         String noReply = whyNoReply(sms, match, intent, now);
         String reply = noReply == null ? vocabulary.autoReply(kind, match.language(), values(match)) : null;
         insert(sms, now, match, understood, reply, kind, noReply);
+        if (reply != null) {
+            chargeThrottle(sms);
+        }
         LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}", sms.messageSid(), intent,
                 understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
                 reply != null ? kind : noReply);
         return Optional.ofNullable(reply);
+    }
+
+    /**
+     * The answer goes out at once with the TwiML response, ahead of any bulk text: its token comes out of the
+     * shared bucket, into debt if need be, so the bulk dispatchers leave the slot free (replies before bulk,
+     * and the number's rate holds). A failure here must not cost the patient the answer.
+     */
+    private void chargeThrottle(InboundSms sms) {
+        try {
+            if (channel.isPresent()) {
+                throttle.charge(channel.get().channel(), 1);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("Inbound {}: could not charge the send throttle for the auto-reply", sms.messageSid(), e);
+        }
     }
 
     /**

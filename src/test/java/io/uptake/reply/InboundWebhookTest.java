@@ -103,6 +103,18 @@ class InboundWebhookTest {
         assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(1);
     }
 
+    @Test
+    void anAutoReplyTakesItsSlotFromTheSendThrottleOnceEvenWhenDeliveredTwice() {
+        Map<String, String> form = ReplyFixtures.twilioForm(ReplyFixtures.newSid(), mobile, "HELP");
+        assertThat(ReplyFixtures.messageOf(db.deliver(form).body())).isNotBlank();
+        assertThat(db.count("SELECT count(*) FROM send_throttle")).isEqualTo(1);
+        // A fresh bucket holds a second's worth (10 at the default 10/s); the reply took one of them.
+        assertThat(db.count("SELECT CAST(tokens * 10 AS BIGINT) FROM send_throttle")).isEqualTo(90);
+        String charged = (String) db.rows("SELECT CAST(refilled_at AS TEXT) AS t FROM send_throttle").get(0).get("t");
+        db.deliver(form);
+        assertThat((String) db.rows("SELECT CAST(refilled_at AS TEXT) AS t FROM send_throttle").get(0).get("t")).isEqualTo(charged);
+    }
+
     private String reply(String from, String body) {
         return ReplyFixtures.messageOf(db.deliver(ReplyFixtures.twilioForm(ReplyFixtures.newSid(), from, body)).body());
     }

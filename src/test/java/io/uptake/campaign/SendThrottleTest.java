@@ -1,0 +1,45 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shared bucket: replies charged into debt come before bulk, which then waits for the debt to refill. */
+@MicronautTest(transactional = false)
+@Property(name = "micronaut.server.port", value = "-1")
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
+@Property(name = "uptake.campaign.throttle.messages-per-second", value = "10")
+class SendThrottleTest {
+    @Inject
+    SendThrottle throttle;
+    @Inject
+    DataSource dataSource;
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+    }
+
+    @Test
+    void aFullBucketGrantsItsBurstAndNoMore() throws Exception {
+        assertThat(throttle.take("test-sender", 25).granted()).isEqualTo(10);
+        assertThat(throttle.take("test-sender", 25).granted()).isBetween(0, 2);
+    }
+
+    @Test
+    void repliesChargedIntoDebtHoldBulkBack() throws Exception {
+        // Forty auto-replies answered at once: at 10 a second the bucket owes three seconds before bulk may go.
+        throttle.charge("test-sender", 40);
+        SendThrottle.Grant grant = throttle.take("test-sender", 10);
+        assertThat(grant.granted()).isZero();
+        assertThat(grant.left()).isNegative();
+    }
+}

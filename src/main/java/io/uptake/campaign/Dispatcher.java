@@ -72,6 +72,14 @@ public class Dispatcher {
     /** Sends of all batches run here, sends-in-flight at most; null when sends are one at a time. */
     private final ExecutorService sendPool;
     private volatile boolean stopping;
+    /** Set when the provider refuses this service (e.g. wrong credentials): no claims in that interval. */
+    private volatile SenderPause senderPause;
+
+    private record SenderPause(Instant from, Instant until) {
+        boolean covers(Instant at) {
+            return !at.isBefore(from) && at.isBefore(until);
+        }
+    }
 
     Dispatcher(DataSource dataSource, Clock clock, CampaignSettings settings, BankHolidays holidays,
                Programmes programmes, CampaignService campaigns, BeanProvider<SmsSender> senders,
@@ -139,6 +147,9 @@ public class Dispatcher {
             return 0;
         }
         Instant now = clock.instant();
+        if (senderPaused()) {
+            return 0;
+        }
         Map<Long, SendWindow> open = openCampaigns(now);
         if (open.isEmpty()) {
             return 0;
@@ -168,32 +179,59 @@ public class Dispatcher {
                 toSend.add(m);
             }
         }
-        throttle.acquire(sender.channel(), toSend.size());
+        try {
+            throttle.acquire(sender.channel(), toSend.size());
+        } catch (InterruptedException e) {
+            // Stopping while waiting for tokens: give the batch back now rather than at the lease's end.
+            toSend.forEach(m -> updates.add(release(m, null)));
+            recordUninterrupted(claimToken, updates, claimed);
+            throw e;
+        }
         if (System.nanoTime() - started > settings.handOverLimit.toNanos() / 2 && !toSend.isEmpty()) {
             // A long wait for send tokens: renew the lease, and keep only what is still ours, so the hand-over
             // limit again has its whole budget and no text goes out under a claim that may have run out.
             started = System.nanoTime();
-            toSend = renew(claimToken, toSend);
+            toSend = renew(claimToken, toSend, open, updates);
         }
         updates.addAll(sendAll(sender, toSend, started));
         started = System.nanoTime();
-        apply(claimToken, updates, claimed);
+        recordUninterrupted(claimToken, updates, claimed);
         recordTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return claimed.size();
     }
 
-    /** Extends the lease of messages this claim still holds; returns those (the others are not ours now). */
-    private List<Claimed> renew(String claimToken, List<Claimed> batch) throws SQLException {
-        java.util.Set<Long> held = new java.util.HashSet<>();
+    /**
+     * Records the batch even when the worker is being stopped: an interrupt would make the pool refuse the
+     * connection, and the outcomes of texts already sent would be lost to reconciliation.
+     */
+    private void recordUninterrupted(String claimToken, List<Update> updates, List<Claimed> claimed) throws SQLException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            apply(claimToken, updates, claimed);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Extends the lease of messages this claim still holds, and checks again what may have changed during the
+     * wait: a paused or cancelled campaign, a window that closed. Returns what may still be sent; what is ours
+     * but may not go now is released into {@code updates}; the rest is not ours any more and is left alone.
+     */
+    private List<Claimed> renew(String claimToken, List<Claimed> batch, Map<Long, SendWindow> windows,
+                                List<Update> updates) throws SQLException {
+        Map<Long, String> held = new HashMap<>();
         try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
-                UPDATE message SET claimed_until = ? WHERE id = ANY(?) AND claimed_by = ? AND status = 'SENDING'
-                RETURNING id""")) {
+                UPDATE message m SET claimed_until = ? WHERE id = ANY(?) AND claimed_by = ? AND status = 'SENDING'
+                RETURNING m.id, (SELECT c.status FROM campaign c WHERE c.id = m.campaign_id)""")) {
             ps.setTimestamp(1, Timestamp.from(clock.instant().plus(settings.lease)));
             ps.setArray(2, c.createArrayOf("bigint", batch.stream().map(Claimed::id).toArray()));
             ps.setString(3, claimToken);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    held.add(rs.getLong(1));
+                    held.put(rs.getLong(1), rs.getString(2));
                 }
             }
         }
@@ -201,7 +239,23 @@ public class Dispatcher {
             LOG.warn("{} of {} claimed messages were taken over while waiting for send tokens; not sending them",
                     batch.size() - held.size(), batch.size());
         }
-        return batch.stream().filter(m -> held.contains(m.id())).toList();
+        Instant now = clock.instant();
+        List<Claimed> keep = new ArrayList<>();
+        for (Claimed m : batch) {
+            String campaignStatus = held.get(m.id());
+            if (campaignStatus == null) {
+                continue;
+            }
+            SendWindow window = windows.get(m.campaignId());
+            if (!"SENDING".equals(campaignStatus)) {
+                updates.add(release(m, null));
+            } else if (!window.isOpen(now, holidays)) {
+                updates.add(release(m, window.nextOpen(now, holidays)));
+            } else {
+                keep.add(m);
+            }
+        }
+        return keep;
     }
 
     /**
@@ -432,7 +486,30 @@ public class Dispatcher {
         }
     }
 
+    private void pauseSender(SendResult r) {
+        Instant now = clock.instant();
+        boolean already = senderPaused();
+        senderPause = new SenderPause(now, now.plus(settings.retryBase));
+        if (!already) {
+            LOG.error("The SMS provider refused this service ({}: {}): no texts until {}, then one tries again",
+                    r.errorCode(), r.detail(), now.plus(settings.retryBase));
+        }
+    }
+
+    /** For tests that replay the same business time with a fresh database. */
+    void forgetSenderPause() {
+        senderPause = null;
+    }
+
+    private boolean senderPaused() {
+        SenderPause pause = senderPause;
+        return pause != null && pause.covers(clock.instant());
+    }
+
     private Update sendOrRelease(SmsSender sender, Claimed m, long handOverUntil) {
+        if (senderPaused()) {
+            return release(m, null);
+        }
         if (Thread.currentThread().isInterrupted() || stopping || System.nanoTime() - handOverUntil > 0) {
             return release(m, null);
         }
@@ -502,12 +579,13 @@ public class Dispatcher {
                         now.plus(settings.backoff(attempts)), 1, attempt);
             }
             case SENDER_UNAVAILABLE -> {
-                // Every text would fail the same way until someone fixes the configuration: wait for that
-                // without spending this patient's attempts, so nobody ends FAILED for our mistake.
-                LOG.error("Message {}: the SMS provider refused this service ({}); texts wait until it is fixed",
-                        m.id(), r.detail());
+                // Every text would fail the same way until someone fixes the configuration: stop sending for a
+                // while (one text probes again after retry.base), and leave the text as it was, due when it was
+                // due, without spending this patient's attempts. Its due time is untouched, so an outage longer
+                // than the catch-up limit skips it, as any other downtime would.
+                pauseSender(r);
                 yield new Update(m.id(), "PENDING", "waiting: the SMS provider refused this service" + detail,
-                        r.errorCode(), null, null, null, null, now.plus(settings.retryBase), 0, attempt);
+                        r.errorCode(), null, null, null, null, null, 0, attempt);
             }
             case PERMANENT_FAILURE -> new Update(m.id(), "FAILED", "permanent failure" + detail, r.errorCode(), null,
                     text.body(), text.segments(), null, null, 0, attempt);
@@ -631,7 +709,7 @@ public class Dispatcher {
         if (sendPool != null) {
             sendPool.shutdown();
             try {
-                if (!sendPool.awaitTermination(30, TimeUnit.SECONDS)) {
+                if (!sendPool.awaitTermination(5, TimeUnit.SECONDS)) {
                     LOG.warn("Sends still in flight at shutdown: their claims expire and are reconciled");
                 }
             } catch (InterruptedException e) {

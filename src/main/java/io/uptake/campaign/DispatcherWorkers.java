@@ -87,17 +87,16 @@ public class DispatcherWorkers {
     void stop() throws InterruptedException {
         running = false;
         // Let a round in flight finish and record its outcomes; a send is never cut off half way by choice.
+        // One deadline for all workers, so that stopping fits a platform's grace period (30 s by default).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         for (Thread t : threads) {
-            t.join(30_000);
+            t.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
+        // Still busy: interrupt, so unsent texts are released and what was sent is recorded.
+        threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+        long after = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         for (Thread t : threads) {
-            if (t.isAlive()) {
-                t.interrupt();
-            }
-        }
-        // An interrupted round releases what it has not handed over and records the rest: let it finish that.
-        for (Thread t : threads) {
-            t.join(10_000);
+            t.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(after - System.nanoTime())));
         }
     }
 }

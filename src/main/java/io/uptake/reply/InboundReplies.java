@@ -1,13 +1,10 @@
 package io.uptake.reply;
 
-import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
-import io.uptake.campaign.SendThrottle;
 import io.uptake.optout.OptOutLedger;
-import io.uptake.sms.SmsSender;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,15 +36,10 @@ class InboundReplies {
     private final QueuedSends queued;
     private final Clock clock;
     private final int maxAutoRepliesPerDay;
-    private final SendThrottle throttle;
-    private final BeanProvider<SmsSender> channel;
 
     InboundReplies(JdbcOperations jdbc, SenderMatcher senders, KeywordMatcher keywords, ReplyVocabulary vocabulary,
                    OptOutLedger ledger, QueuedSends queued, Clock clock,
-                   @Value("${uptake.reply.max-auto-replies-per-day:3}") int maxAutoRepliesPerDay,
-                   SendThrottle throttle, BeanProvider<SmsSender> channel) {
-        this.throttle = throttle;
-        this.channel = channel;
+                   @Value("${uptake.reply.max-auto-replies-per-day:3}") int maxAutoRepliesPerDay) {
         this.jdbc = jdbc;
         this.senders = senders;
         this.keywords = keywords;
@@ -58,14 +50,21 @@ class InboundReplies {
         this.maxAutoRepliesPerDay = maxAutoRepliesPerDay;
     }
 
-    /** @return the auto-reply to send as the TwiML message, empty for none */
+    /**
+     * What we answer, and whether this delivery makes the provider send a text from our number now (our
+     * auto-reply, or Twilio's own opt-out confirmation): false for a repeated delivery, answered as before.
+     */
+    record Answer(Optional<String> text, boolean providerSendsNow) {
+    }
+
+    /** @return the auto-reply to send as the TwiML message (empty for none) */
     @Transactional
-    public Optional<String> receive(InboundSms sms) {
+    public Answer receive(InboundSms sms) {
         lockNumber(sms.from());
         Optional<Optional<String>> earlier = storedAnswer(sms.messageSid());
         if (earlier.isPresent()) {
             LOG.info("Inbound {} delivered again: answered as before", sms.messageSid());
-            return earlier.get();
+            return new Answer(earlier.get(), false);
         }
         Instant now = clock.instant();
         SenderMatcher.SenderMatch match = senders.match(sms.from());
@@ -85,28 +84,10 @@ class InboundReplies {
         String noReply = whyNoReply(sms, match, intent, now);
         String reply = noReply == null ? vocabulary.autoReply(kind, match.language(), values(match)) : null;
         insert(sms, now, match, understood, reply, kind, noReply);
-        if (reply != null) {
-            chargeThrottle(sms);
-        }
         LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}", sms.messageSid(), intent,
                 understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
                 reply != null ? kind : noReply);
-        return Optional.ofNullable(reply);
-    }
-
-    /**
-     * The answer goes out at once with the TwiML response, ahead of any bulk text: its token comes out of the
-     * shared bucket, into debt if need be, so the bulk dispatchers leave the slot free (replies before bulk,
-     * and the number's rate holds). A failure here must not cost the patient the answer.
-     */
-    private void chargeThrottle(InboundSms sms) {
-        try {
-            if (channel.isPresent()) {
-                throttle.charge(channel.get().channel(), 1);
-            }
-        } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.warn("Inbound {}: could not charge the send throttle for the auto-reply", sms.messageSid(), e);
-        }
+        return new Answer(Optional.ofNullable(reply), reply != null || "TWILIO_ANSWERED".equals(noReply));
     }
 
     /**

@@ -82,6 +82,7 @@ class CampaignScheduleTest {
     void setUp() {
         Database.reset(dataSource);
         SentLog.reset();
+        dispatcher.forgetSenderPause();
         time(MONDAY_0700);
         api = new Api(client.toBlocking());
         patients = Fixtures.patients(dataSource, "North PCN", "N00001", 10);
@@ -360,7 +361,7 @@ class CampaignScheduleTest {
         housekeeping.run();
         assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(10);
         int sent = SentLog.requests().size();
-        assertThat(sent).isBetween(1, 8);
+        assertThat(sent).isBetween(4, 8);
         List<Map<String, Object>> wave = messages(id);
         assertThat(wave.stream().filter(m -> "QUEUED".equals(m.get("status")))).hasSize(sent);
         assertThat(wave.stream().filter(m -> "PENDING".equals(m.get("status")))).hasSize(10 - sent);
@@ -397,6 +398,26 @@ class CampaignScheduleTest {
         tick();
         assertThat(byNumber(id, 1).get(first)).containsEntry("status", "QUEUED");
         assertThat(SentLog.accepted()).hasSize(10);
+    }
+
+    @Test
+    void aProviderOutageLongerThanTheCatchUpLimitSkipsLikeAnyDowntime() throws Exception {
+        String first = patients.get(0).mobile();
+        SentLog.Script[] refusals = new SentLog.Script[50];
+        java.util.Arrays.fill(refusals, SentLog.Script.SENDER_REFUSED);
+        SentLog.script(first, refusals);
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        assertThat(byNumber(id, 1).get(first)).containsEntry("status", "PENDING")
+                .containsEntry("dueAt", "2026-03-02T08:00:00Z");
+        // Credentials fixed only on Thursday: the Monday invitation is not sent three days late.
+        time(Instant.parse("2026-03-05T08:00:00Z"));
+        tick();
+        Map<String, Object> skipped = byNumber(id, 1).get(first);
+        assertThat(skipped).containsEntry("status", "SKIPPED");
+        assertThat((String) skipped.get("reason")).contains("catch-up limit");
+        assertThat(SentLog.requests().stream().filter(r -> r.to().equals(first))).hasSize(1);
     }
 
     @Test

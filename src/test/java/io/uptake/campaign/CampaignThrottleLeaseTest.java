@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A batch that waits long for send tokens renews its lease, so the hand-over limit (counted from the claim)
  * does not give back every text it waited for. At 2 texts a second, ten texts wait about four seconds for
- * their tokens, far past the 1 s hand-over limit: without the renewal none would be sent in this round.
+ * their tokens, well past the 2 s hand-over limit: without the renewal none would be sent in this round.
  */
 @MicronautTest(transactional = false)
 @Property(name = "spec.name", value = "CampaignThrottleLeaseTest")
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "2")
 @Property(name = "uptake.campaign.dispatcher.lease", value = "30s")
-@Property(name = "uptake.campaign.dispatcher.hand-over-limit", value = "1s")
+@Property(name = "uptake.campaign.dispatcher.hand-over-limit", value = "2s")
 class CampaignThrottleLeaseTest {
     static final Instant MONDAY_0800 = Instant.parse("2026-03-02T08:00:00Z");
 

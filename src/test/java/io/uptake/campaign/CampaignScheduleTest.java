@@ -421,6 +421,29 @@ class CampaignScheduleTest {
     }
 
     @Test
+    void aBatchRecordsOnlyWhatItsOwnClaimStillHolds() throws Exception {
+        // While this batch sends, its claim on one message runs out and another worker takes the message over
+        // (housekeeping made it UNKNOWN, the other worker claimed it again). This batch must not write over it.
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        housekeeping.run();
+        long taken = Fixtures.count(dataSource, "SELECT min(id) FROM message WHERE campaign_id = ?", id);
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        SentLog.beforeAnswer = messageId -> {
+            if (messageId == taken && once.compareAndSet(false, true)) {
+                Fixtures.count(dataSource, """
+                        WITH t AS (UPDATE message SET claimed_by = 'test-instance/another-worker', status = 'SENDING'
+                                   WHERE id = ? RETURNING 1) SELECT count(*) FROM t""", taken);
+            }
+        };
+        assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(10);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'SENDING'"
+                + " AND claimed_by = 'test-instance/another-worker' AND provider_sid IS NULL", taken)).isEqualTo(1);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'"
+                + " AND claimed_by IS NULL", id)).isEqualTo(9);
+    }
+
+    @Test
     void aStatusCallbackThatBeatsTheRecordKeepsItsStatusAndError() throws Exception {
         // Twilio can call back (here: undelivered, 30003) before the dispatcher has written down that it sent.
         SentLog.beforeAnswer = messageId -> Fixtures.count(dataSource, """

@@ -105,10 +105,14 @@ public final class CampaignBenchmark {
                 bare(client, warmUp, inFlight, body);
                 fake.reset();
 
+                CpuUse before = CpuUse.now();
                 Drain run = dispatch(db, "throughput", recipients, Instant.now(), Duration.ZERO);
+                CpuUse dispatcherCpu = CpuUse.now().minus(before);
                 int createsByDispatcher = fake.creates().size();
                 fake.reset();
+                before = CpuUse.now();
                 double bareSeconds = bare(client, recipients, inFlight, body);
+                CpuUse bareCpu = CpuUse.now().minus(before);
                 int createsByBare = fake.creates().size();
                 fake.reset();
                 double dispatcherRate = recipients / run.seconds();
@@ -127,6 +131,8 @@ public final class CampaignBenchmark {
                                 t.max(TimeUnit.MILLISECONDS));
                     }
                 }
+                dispatcherCpu.print("dispatcher", recipients);
+                bareCpu.print("bare SDK loop", recipients);
                 System.out.printf(Locale.ROOT, "ratio dispatcher / bare SDK loop: %.2f (target >= 0.80)%n",
                         dispatcherRate / bareRate);
                 if (run.queued() != recipients || createsByDispatcher != recipients) {
@@ -164,6 +170,65 @@ public final class CampaignBenchmark {
     }
 
     private record Drain(long campaignId, double seconds, long queued) {
+    }
+
+    /**
+     * CPU time used, in ms: this JVM's threads grouped by name (sends, dispatcher loops, the fake provider,
+     * the bare loop's pool, the rest) and every postgres process (from /proc, children reaped included).
+     * The dispatcher's phase also includes the 1 s progress poll, a few ms.
+     */
+    private record CpuUse(Map<String, Double> javaMs, double processMs, double postgresMs) {
+        static CpuUse now() {
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            Map<String, Double> groups = new java.util.TreeMap<>();
+            for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long ns = threads.getThreadCpuTime(info.getThreadId());
+                String group = info.getThreadName().replaceAll("[-#]?\\d+", "").replaceAll(":.*", "");
+                groups.merge(group, ns / 1e6, Double::sum);
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return new CpuUse(groups, os.getProcessCpuTime() / 1e6, postgresCpuMs());
+        }
+
+        private static double postgresCpuMs() {
+            double ticks = 0;
+            java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+            for (java.io.File proc : procs == null ? new java.io.File[0] : procs) {
+                try {
+                    String stat = java.nio.file.Files.readString(proc.toPath().resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
+                        continue;
+                    }
+                    String[] f = stat.substring(close + 2).split(" ");
+                    // fields 14-17 of stat (utime, stime, cutime, cstime), counted from the state field (3rd)
+                    for (int i = 11; i <= 14; i++) {
+                        ticks += Long.parseLong(f[i]);
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+            return ticks * 10; // USER_HZ is 100 on Linux
+        }
+
+        CpuUse minus(CpuUse earlier) {
+            Map<String, Double> diff = new java.util.TreeMap<>();
+            javaMs.forEach((k, v) -> diff.put(k, v - earlier.javaMs.getOrDefault(k, 0.0)));
+            return new CpuUse(diff, processMs - earlier.processMs, postgresMs - earlier.postgresMs);
+        }
+
+        void print(String phase, int messages) {
+            StringBuilder groups = new StringBuilder();
+            javaMs.entrySet().stream().filter(e -> e.getValue() >= 0.005 * processMs)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> groups.append(String.format(Locale.ROOT, " %s %.3f,", e.getKey(), e.getValue() / messages)));
+            System.out.printf(Locale.ROOT, "  CPU per message, %s: java %.3f ms (%s), postgres %.3f ms%n", phase,
+                    processMs / messages, groups.toString().replaceAll(",$", "").trim(), postgresMs / messages);
+        }
     }
 
     /**

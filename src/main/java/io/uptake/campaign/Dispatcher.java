@@ -636,11 +636,18 @@ public class Dispatcher {
         String[] dueAt = new String[n];
         Integer[] addAttempts = new Integer[n];
         String[] attemptedAt = new String[n];
+        List<Long> invited = new ArrayList<>();
+        List<String> invitedAt = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Update u = updates.get(i);
+            Claimed m = byId.get(u.id());
+            if (m.wave() == 1 && "QUEUED".equals(u.status()) && u.sentAt() != null) {
+                invited.add(m.recipientId());
+                invitedAt.add(text(u.sentAt()));
+            }
             boolean back = u.status() == null;
             ids[i] = u.id();
-            status[i] = back ? byId.get(u.id()).was() : u.status();
+            status[i] = back ? m.was() : u.status();
             released[i] = back;
             reason[i] = u.reason();
             errorCode[i] = u.errorCode();
@@ -677,9 +684,9 @@ public class Dispatcher {
                     RETURNING m.id)
                 -- The index date is the day the invitation went, whoever records the message: even when our
                 -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
-                UPDATE recipient r SET index_date = CAST(u.sent_at AT TIME ZONE 'Europe/London' AS DATE)
-                FROM u JOIN message msg ON msg.id = u.id
-                WHERE msg.wave = 1 AND u.status = 'QUEUED' AND r.id = msg.recipient_id AND r.index_date IS NULL""")) {
+                UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
+                WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", status));
             ps.setArray(3, c.createArrayOf("bool", released));
@@ -694,6 +701,8 @@ public class Dispatcher {
             ps.setArray(12, c.createArrayOf("text", attemptedAt));
             ps.setTimestamp(13, Timestamp.from(clock.instant()));
             ps.setString(14, claimToken);
+            ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
+            ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
             ps.executeUpdate();
         }
     }

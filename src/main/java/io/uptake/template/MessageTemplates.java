@@ -33,6 +33,7 @@ public class MessageTemplates {
     private static final List<String> CARRIER_OPT_OUT = List.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
             "QUIT", "REVOKE", "OPTOUT");
     private static final List<String> CARRIER_OPT_IN = List.of("START", "UNSTOP");
+    private static final java.util.regex.Pattern DOUBLE_SPACE = java.util.regex.Pattern.compile(" {2,}");
     private static final List<String> CARRIER_HELP = List.of("HELP", "INFO");
 
     private final TemplateCatalogue catalogue;
@@ -190,7 +191,7 @@ public class MessageTemplates {
         args.put("callBack", catalogue.text(lang, "instruction.callBack"));
         String text = TemplateCatalogue.format(catalogue.text(lang, TemplateCatalogue.key(set, message)), lang, args);
         // An absent booking link leaves a double space behind; nothing else in a text needs two.
-        return text.replaceAll(" {2,}", " ").trim();
+        return DOUBLE_SPACE.matcher(text).replaceAll(" ").trim();
     }
 
     /** Every message in every language, rendered with long realistic values, must fit the segment limit. */

@@ -18,6 +18,13 @@ public final class SmsSegments {
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     /** The extension table: each is sent as escape + character, so counts two. */
     private static final String EXTENSION = "^{}\\[~]|€\f";
+    /** Septets per UTF-16 unit, by char: 0 = not GSM-7 (a lookup, since every text is counted as it is sent). */
+    private static final byte[] SEPTETS = new byte[Character.MAX_VALUE + 1];
+
+    static {
+        BASIC.chars().forEach(c -> SEPTETS[c] = 1);
+        EXTENSION.chars().forEach(c -> SEPTETS[c] = 2);
+    }
 
     private SmsSegments() {
     }
@@ -28,9 +35,9 @@ public final class SmsSegments {
 
     /** {@code characters} is septets for GSM-7 and UTF-16 code units for UCS-2: what the limits count. */
     public static Count count(String text) {
-        boolean gsm = text.chars().allMatch(c -> BASIC.indexOf(c) >= 0 || EXTENSION.indexOf(c) >= 0);
+        boolean gsm = text.chars().allMatch(c -> SEPTETS[c] != 0);
         int[] units = gsm
-                ? text.chars().map(c -> EXTENSION.indexOf(c) >= 0 ? 2 : 1).toArray()
+                ? text.chars().map(c -> SEPTETS[c]).toArray()
                 : text.codePoints().map(Character::charCount).toArray();
         int single = gsm ? 160 : 70;
         int part = gsm ? 153 : 67;

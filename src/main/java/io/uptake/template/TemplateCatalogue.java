@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -197,7 +198,18 @@ final class TemplateCatalogue {
     }
 
     static String format(String pattern, String lang, Map<String, Object> values) {
-        return new MessageFormat(pattern, ULocale.forLanguageTag(lang)).format(values);
+        return COMPILED.get().computeIfAbsent(new Compiled(pattern, lang),
+                k -> new MessageFormat(k.pattern(), ULocale.forLanguageTag(k.lang()))).format(values);
+    }
+
+    /**
+     * Parsing an ICU pattern costs more than formatting it, and the dispatcher formats the same few patterns
+     * for every text. ICU's MessageFormat is not thread-safe, so each thread keeps its own (patterns and
+     * languages are a fixed, small set read from the catalogue, so the map stays small).
+     */
+    private static final ThreadLocal<Map<Compiled, MessageFormat>> COMPILED = ThreadLocal.withInitial(HashMap::new);
+
+    private record Compiled(String pattern, String lang) {
     }
 
     /** The argument names of an ICU MessageFormat pattern. */

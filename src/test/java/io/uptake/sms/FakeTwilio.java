@@ -129,6 +129,8 @@ public final class FakeTwilio implements AutoCloseable {
     private final Queue<Map<String, Object>> messages = new ConcurrentLinkedQueue<>();
     private volatile boolean listQueuedWithoutDateSent;
     private volatile String bodySuffix = "";
+    /** How long an unscripted create takes to answer: the real API's round trip, for benchmarks. */
+    private volatile Duration createLatency = Duration.ZERO;
 
     private FakeTwilio(int threads, Clock clock) throws IOException {
         this.clock = clock;
@@ -217,6 +219,12 @@ public final class FakeTwilio implements AutoCloseable {
     }
 
     /** Forgets requests, scripts and messages. */
+    /** Every unscripted create answers after {@code latency} (kept across {@link #reset()}). */
+    public FakeTwilio createLatency(Duration latency) {
+        this.createLatency = latency;
+        return this;
+    }
+
     public void reset() {
         requests.clear();
         scripts.clear();
@@ -278,7 +286,7 @@ public final class FakeTwilio implements AutoCloseable {
             reply = anyNumber.poll();
         }
         if (reply == null) {
-            reply = Reply.created();
+            reply = createLatency.isZero() ? Reply.created() : Reply.createdButSlow(createLatency);
         }
         if (to == null || params.get("Body") == null
                 || (params.get("From") == null && params.get("MessagingServiceSid") == null)) {

@@ -2,8 +2,9 @@
 # Campaign dispatch benchmark (issue 4): the real dispatcher + TwilioSmsSender into a local fake Twilio,
 # throttle lifted, vs a bare loop of the same twilio-java call in the same run; then the due->sent delay at
 # the default 10/s throttle.
-#   bench/campaign.sh [recipients=100000] [workers=8] [throttled-messages=2000] [batch-size=10] [send-concurrency=1] [in-flight=workers*send-concurrency] [provider-latency-ms=0]
-# provider-latency-ms: how long the fake Twilio takes to answer each create (0: at once, so the run measures CPU).
+#   bench/campaign.sh [recipients=100000] [workers=8] [throttled-messages=2000] [batch-size=10] [send-concurrency=1] [in-flight=workers*send-concurrency] [provider-latency-ms=0[,ms...]]
+# provider-latency-ms: how long the fake Twilio takes to answer each create; a comma-separated list runs each in turn
+# (0: at once, so the run measures CPU; with a latency the run is sized to about 15 s of it).
 # throttled-messages=0 skips the second part. JAVA_OPTS is passed to the JVM (e.g. a JFR recording).
 # The database is created fresh in target/bench-db/campaign at each run. The benchmark lives on the test
 # classpath (it uses the FakeTwilio test helper), so it runs from target/classes + target/test-classes.

@@ -73,11 +73,11 @@ public final class CampaignBenchmark {
         int inFlight = args.length > 5 && !args[5].isBlank() ? Integer.parseInt(args[5]) : workers * sendConcurrency;
         // The provider's answer time: 0 measures our CPU cost per text against the SDK's; a realistic round
         // trip measures whether the dispatcher keeps as many texts in flight as a bare loop would.
-        Duration latency = Duration.ofMillis(args.length > 6 ? Long.parseLong(args[6]) : 0);
+        List<Duration> latencies = java.util.Arrays.stream((args.length > 6 ? args[6] : "0").split(","))
+                .map(ms -> Duration.ofMillis(Long.parseLong(ms.trim()))).toList();
         System.setProperty("uptake.data-dir", Path.of("target", "bench-db", "campaign").toString());
         System.setProperty("uptake.data-fresh", "true");
         try (FakeTwilio fake = FakeTwilio.start(Math.max(16, Math.max(workers * 2, inFlight * 2)))) {
-            fake.createLatency(latency);
             Map<String, Object> common = new HashMap<>();
             common.put("micronaut.server.port", "-1");
             common.put("uptake.admin-password", "bench-admin-password");
@@ -101,50 +101,28 @@ public final class CampaignBenchmark {
                 load(db, Math.max(recipients, throttled));
                 TwilioRestClient client = context.getBean(TwilioRestClient.class);
 
-                // Warm-up of both paths (JIT, connection pools), not measured. It has to be long enough for the
-                // JIT to finish: with 2,000 messages the C2 compiler was still busy during the dispatcher's
-                // measured run (which comes first) and idle during the bare loop's, biasing the ratio.
-                // With a provider latency the run waits on the provider, not the CPU: a short warm-up will do.
-                int warmUp = Math.min(latency.isZero() ? WARM_UP : WARM_UP / 10, recipients);
+                // Warm-up of both paths (JIT, connection pools), not measured, with an instant provider. It has to
+                // be long enough for the JIT to finish: with 2,000 messages the C2 compiler was still busy during
+                // the dispatcher's measured run (which comes first) and idle during the bare loop's.
+                int warmUp = Math.min(WARM_UP, recipients);
                 Drain warm = dispatch(db, "warm-up", warmUp, Instant.now(), Duration.ZERO);
                 String body = sampleBody(db, warm.campaignId());
                 bare(client, warmUp, inFlight, body);
                 fake.reset();
 
-                CpuUse before = CpuUse.now();
-                Drain run = dispatch(db, "throughput", recipients, Instant.now(), Duration.ZERO);
-                CpuUse dispatcherCpu = CpuUse.now().minus(before);
-                int createsByDispatcher = fake.creates().size();
-                fake.reset();
-                before = CpuUse.now();
-                double bareSeconds = bare(client, recipients, inFlight, body);
-                CpuUse bareCpu = CpuUse.now().minus(before).with("bare-loop", BARE_LOOP_CPU_NS.getAndSet(0) / 1e6);
-                int createsByBare = fake.creates().size();
-                fake.reset();
-                double dispatcherRate = recipients / run.seconds();
-                double bareRate = recipients / bareSeconds;
-                System.out.printf(Locale.ROOT, "dispatcher: %,d messages, %d workers x %d sends at a time (at most %d in"
-                                + " flight), batch %d, provider latency %d ms: %.1f s, %,.0f messages/s (provider"
-                                + " requests %,d, QUEUED %,d)%n",
-                        recipients, workers, sendConcurrency, inFlight, batchSize, latency.toMillis(),
-                        run.seconds(), dispatcherRate, createsByDispatcher, run.queued());
-                System.out.printf(Locale.ROOT, "bare SDK loop: %,d messages, %d threads: %.1f s, %,.0f messages/s"
-                        + " (provider requests %,d)%n", recipients, inFlight, bareSeconds, bareRate, createsByBare);
-                io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
-                for (String timer : List.of("uptake.dispatcher.claim", "uptake.dispatcher.record", "uptake.sms.send")) {
-                    for (io.micrometer.core.instrument.Timer t : meters.find(timer).timers()) {
-                        System.out.printf(Locale.ROOT, "  %s%s: %,d calls, mean %.2f ms, max %.1f ms (warm-up included)%n",
-                                timer, t.getId().getTags(), t.count(), t.mean(TimeUnit.MILLISECONDS),
-                                t.max(TimeUnit.MILLISECONDS));
-                    }
+                List<String> summary = new ArrayList<>();
+                for (Duration latency : latencies) {
+                    fake.createLatency(latency);
+                    // With a provider latency the run waits on the provider: about 15 s of it is enough.
+                    int n = latency.isZero() ? recipients : (int) Math.min(recipients,
+                            Math.max(2_000, 15_000L * inFlight / latency.toMillis()));
+                    summary.add(compare(context, db, fake, client, n, latency, body,
+                            String.format(Locale.ROOT, "%d workers x %d sends at a time (at most %d in flight), batch %d",
+                                    workers, sendConcurrency, inFlight, batchSize), inFlight));
                 }
-                dispatcherCpu.print("dispatcher", recipients);
-                bareCpu.print("bare SDK loop", recipients);
-                System.out.printf(Locale.ROOT, "ratio dispatcher / bare SDK loop: %.2f (target >= 0.80)%n",
-                        dispatcherRate / bareRate);
-                if (run.queued() != recipients || createsByDispatcher != recipients) {
-                    throw new IllegalStateException("Not every message went out exactly once: " + run);
-                }
+                fake.createLatency(Duration.ZERO);
+                System.out.println("provider latency | messages | dispatcher msg/s | bare SDK loop msg/s | ratio");
+                summary.forEach(System.out::println);
             }
 
             if (throttled == 0) {
@@ -176,15 +154,56 @@ public final class CampaignBenchmark {
         }
     }
 
+    /** One throughput run of the dispatcher, then of the bare loop, on {@code n} messages; a summary row. */
+    private static String compare(ApplicationContext context, DataSource db, FakeTwilio fake, TwilioRestClient client,
+                                  int n, Duration latency, String body, String settings, int inFlight) throws Exception {
+        CpuUse before = CpuUse.now();
+        Drain run = dispatch(db, "throughput", n, Instant.now(), Duration.ZERO);
+        CpuUse dispatcherCpu = CpuUse.now().minus(before);
+        int createsByDispatcher = fake.creates().size();
+        fake.reset();
+        before = CpuUse.now();
+        double bareSeconds = bare(client, n, inFlight, body);
+        CpuUse bareCpu = CpuUse.now().minus(before).with("bare-loop", BARE_LOOP_CPU_NS.getAndSet(0) / 1e6);
+        int createsByBare = fake.creates().size();
+        fake.reset();
+        double dispatcherRate = n / run.seconds();
+        double bareRate = n / bareSeconds;
+        System.out.printf(Locale.ROOT, "dispatcher: %,d messages, %s, provider latency %d ms: %.1f s,"
+                        + " %,.0f messages/s (provider requests %,d, QUEUED %,d)%n",
+                n, settings, latency.toMillis(),
+                run.seconds(), dispatcherRate, createsByDispatcher, run.queued());
+        System.out.printf(Locale.ROOT, "bare SDK loop: %,d messages, %d threads: %.1f s, %,.0f messages/s"
+                + " (provider requests %,d)%n", n, inFlight, bareSeconds, bareRate, createsByBare);
+        io.micrometer.core.instrument.MeterRegistry meters = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        for (String timer : List.of("uptake.dispatcher.claim", "uptake.dispatcher.record", "uptake.sms.send")) {
+            for (io.micrometer.core.instrument.Timer t : meters.find(timer).timers()) {
+                System.out.printf(Locale.ROOT, "  %s%s: %,d calls, mean %.2f ms, max %.1f ms (warm-up included)%n",
+                        timer, t.getId().getTags(), t.count(), t.mean(TimeUnit.MILLISECONDS),
+                        t.max(TimeUnit.MILLISECONDS));
+            }
+        }
+        dispatcherCpu.print("dispatcher", n);
+        bareCpu.print("bare SDK loop", n);
+        System.out.printf(Locale.ROOT, "ratio dispatcher / bare SDK loop: %.2f (target >= 0.80)%n",
+                dispatcherRate / bareRate);
+        if (run.queued() != n || createsByDispatcher != n) {
+            throw new IllegalStateException("Not every message went out exactly once: " + run);
+        }
+        return String.format(Locale.ROOT, "%d ms | %,d | %,.0f | %,.0f | %.2f", latency.toMillis(), n,
+                dispatcherRate, bareRate, dispatcherRate / bareRate);
+    }
+
     private record Drain(long campaignId, double seconds, long queued) {
     }
 
     /**
      * CPU time used, in ms: this JVM's threads grouped by name (sends, dispatcher loops, the fake provider,
-     * the bare loop's pool, the rest) and every postgres process (from /proc, children reaped included).
+     * the bare loop's pool, the rest) and the benchmark's PostgreSQL processes (from /proc, children reaped
+     * included). Thread CPU misses what the JVM itself spends (JIT compilers, GC threads): the process total has it.
      * The dispatcher's phase also includes the 1 s progress poll, a few ms.
      */
-    private record CpuUse(Map<String, Double> javaMs, double processMs, double postgresMs) {
+    private record CpuUse(Map<String, Double> javaMs, double processMs, double postgresMs, double gcMs) {
         static CpuUse now() {
             var threads = java.lang.management.ManagementFactory.getThreadMXBean();
             Map<String, Double> groups = new java.util.TreeMap<>();
@@ -197,12 +216,16 @@ public final class CampaignBenchmark {
                 groups.merge(group, ns / 1e6, Double::sum);
             }
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            return new CpuUse(groups, os.getProcessCpuTime() / 1e6, postgresCpuMs());
+            double gc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+            return new CpuUse(groups, os.getProcessCpuTime() / 1e6, postgresCpuMs(), gc);
         }
 
+        /** The benchmark's own PostgreSQL: its postmaster (found by data directory) and that one's children. */
         private static double postgresCpuMs() {
-            double ticks = 0;
             java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+            Map<String, String[]> stats = new HashMap<>();
+            String postmaster = null;
             for (java.io.File proc : procs == null ? new java.io.File[0] : procs) {
                 try {
                     String stat = java.nio.file.Files.readString(proc.toPath().resolve("stat"));
@@ -210,13 +233,23 @@ public final class CampaignBenchmark {
                     if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
                         continue;
                     }
-                    String[] f = stat.substring(close + 2).split(" ");
-                    // fields 14-17 of stat (utime, stime, cutime, cstime), counted from the state field (3rd)
-                    for (int i = 11; i <= 14; i++) {
-                        ticks += Long.parseLong(f[i]);
+                    stats.put(proc.getName(), stat.substring(close + 2).split(" "));
+                    String cmdline = java.nio.file.Files.readString(proc.toPath().resolve("cmdline"));
+                    if (cmdline.contains("bench-db/campaign")) {
+                        postmaster = proc.getName();
                     }
                 } catch (java.io.IOException | RuntimeException e) {
                     // the process ended meanwhile
+                }
+            }
+            double ticks = 0;
+            for (var e : stats.entrySet()) {
+                String[] f = e.getValue();
+                // from the state field (3rd of stat): ppid is f[1]; utime, stime, cutime, cstime are f[11..14]
+                if (e.getKey().equals(postmaster) || f[1].equals(postmaster)) {
+                    for (int i = 11; i <= 14; i++) {
+                        ticks += Long.parseLong(f[i]);
+                    }
                 }
             }
             return ticks * 10; // USER_HZ is 100 on Linux
@@ -225,13 +258,13 @@ public final class CampaignBenchmark {
         CpuUse with(String group, double ms) {
             Map<String, Double> more = new java.util.TreeMap<>(javaMs);
             more.put(group, ms);
-            return new CpuUse(more, processMs, postgresMs);
+            return new CpuUse(more, processMs, postgresMs, gcMs);
         }
 
         CpuUse minus(CpuUse earlier) {
             Map<String, Double> diff = new java.util.TreeMap<>();
             javaMs.forEach((k, v) -> diff.put(k, v - earlier.javaMs.getOrDefault(k, 0.0)));
-            return new CpuUse(diff, processMs - earlier.processMs, postgresMs - earlier.postgresMs);
+            return new CpuUse(diff, processMs - earlier.processMs, postgresMs - earlier.postgresMs, gcMs - earlier.gcMs);
         }
 
         void print(String phase, int messages) {
@@ -239,8 +272,9 @@ public final class CampaignBenchmark {
             javaMs.entrySet().stream().filter(e -> e.getValue() >= 0.005 * processMs)
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                     .forEach(e -> groups.append(String.format(Locale.ROOT, " %s %.3f,", e.getKey(), e.getValue() / messages)));
-            System.out.printf(Locale.ROOT, "  CPU per message, %s: java %.3f ms (%s), postgres %.3f ms%n", phase,
-                    processMs / messages, groups.toString().replaceAll(",$", "").trim(), postgresMs / messages);
+            System.out.printf(Locale.ROOT, "  CPU per message, %s: java %.3f ms (%s; GC pauses %.3f), postgres %.3f ms%n",
+                    phase, processMs / messages, groups.toString().replaceAll(",$", "").trim(), gcMs / messages,
+                    postgresMs / messages);
         }
     }
 

@@ -87,11 +87,6 @@ public final class Rows {
             return this;
         }
 
-        public PatientRow givenName(String value) {
-            givenName = value;
-            return this;
-        }
-
         public PatientRow born(LocalDate value) {
             born = value;
             return this;

@@ -1,9 +1,6 @@
 package io.uptake.campaign;
 
-import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
-import io.micronaut.context.annotation.Replaces;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
@@ -13,18 +10,15 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
-import io.uptake.time.ClockFactory;
+import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +33,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * housekeeping and the dispatcher itself (what the jobs call), so each step is deterministic and nothing waits.
  */
 @MicronautTest(transactional = false)
+@ManualDispatch
+@Property(name = TestClock.START, value = CampaignScheduleTest.MONDAY_0700_TEXT)
 @Property(name = "spec.name", value = "CampaignScheduleTest")
-@Property(name = "micronaut.server.port", value = "-1")
-@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
-@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
 @Property(name = "uptake.campaign.dispatcher.send-concurrency", value = "4")
 @Property(name = "uptake.campaign.dispatcher.hand-over-limit", value = "3s")
 class CampaignScheduleTest {
     /** Monday 2 March 2026, 07:00 in London (GMT): before the default window opens. */
-    static final Instant MONDAY_0700 = Instant.parse("2026-03-02T07:00:00Z");
+    static final String MONDAY_0700_TEXT = "2026-03-02T07:00:00Z";
+    static final Instant MONDAY_0700 = Instant.parse(MONDAY_0700_TEXT);
 
     @Inject
     @Client("/")
@@ -56,7 +50,7 @@ class CampaignScheduleTest {
     @Inject
     DataSource dataSource;
     @Inject
-    Clock clock;
+    TestClock clock;
     @Inject
     CampaignHousekeeping housekeeping;
     @Inject
@@ -67,16 +61,6 @@ class CampaignScheduleTest {
     Api api;
     String ccc;
     List<Fixtures.Patient> patients;
-
-    @Factory
-    static class Clocks {
-        @Singleton
-        @Replaces(value = Clock.class, factory = ClockFactory.class)
-        @Requires(property = "spec.name", value = "CampaignScheduleTest")
-        Clock mutable() {
-            return new MutableClock(MONDAY_0700, ZoneId.of("Europe/London"));
-        }
-    }
 
     @BeforeEach
     void setUp() {
@@ -90,7 +74,7 @@ class CampaignScheduleTest {
     }
 
     void time(Instant at) {
-        ((MutableClock) clock).set(at);
+        clock.set(at);
     }
 
     /** What the Quartz job and the dispatcher loops do, run to quiescence at the current time. */

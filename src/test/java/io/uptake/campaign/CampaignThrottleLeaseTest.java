@@ -1,24 +1,17 @@
 package io.uptake.campaign;
 
-import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
-import io.micronaut.context.annotation.Replaces;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
-import io.uptake.time.ClockFactory;
+import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,16 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their tokens, well past the 2 s hand-over limit: without the renewal none would be sent in this round.
  */
 @MicronautTest(transactional = false)
+@ManualDispatch
+// Monday 2 March 2026, 08:00 in London: inside the default window.
+@Property(name = TestClock.START, value = "2026-03-02T08:00:00Z")
 @Property(name = "spec.name", value = "CampaignThrottleLeaseTest")
-@Property(name = "micronaut.server.port", value = "-1")
-@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
-@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "2")
 @Property(name = "uptake.campaign.dispatcher.lease", value = "30s")
 @Property(name = "uptake.campaign.dispatcher.hand-over-limit", value = "2s")
 class CampaignThrottleLeaseTest {
-    static final Instant MONDAY_0800 = Instant.parse("2026-03-02T08:00:00Z");
-
     @Inject
     @Client("/")
     HttpClient client;
@@ -48,16 +39,6 @@ class CampaignThrottleLeaseTest {
     CampaignHousekeeping housekeeping;
     @Inject
     Dispatcher dispatcher;
-
-    @Factory
-    static class Clocks {
-        @Singleton
-        @Replaces(value = Clock.class, factory = ClockFactory.class)
-        @Requires(property = "spec.name", value = "CampaignThrottleLeaseTest")
-        Clock fixed() {
-            return new MutableClock(MONDAY_0800, ZoneId.of("Europe/London"));
-        }
-    }
 
     @Test
     void aBatchThatWaitedForTokensRenewsItsLeaseAndSends() throws Exception {

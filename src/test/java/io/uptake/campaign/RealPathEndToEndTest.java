@@ -1,9 +1,6 @@
 package io.uptake.campaign;
 
-import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
-import io.micronaut.context.annotation.Replaces;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
@@ -12,17 +9,14 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.template.MessageTemplates;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
-import io.uptake.time.ClockFactory;
+import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,15 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test runs what the Quartz job and dispatcher loops call, then waits (with a deadline) for the callbacks.
  */
 @MicronautTest(transactional = false)
+@ManualDispatch
+@Property(name = TestClock.START, value = RealPathEndToEndTest.MONDAY_0900_TEXT)
 @Property(name = "spec.name", value = "RealPathEndToEndTest")
-@Property(name = "micronaut.server.port", value = "-1")
-@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
-@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
 @Property(name = "uptake.sms.simulated.callback-delay", value = "50ms")
 class RealPathEndToEndTest {
     /** Monday 2 March 2026, 09:00 in London: inside the default window. */
-    static final Instant MONDAY_0900 = Instant.parse("2026-03-02T09:00:00Z");
+    static final String MONDAY_0900_TEXT = "2026-03-02T09:00:00Z";
+    static final Instant MONDAY_0900 = Instant.parse(MONDAY_0900_TEXT);
 
     @Inject
     @Client("/")
@@ -65,16 +59,6 @@ class RealPathEndToEndTest {
 
     String ccc;
     List<Fixtures.Patient> all;
-
-    @Factory
-    static class Clocks {
-        @Singleton
-        @Replaces(value = Clock.class, factory = ClockFactory.class)
-        @Requires(property = "spec.name", value = "RealPathEndToEndTest")
-        Clock fixed() {
-            return new MutableClock(MONDAY_0900, ZoneId.of("Europe/London"));
-        }
-    }
 
     @BeforeEach
     void setUp() {

@@ -1,9 +1,6 @@
 package io.uptake.campaign;
 
-import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
-import io.micronaut.context.annotation.Replaces;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
@@ -13,18 +10,14 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.sms.FakeTwilio;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
-import io.uptake.time.ClockFactory;
+import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ManualDispatch
+@Property(name = TestClock.START, value = RealPathEndToEndTest.MONDAY_0900_TEXT)
 @Property(name = "spec.name", value = "RealPathTwilioEndToEndTest")
-@Property(name = "micronaut.server.port", value = "-1")
-@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
-@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
 class RealPathTwilioEndToEndTest implements TestPropertyProvider {
     final FakeTwilio fake = FakeTwilio.start();
@@ -70,16 +62,6 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
                 "twilio.messaging-service-sid", "MGtest",
                 "twilio.api-base-url", fake.baseUrl(),
                 "uptake.public-url", "https://uptake.example.nhs.uk");
-    }
-
-    @Factory
-    static class Clocks {
-        @Singleton
-        @Replaces(value = Clock.class, factory = ClockFactory.class)
-        @Requires(property = "spec.name", value = "RealPathTwilioEndToEndTest")
-        Clock fixed() {
-            return new MutableClock(RealPathEndToEndTest.MONDAY_0900, ZoneId.of("Europe/London"));
-        }
     }
 
     @BeforeEach

@@ -2,6 +2,7 @@ package io.uptake.cohort;
 
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.Rows;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -18,9 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Records {
     private static final AtomicInteger MOBILE = new AtomicInteger();
     private final DataSource dataSource;
+    private final Rows rows;
 
     Records(DataSource dataSource) {
         this.dataSource = Database.raw(dataSource);
+        this.rows = new Rows(dataSource);
     }
 
     /** A patient; fields are set with the fluent methods and written by {@link Patient#save()}. */
@@ -30,7 +33,7 @@ final class Records {
         String familyName = "Okafor";
         LocalDate born;
         String sex = "F";
-        String mobile = String.format("+447700900%03d", MOBILE.getAndIncrement() % 1000);
+        String mobile = Rows.mobile(MOBILE.getAndIncrement());
         String language = "en";
         String ethnicityGroup = "UNKNOWN";
         String practice;
@@ -64,12 +67,9 @@ final class Records {
         }
 
         Patient save() {
-            id = insert("""
-                    INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
-                                         language, ethnicity_group, practice_code, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) RETURNING id""",
-                    nhsNumber, givenName, familyName, Date.valueOf(born), sex, mobile,
-                    mobile == null ? "landline" : null, language, ethnicityGroup, practice);
+            Rows.PatientRow row = rows.patient(practice).nhsNumber(nhsNumber).named(givenName, familyName).born(born)
+                    .sex(sex).language(language).ethnicityGroup(ethnicityGroup);
+            id = (mobile == null ? row.noMobile("landline") : row.mobile(mobile)).insert();
             return this;
         }
 
@@ -89,12 +89,11 @@ final class Records {
     }
 
     long pcn(String name) {
-        return insert("INSERT INTO pcn (name, created_at) VALUES (?, now()) RETURNING id", name);
+        return rows.pcn(name);
     }
 
     void practice(String code, String name, long pcnId) {
-        insert("INSERT INTO practice (code, name, phone, pcn_id, created_at, updated_at) VALUES (?, ?, '0161 496 0000', ?, now(), now())"
-                + " RETURNING 0", code, name, pcnId);
+        rows.practice(code, name, pcnId, Rows.PRACTICE_PHONE);
     }
 
     long campaign(long pcnId, String programme) {

@@ -8,6 +8,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 // A random port: application.yml fixes 8080, which parallel test runs on this machine share.
 @Property(name = "micronaut.server.port", value = "-1")
-@Property(name = "spec.name", value = MovableClock.SPEC)
+// The service clock, moved by hand where a test crosses a day boundary.
+@Property(name = TestClock.PROPERTY, value = TestClock.SETTABLE)
+@Property(name = TestClock.START, value = InboundWebhookTest.START_TEXT)
 @Property(name = "uptake.reply.max-auto-replies-per-day", value = "3")
 class InboundWebhookTest {
+    /** Monday 2 March 2026, 10:00 in London. */
+    static final String START_TEXT = "2026-03-02T10:00:00Z";
+    static final Instant START = Instant.parse(START_TEXT);
+
     @Inject
     @Client("/")
     HttpClient client;
@@ -36,7 +43,7 @@ class InboundWebhookTest {
     @Inject
     OptOutLedger ledger;
     @Inject
-    MovableClock clock;
+    TestClock clock;
     @Inject
     io.uptake.cohort.Cohorts cohorts;
 
@@ -50,13 +57,13 @@ class InboundWebhookTest {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        clock.set(MovableClock.START);
+        clock.set(START);
         db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
         pcn = db.pcn("North PCN");
         db.practice("P84001", "Oak Surgery", pcn);
         patient = db.patient("P84001", mobile, "en", "Ada");
         campaign = db.campaign(pcn, "FIT non-returners");
-        sent = db.sentMessage(campaign, patient, mobile, "en", MovableClock.START.minus(1, ChronoUnit.DAYS));
+        sent = db.sentMessage(campaign, patient, mobile, "en", START.minus(1, ChronoUnit.DAYS));
     }
 
     @Test
@@ -170,7 +177,7 @@ class InboundWebhookTest {
 
     @Test
     void anOptOutStopsTheQueuedReminderAndExcludesThePatientFromLaterCohorts() {
-        long reminder = db.queuedMessage(campaign, patient, mobile, MovableClock.START.plus(Duration.ofDays(14)));
+        long reminder = db.queuedMessage(campaign, patient, mobile, START.plus(Duration.ofDays(14)));
         reply(mobile, "STOP");
 
         assertThat(db.messageStatus(reminder)).isEqualTo("CANCELLED");
@@ -212,7 +219,7 @@ class InboundWebhookTest {
     void onASharedFamilyMobileTheMostRecentlyTextedPatientWinsAndTheAmbiguityIsRecorded() {
         long sibling = db.patient("P84001", mobile, "en", "Bea");
         long otherCampaign = db.campaign(pcn, "Breast DNA");
-        long later = db.sentMessage(otherCampaign, sibling, mobile, "en", MovableClock.START.minus(Duration.ofHours(2)));
+        long later = db.sentMessage(otherCampaign, sibling, mobile, "en", START.minus(Duration.ofHours(2)));
 
         reply(mobile, "Who is this for?");
         assertThat(last(mobile)).containsEntry("patient_id", sibling).containsEntry("campaign_id", otherCampaign)

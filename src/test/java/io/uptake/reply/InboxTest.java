@@ -55,17 +55,10 @@ class InboxTest {
         Database.reset(dataSource);
         db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
         api = new Api(client.toBlocking());
-        long north = db.pcn("North PCN");
-        long south = db.pcn("South PCN");
-        db.practice("P84001", "Oak Surgery", north);
-        db.practice("P84002", "Elm Surgery", south);
-        northPatient = db.patient("P84001", northMobile, "en", "Ada");
-        southPatient = db.patient("P84002", southMobile, "en", "Cy");
-        northCampaign = db.campaign(north, "North FIT");
-        long southCampaign = db.campaign(south, "South FIT");
-        Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS);
-        db.sentMessage(northCampaign, northPatient, northMobile, "en", yesterday);
-        db.sentMessage(southCampaign, southPatient, southMobile, "en", yesterday);
+        ReplyFixtures.NorthAndSouth rows = db.northAndSouth(northMobile, southMobile);
+        northPatient = rows.northPatient();
+        southPatient = rows.southPatient();
+        northCampaign = rows.northCampaign();
         northCcc = api.user("ccc.north", "CCC", "North PCN");
         southCcc = api.user("ccc.south", "CCC", "South PCN");
     }

@@ -7,7 +7,7 @@ import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Database;
-import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.Rows;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,18 +29,20 @@ final class ReplyFixtures {
     static final String OUR_NUMBER = "+447700900999";
     private static final AtomicLong SIDS = new AtomicLong();
     private final DataSource dataSource;
+    private final Rows rows;
     private final BlockingHttpClient http;
     private final TwilioSignature signature;
 
     ReplyFixtures(DataSource dataSource, BlockingHttpClient http, TwilioSignature signature) {
         this.dataSource = Database.raw(dataSource);
+        this.rows = new Rows(dataSource);
         this.http = http;
         this.signature = signature;
     }
 
     /** 07700 900nnn as E.164. */
     static String mobile(int n) {
-        return String.format("+447700900%03d", Math.floorMod(n, 1000));
+        return Rows.mobile(n);
     }
 
     static String newSid() {
@@ -47,21 +50,37 @@ final class ReplyFixtures {
     }
 
     long pcn(String name) {
-        return insert("INSERT INTO pcn (name, created_at) VALUES (?, now()) RETURNING id", name);
+        return rows.pcn(name);
     }
 
+    /** A practice with a phone number, which the auto-replies quote. */
     String practice(String code, String name, long pcnId) {
-        insert("INSERT INTO practice (code, name, phone, pcn_id, created_at, updated_at) "
-                + "VALUES (?, ?, '0161 496 0000', ?, now(), now()) RETURNING 1", code, name, pcnId);
-        return code;
+        return rows.practice(code, name, pcnId, Rows.PRACTICE_PHONE);
     }
 
     long patient(String practiceCode, String mobile, String language, String givenName) {
-        return insert("""
-                INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, language,
-                                     practice_code, created_at, updated_at)
-                VALUES (?, ?, 'Testperson', DATE '1960-01-01', 'F', ?, ?, ?, now(), now()) RETURNING id""",
-                NhsNumbers.next(), givenName, mobile, language, practiceCode);
+        return rows.patient(practiceCode).named(givenName, "Testperson").mobile(mobile).language(language).insert();
+    }
+
+    /** Two PCNs, each with one practice, one patient and one campaign, whose text the patient had yesterday. */
+    record NorthAndSouth(long northPcn, long southPcn, long northPatient, long southPatient, long northCampaign,
+                         long southCampaign) {
+    }
+
+    /** North PCN (P84001 Oak Surgery, Ada) and South PCN (P84002 Elm Surgery, Cy), texted yesterday. */
+    NorthAndSouth northAndSouth(String northMobile, String southMobile) {
+        long north = pcn("North PCN");
+        long south = pcn("South PCN");
+        practice("P84001", "Oak Surgery", north);
+        practice("P84002", "Elm Surgery", south);
+        long northPatient = patient("P84001", northMobile, "en", "Ada");
+        long southPatient = patient("P84002", southMobile, "en", "Cy");
+        long northCampaign = campaign(north, "North FIT");
+        long southCampaign = campaign(south, "South FIT");
+        Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS);
+        sentMessage(northCampaign, northPatient, northMobile, "en", yesterday);
+        sentMessage(southCampaign, southPatient, southMobile, "en", yesterday);
+        return new NorthAndSouth(north, south, northPatient, southPatient, northCampaign, southCampaign);
     }
 
     long campaign(long pcnId, String name) {

@@ -24,7 +24,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -56,15 +55,7 @@ class ReplyPagesTest {
         Database.reset(dataSource);
         db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
         api = new Api(client.toBlocking());
-        long north = db.pcn("North PCN");
-        long south = db.pcn("South PCN");
-        db.practice("P84001", "Oak Surgery", north);
-        db.practice("P84002", "Elm Surgery", south);
-        northPatient = db.patient("P84001", northMobile, "en", "Ada");
-        long southPatient = db.patient("P84002", southMobile, "en", "Cy");
-        Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS);
-        db.sentMessage(db.campaign(north, "North FIT"), northPatient, northMobile, "en", yesterday);
-        db.sentMessage(db.campaign(south, "South FIT"), southPatient, southMobile, "en", yesterday);
+        northPatient = db.northAndSouth(northMobile, southMobile).northPatient();
     }
 
     private String reply(String token, String number, String body) {

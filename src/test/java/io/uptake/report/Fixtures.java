@@ -1,14 +1,9 @@
 package io.uptake.report;
 
-import io.uptake.testsupport.Database;
-import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.Rows;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,31 +12,26 @@ import java.time.ZoneId;
 /** Test rows written with SQL, as the imports and the campaign engine would leave them. */
 final class Fixtures {
     static final ZoneId LONDON = ZoneId.of("Europe/London");
-    private final DataSource dataSource;
+    private final Rows rows;
 
     Fixtures(DataSource dataSource) {
-        this.dataSource = Database.raw(dataSource);
+        this.rows = new Rows(dataSource);
     }
 
     long pcn(String name) {
-        return insert("INSERT INTO pcn (name, created_at) VALUES (?, now()) RETURNING id", name);
+        return rows.pcn(name);
     }
 
     void practice(String code, String name, long pcnId) {
-        update("INSERT INTO practice (code, name, pcn_id, created_at, updated_at) VALUES (?, ?, ?, now(), now())",
-                code, name, pcnId);
+        rows.practice(code, name, pcnId);
     }
 
     /** A patient with a synthetic NHS number; returns the id. */
     Patient patient(String practice, LocalDate born, String sex, String language, String ethnicityGroup,
                     Integer imdDecile) {
-        String nhs = NhsNumbers.next();
-        long id = insert("""
-                INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, language,
-                                     ethnicity_group, imd_decile, practice_code, created_at, updated_at)
-                VALUES (?, 'Test', 'Patient', ?, ?, '+447700900123', ?, ?, ?, ?, now(), now()) RETURNING id""",
-                nhs, Date.valueOf(born), sex, language, ethnicityGroup, imdDecile, practice);
-        return new Patient(id, nhs);
+        Rows.PatientRow row = rows.patient(practice).born(born).sex(sex).language(language)
+                .ethnicityGroup(ethnicityGroup).imdDecile(imdDecile);
+        return new Patient(row.insert(), row.nhsNumber());
     }
 
     Patient patient(String practice, LocalDate born, String sex) {
@@ -115,33 +105,14 @@ final class Fixtures {
     }
 
     long count(String sql, Object... args) {
-        return insert(sql, args);
+        return rows.queryLong(sql, args);
     }
 
     private long insert(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return rows.queryLong(sql, args);
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
+        rows.execute(sql, args);
     }
 }

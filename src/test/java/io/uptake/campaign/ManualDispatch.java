@@ -1,0 +1,24 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Property;
+import io.uptake.testsupport.TestClock;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * For a {@code @MicronautTest} that drives the campaign engine by hand: the dispatcher loops and Quartz stay
+ * off (the test calls housekeeping and the dispatcher itself, as the jobs would), and the service clock is a
+ * {@link TestClock} starting at {@code @Property(name = TestClock.START, ...)}, which the test must give.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
+@Property(name = TestClock.PROPERTY, value = TestClock.SETTABLE)
+@interface ManualDispatch {
+}

@@ -30,10 +30,14 @@ public class DispatcherWorkers {
     private final String instanceId;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private final java.time.Duration stopGrace;
 
     DispatcherWorkers(Dispatcher dispatcher, CampaignSettings settings, CampaignScheduler scheduler,
-                      DataSource dataSource, Clock clock, MeterRegistry meters) {
+                      DataSource dataSource, Clock clock, MeterRegistry meters,
+                      @io.micronaut.context.annotation.Value("${uptake.campaign.dispatcher.stop-grace:20s}")
+                      java.time.Duration stopGrace) {
         this.dispatcher = dispatcher;
+        this.stopGrace = stopGrace;
         this.settings = settings;
         this.instanceId = scheduler.instanceId();
         DataSource raw = RawDataSource.of(dataSource);
@@ -87,8 +91,9 @@ public class DispatcherWorkers {
     void stop() throws InterruptedException {
         running = false;
         // Let a round in flight finish and record its outcomes; a send is never cut off half way by choice.
-        // One deadline for all workers, so that stopping fits a platform's grace period (30 s by default).
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        // One deadline for all workers, so that stopping fits a platform's grace period (30 s by default);
+        // settable for platforms with another grace period, and so tests can reach the interrupt below.
+        long deadline = System.nanoTime() + stopGrace.toNanos();
         for (Thread t : threads) {
             t.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }

@@ -16,7 +16,8 @@ public interface SmsSender {
      * After an {@link SendResult.Outcome#UNKNOWN} send: asks the provider whether a text for this message
      * was in fact accepted (e.g. lists messages to that number since {@code since}). Empty when the provider
      * shows none, so the caller may send again safely. ACCEPTED (with the provider's id) when it has it;
-     * UNKNOWN when the provider could not be asked (try again later, do not resend).
+     * UNKNOWN when the provider could not be asked (try again later, do not resend). Never ACCEPTED with a
+     * provider id already recorded on another of our messages: a look-alike text is that message's, not this one's.
      */
     Optional<SendResult> reconcile(OutboundSms sms, Instant since);
 

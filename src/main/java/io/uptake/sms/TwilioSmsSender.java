@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,17 +55,19 @@ class TwilioSmsSender implements SmsSender {
     private final String from;
     private final Duration reconcileSlack;
     private final SmsMetrics metrics;
+    private final RecordedProviderSids recorded;
 
     TwilioSmsSender(TwilioRestClient client,
                     @Value("${twilio.messaging-service-sid:}") String messagingServiceSid,
                     @Value("${twilio.from:}") String from,
                     @Value("${uptake.sms.twilio.reconcile-slack:2m}") Duration reconcileSlack,
-                    SmsMetrics metrics) {
+                    SmsMetrics metrics, RecordedProviderSids recorded) {
         this.client = client;
         this.messagingServiceSid = blankToNull(messagingServiceSid);
         this.from = blankToNull(from);
         this.reconcileSlack = reconcileSlack;
         this.metrics = metrics;
+        this.recorded = recorded;
         if (this.messagingServiceSid == null && this.from == null) {
             throw new IllegalStateException(
                     "Twilio is configured without a sender: set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM");
@@ -151,7 +156,10 @@ class TwilioSmsSender implements SmsSender {
      * Looks for the text among messages Twilio holds to that number, first with Twilio's DateSent filter
      * and then, because a text still queued has no DateSent, among the most recent messages to the number
      * by creation time. Matches on the body (Twilio's list does not return the callback URL), so a body
-     * Twilio rewrote (Smart Encoding) is not recognised: the caller then sends again.
+     * Twilio rewrote (Smart Encoding) is not recognised: the caller then sends again. Identical bodies to one
+     * number (two campaigns with one template, a wave and its retry) look the same here, so a text already
+     * recorded on another of our messages is never adopted: that would record one provider text twice
+     * (provider_sid is unique, so the whole batch's record would fail) or call a text sent that never went.
      */
     @Override
     public Optional<SendResult> reconcile(OutboundSms sms, Instant since) {
@@ -162,16 +170,13 @@ class TwilioSmsSender implements SmsSender {
                     .setDateSentAfter(ZonedDateTime.ofInstant(after, ZoneOffset.UTC))
                     .setPageSize(RECENT_PAGE)
                     .read(client);
-            for (Message m : sent) {
-                if (isOurs(m, sms, after)) {
-                    return found(sms, m);
-                }
+            Optional<Message> match = oldestUnrecorded(sent, sms, after);
+            if (match.isEmpty()) {
+                match = oldestUnrecorded(Message.reader().setTo(new PhoneNumber(sms.to())).setPageSize(RECENT_PAGE)
+                        .firstPage(client).getRecords(), sms, after);
             }
-            for (Message m : Message.reader().setTo(new PhoneNumber(sms.to())).setPageSize(RECENT_PAGE)
-                    .firstPage(client).getRecords()) {
-                if (isOurs(m, sms, after)) {
-                    return found(sms, m);
-                }
+            if (match.isPresent()) {
+                return found(sms, match.get());
             }
             LOG.info("Reconcile of message {}: Twilio holds no such text", sms.messageId());
             return Optional.empty();
@@ -180,6 +185,38 @@ class TwilioSmsSender implements SmsSender {
             LOG.warn("Reconcile of message {} failed: {}", sms.messageId(), e.getClass().getSimpleName());
             return Optional.of(new SendResult(UNKNOWN, null, null, "reconcile failed: " + e.getClass().getSimpleName()));
         }
+    }
+
+    /**
+     * Oldest first among the texts that match and are on none of our other messages. Ours was created when
+     * we tried to send it ({@code since}, at least reconcile-after ago), so it is among the older matches; the
+     * newest matching text is the likeliest to be another message's that a worker has just handed over and
+     * not yet recorded, and adopting that one would make its batch's record fail on the unique provider id.
+     * Between two of our texts that are both unrecorded (both UNKNOWN), either choice is as true as the other:
+     * the second to reconcile then finds the one left, so each provider text is still recorded once.
+     */
+    private Optional<Message> oldestUnrecorded(Iterable<Message> listed, OutboundSms sms, Instant after) {
+        List<Message> matches = new ArrayList<>();
+        for (Message m : listed) {
+            if (isOurs(m, sms, after)) {
+                matches.add(m);
+            }
+        }
+        if (matches.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> others = recorded.recordedOnOtherMessages(sms.messageId(),
+                matches.stream().map(Message::getSid).toList());
+        if (!others.isEmpty()) {
+            LOG.info("Reconcile of message {}: {} matching text(s) already recorded on other messages, passed over",
+                    sms.messageId(), others.size());
+        }
+        return matches.stream().filter(m -> !others.contains(m.getSid()))
+                .min(Comparator.comparing(TwilioSmsSender::created, Comparator.nullsLast(Comparator.naturalOrder())));
+    }
+
+    private static Instant created(Message m) {
+        return m.getDateCreated() == null ? null : m.getDateCreated().toInstant();
     }
 
     private static Optional<SendResult> found(OutboundSms sms, Message m) {

@@ -19,7 +19,19 @@ import java.util.Optional;
 @Singleton
 @Replaces(SmsSender.class)
 @Requires(property = "spec.name", pattern = "Campaign.*")
+@Requires(condition = RecordingSmsSender.NoTwilio.class)
 class RecordingSmsSender implements SmsSender {
+    /**
+     * A campaign test that configures Twilio (e.g. against FakeTwilio) means the real adapter, not this one.
+     * application.yml maps an unset TWILIO_ACCOUNT_SID to "", so presence alone says nothing.
+     */
+    static final class NoTwilio implements io.micronaut.context.condition.Condition {
+        @Override
+        public boolean matches(io.micronaut.context.condition.ConditionContext context) {
+            return context.getProperty("twilio.account-sid", String.class).filter(s -> !s.isBlank()).isEmpty();
+        }
+    }
+
     private final String recorderUrl;
     private final String instance;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

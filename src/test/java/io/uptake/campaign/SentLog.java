@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SentLog {
     /** Scripted behaviours beyond the plain outcomes: the provider took it, but the answer was lost. */
-    public enum Script { ACCEPTED, SLOW_ACCEPTED, SENDER_REFUSED, RETRYABLE, PERMANENT_FAILURE, OPTED_OUT, UNKNOWN_BUT_SENT, UNKNOWN_NOT_SENT }
+    public enum Script { ACCEPTED, SLOW_ACCEPTED, SENDER_REFUSED, RETRYABLE, PERMANENT_FAILURE, OPTED_OUT, UNKNOWN_BUT_SENT, UNKNOWN_NOT_SENT,
+        /** The provider takes it, then the sending thread dies (an Error, which no adapter classifies). */
+        ACCEPTED_THEN_DIES }
 
     public record Request(long messageId, String to, String body, String instance) {
     }
@@ -98,6 +100,10 @@ public final class SentLog {
                 yield new SendResult(Outcome.UNKNOWN, null, null, "read timeout");
             }
             case UNKNOWN_NOT_SENT -> new SendResult(Outcome.UNKNOWN, null, null, "read timeout");
+            case ACCEPTED_THEN_DIES -> {
+                accept(sms.messageId());
+                throw new Error("the sending thread dies after the hand-over (scripted)");
+            }
         };
     }
 

@@ -34,7 +34,7 @@ public final class SenderBenchmark {
                      Duration.ofSeconds(5), threads * 2, fake.baseUrl())) {
             TwilioRestClient client = new TwilioRestClient.Builder("ACbench", "bench-token").httpClient(http).build();
             TwilioSmsSender sender = new TwilioSmsSender(client, "MGbench", "", Duration.ofMinutes(2),
-                    new SmsMetrics(new SimpleMeterRegistry()));
+                    new SmsMetrics(new SimpleMeterRegistry()), (id, sids) -> java.util.Set.of());
             IntConsumer bare = i -> Message.creator(new PhoneNumber(mobile(i)), "MGbench", "Benchmark text " + i)
                     .create(client);
             IntConsumer adapter = i -> sender.send(new SmsSender.OutboundSms(i, mobile(i), "Benchmark text " + i,

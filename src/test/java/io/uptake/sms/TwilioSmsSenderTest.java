@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -254,6 +256,85 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
                 .isEmpty();
     }
 
+    /**
+     * Two of our messages with one body to one number (two campaigns on one template, a shared family phone):
+     * the first went and is recorded with its provider id; the second timed out before Twilio took it. Twilio's
+     * list then shows one matching text, the first's, and adopting it would record one text on two messages
+     * (provider_sid is unique) and call the second sent when it never went.
+     */
+    @ParameterizedTest(name = "queued texts listed without DateSent: {0}")
+    @ValueSource(booleans = {false, true})
+    void reconcileNeverAdoptsATextAlreadyRecordedOnAnotherMessage(boolean listedWithoutDateSent) {
+        String to = "+447700900112";
+        String body = "Your bowel screening kit is on its way. Reply STOP to opt out.";
+        fake.listQueuedWithoutDateSent(listedWithoutDateSent);
+        SmsRows.Ids first = rows.message(to, body);
+        SmsRows.Ids second = rows.message(to, body);
+        Instant start = Instant.now();
+        SendResult firstSent = sender.send(outbound(first, to, body));
+        assertThat(firstSent.outcome()).isEqualTo(Outcome.ACCEPTED);
+        statuses.applySendResult(first.messageId(), firstSent);
+        assertThat(rows.state(first.messageId()).providerSid()).isEqualTo(firstSent.providerSid());
+        statuses.applySendResult(second.messageId(), new SendResult(Outcome.UNKNOWN, null, null, "read timeout"));
+
+        assertThat(sender.reconcile(outbound(second, to, body), start)).isEmpty();
+
+        // Once Twilio does hold the second's text, that one is found, and the first's still is not.
+        fake.script(to, FakeTwilio.Reply.createdButSlow(Duration.ofSeconds(3)));
+        assertThat(sender.send(outbound(second, to, body)).outcome()).isEqualTo(Outcome.UNKNOWN);
+        String secondSid = fake.messages().stream().map(m -> (String) m.get("sid"))
+                .filter(sid -> !sid.equals(firstSent.providerSid())).findFirst().orElseThrow();
+        Optional<SendResult> reconciled = sender.reconcile(outbound(second, to, body), start);
+        assertThat(reconciled).map(SendResult::providerSid).contains(secondSid);
+        assertThat(statuses.applySendResult(second.messageId(), reconciled.get()))
+                .isEqualTo(MessageStatusService.Applied.CHANGED);
+        assertThat(rows.state(second.messageId()).providerSid()).isEqualTo(secondSid);
+        assertThat(fake.createsTo(to)).hasSize(2);
+    }
+
+    /** The check is "on another message": a text already recorded on this very message is still this one's. */
+    @Test
+    void reconcileStillFindsATextRecordedOnTheSameMessage() {
+        String to = "+447700900113";
+        SmsRows.Ids ids = rows.message(to, "hello again");
+        Instant start = Instant.now();
+        SendResult sent = sender.send(outbound(ids, to, "hello again"));
+        statuses.applySendResult(ids.messageId(), sent);
+
+        assertThat(sender.reconcile(outbound(ids, to, "hello again"), start)).map(SendResult::providerSid)
+                .contains(sent.providerSid());
+    }
+
+    /**
+     * Among matching texts on none of our messages, the oldest is taken: ours was created at our attempt,
+     * while a newer look-alike is likelier another message's that is handed over but not yet recorded.
+     */
+    @Test
+    void reconcileTakesTheOldestOfSeveralUnrecordedMatches() {
+        Instant attempt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        io.uptake.campaign.MutableClock providerClock = new io.uptake.campaign.MutableClock(attempt,
+                java.time.ZoneOffset.UTC);
+        String to = "+447700900114";
+        String body = "Your appointment reminder";
+        SmsRows.Ids ours = rows.message(to, body);
+        SmsRows.Ids other = rows.message(to, body);
+        try (FakeTwilio clocked = FakeTwilio.start(2, providerClock);
+             TwilioHttpClient http = new TwilioHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                     Duration.ofSeconds(2), 2, clocked.baseUrl())) {
+            TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
+            TwilioSmsSender withDatabase = new TwilioSmsSender(client, SERVICE, "", Duration.ofMinutes(2),
+                    new SmsMetrics(new SimpleMeterRegistry()), new MessageProviderSids(dataSource));
+            // Both answers are "lost": neither provider id reaches our rows.
+            String oursSid = withDatabase.send(outbound(ours, to, body)).providerSid();
+            providerClock.advance(Duration.ofSeconds(40));
+            String otherSid = withDatabase.send(outbound(other, to, body)).providerSid();
+            assertThat(otherSid).isNotEqualTo(oursSid);
+
+            assertThat(withDatabase.reconcile(outbound(ours, to, body), attempt)).map(SendResult::providerSid)
+                    .contains(oursSid);
+        }
+    }
+
     private long sendsTimed(String outcome) {
         Timer timer = meters.find("uptake.sms.send").tags("channel", "twilio", "outcome", outcome).timer();
         return timer == null ? 0 : timer.count();
@@ -265,7 +346,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
                 Duration.ofSeconds(2), 2, fake.baseUrl())) {
             TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
             TwilioSmsSender fromNumber = new TwilioSmsSender(client, "", "+447700900999", Duration.ofMinutes(2),
-                    new SmsMetrics(new SimpleMeterRegistry()));
+                    new SmsMetrics(new SimpleMeterRegistry()), (id, sids) -> java.util.Set.of());
 
             SendResult result = fromNumber.send(new OutboundSms(1, "+447700900111", "hello", null));
 
@@ -285,7 +366,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
                 Duration.ofSeconds(2), 2, "http://localhost:" + closedPort)) {
             TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
             TwilioSmsSender refused = new TwilioSmsSender(client, SERVICE, "", Duration.ofMinutes(2),
-                    new SmsMetrics(new SimpleMeterRegistry()));
+                    new SmsMetrics(new SimpleMeterRegistry()), (id, sids) -> java.util.Set.of());
 
             SendResult result = refused.send(new OutboundSms(1, "+447700900110", "hello", null));
 

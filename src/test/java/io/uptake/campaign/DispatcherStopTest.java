@@ -1,9 +1,6 @@
 package io.uptake.campaign;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Replaces;
-import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.HttpClient;
@@ -12,8 +9,7 @@ import io.uptake.db.EmbeddedDatabase;
 import io.uptake.sms.FakeTwilio;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
-import io.uptake.time.ClockFactory;
-import jakarta.inject.Singleton;
+import io.uptake.testsupport.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +22,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,16 +49,6 @@ class DispatcherStopTest {
     EmbeddedServer server;
     FakeTwilio fake;
 
-    @Factory
-    static class Clocks {
-        @Singleton
-        @Replaces(value = Clock.class, factory = ClockFactory.class)
-        @Requires(property = "uptake.test.dispatcher-stop-clock")
-        Clock mutable() {
-            return new MutableClock(MONDAY_0900, ZoneId.of("Europe/London"));
-        }
-    }
-
     @AfterEach
     void tearDown() {
         if (server != null && server.getApplicationContext().isRunning()) {
@@ -82,7 +67,8 @@ class DispatcherStopTest {
     static EmbeddedServer instance(Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "micronaut.server.port", -1,
-                "uptake.test.dispatcher-stop-clock", true,
+                TestClock.PROPERTY, TestClock.SETTABLE,
+                TestClock.START, MONDAY_0900.toString(),
                 "uptake.campaign.quartz.auto-start", false,
                 "uptake.campaign.throttle.messages-per-second", "0",
                 "uptake.campaign.dispatcher.workers", 1,
@@ -274,7 +260,7 @@ class DispatcherStopTest {
         assertThat(after.values()).filteredOn(m -> m.id() != dies.id()).extracting(Row::status).containsOnly("QUEUED");
         assertThat(SentLog.requests()).hasSize(4);
 
-        ((MutableClock) server.getApplicationContext().getBean(Clock.class)).advance(Duration.ofSeconds(30));
+        server.getApplicationContext().getBean(TestClock.class).advance(Duration.ofSeconds(30));
 
         await("the unknown text reconciled").atMost(Duration.ofSeconds(30))
                 .until(() -> rows(campaign).stream().allMatch(m -> m.status().equals("QUEUED")));

@@ -312,7 +312,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void reconcileTakesTheOldestOfSeveralUnrecordedMatches() {
         Instant attempt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        io.uptake.campaign.MutableClock providerClock = new io.uptake.campaign.MutableClock(attempt,
+        io.uptake.testsupport.TestClock providerClock = new io.uptake.testsupport.TestClock(attempt,
                 java.time.ZoneOffset.UTC);
         String to = "+447700900114";
         String body = "Your appointment reminder";

@@ -659,51 +659,94 @@ public class Dispatcher {
             addAttempts[i] = u.addAttempts();
             attemptedAt[i] = text(u.attemptedAt());
         }
+        // At most twice: a unique-key clash on a provider id means a reconcile adopted one of this batch's texts
+        // for another message; the id goes back to the message it was sent for, and the record is written again.
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    WITH u AS (
+                        SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]),
+                                             CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INT[]),
+                                             CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INT[]),
+                                             CAST(? AS TIMESTAMPTZ[]))
+                            AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
+                                 add_attempts, attempted_at)),
+                    done AS (
+                        -- A status callback can arrive before this record: then the row has left SENDING, and its
+                        -- status, reason, error code and status time are the callback's, kept as they are.
+                        UPDATE message m SET
+                            status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
+                            reason = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.reason ELSE u.reason END,
+                            error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
+                                              ELSE u.error_code END,
+                            provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
+                            segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
+                            status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
+                            due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
+                            attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
+                        FROM u WHERE m.id = u.id AND m.claimed_by = ?
+                        RETURNING m.id)
+                    -- The index date is the day the invitation went, whoever records the message: even when our
+                    -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
+                    UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
+                    FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
+                    WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids));
+                ps.setArray(2, c.createArrayOf("text", status));
+                ps.setArray(3, c.createArrayOf("bool", released));
+                ps.setArray(4, c.createArrayOf("text", reason));
+                ps.setArray(5, c.createArrayOf("text", errorCode));
+                ps.setArray(6, c.createArrayOf("text", sid));
+                ps.setArray(7, c.createArrayOf("text", body));
+                ps.setArray(8, c.createArrayOf("int4", segments));
+                ps.setArray(9, c.createArrayOf("text", sentAt));
+                ps.setArray(10, c.createArrayOf("text", dueAt));
+                ps.setArray(11, c.createArrayOf("int4", addAttempts));
+                ps.setArray(12, c.createArrayOf("text", attemptedAt));
+                ps.setTimestamp(13, Timestamp.from(clock.instant()));
+                ps.setString(14, claimToken);
+                ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
+                ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                if (attempt > 1 || !providerIdTaken(e)) {
+                    throw e;
+                }
+                takeBackProviderIds(ids, sid);
+            }
+        }
+    }
+
+    private static boolean providerIdTaken(SQLException e) {
+        return e instanceof org.postgresql.util.PSQLException p && "23505".equals(p.getSQLState())
+                && p.getServerErrorMessage() != null
+                && "message_provider_sid_key".equals(p.getServerErrorMessage().getConstraint());
+    }
+
+    /**
+     * The provider gave these ids to this batch's sends, so they are these messages' own. Another message
+     * holding one of them got it from a reconcile that matched a look-alike text (same number, same body) sent
+     * but not yet recorded: its own text was never found, so it goes back to UNKNOWN to be reconciled again
+     * (and sent if the provider has nothing for it). Otherwise this batch's record would fail, its texts would
+     * be reconciled after the lease, and the one whose id was taken would be sent a second time.
+     */
+    private void takeBackProviderIds(Long[] ids, String[] sids) throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                WITH u AS (
-                    SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]),
-                                         CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INT[]),
-                                         CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INT[]),
-                                         CAST(? AS TIMESTAMPTZ[]))
-                        AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
-                             add_attempts, attempted_at)),
-                done AS (
-                    -- A status callback can arrive before this record: then the row has left SENDING, and its
-                    -- status, reason, error code and status time are the callback's, kept as they are.
-                    UPDATE message m SET
-                        status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
-                        reason = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.reason ELSE u.reason END,
-                        error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
-                                          ELSE u.error_code END,
-                        provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
-                        segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
-                        status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
-                        due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
-                        attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
-                    FROM u WHERE m.id = u.id AND m.claimed_by = ?
-                    RETURNING m.id)
-                -- The index date is the day the invitation went, whoever records the message: even when our
-                -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
-                UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
-                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
-                WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            ps.setArray(2, c.createArrayOf("text", status));
-            ps.setArray(3, c.createArrayOf("bool", released));
-            ps.setArray(4, c.createArrayOf("text", reason));
-            ps.setArray(5, c.createArrayOf("text", errorCode));
-            ps.setArray(6, c.createArrayOf("text", sid));
-            ps.setArray(7, c.createArrayOf("text", body));
-            ps.setArray(8, c.createArrayOf("int4", segments));
-            ps.setArray(9, c.createArrayOf("text", sentAt));
-            ps.setArray(10, c.createArrayOf("text", dueAt));
-            ps.setArray(11, c.createArrayOf("int4", addAttempts));
-            ps.setArray(12, c.createArrayOf("text", attemptedAt));
-            ps.setTimestamp(13, Timestamp.from(clock.instant()));
-            ps.setString(14, claimToken);
-            ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
-            ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
-            ps.executeUpdate();
+                UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?,
+                       claimed_by = NULL, claimed_until = NULL,
+                       reason = 'the provider text a reconcile matched was message ' || s.owner || '''s: to reconcile again'
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS s(owner, sid)
+                WHERE o.provider_sid = s.sid AND o.id <> s.owner
+                RETURNING o.id, s.owner, s.sid""")) {
+            ps.setTimestamp(1, Timestamp.from(clock.instant().plus(settings.reconcileAfter)));
+            ps.setArray(2, c.createArrayOf("bigint", ids));
+            ps.setArray(3, c.createArrayOf("text", sids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LOG.warn("Message {} held provider id {}, which the provider gave to message {}: reconciling it again",
+                            rs.getLong(1), rs.getString(3), rs.getLong(2));
+                }
+            }
         }
     }
 

@@ -428,6 +428,43 @@ class CampaignScheduleTest {
     }
 
     @Test
+    void aProviderIdAReconcileTookGoesBackToTheMessageItWasSentFor() throws Exception {
+        // Between this batch's send of a text and its record, another message's reconcile matched that text (a
+        // look-alike: same number, same body) and recorded its provider id. The id is this message's: the record
+        // must still be written, and the other message reconciled again (and sent, as its own text never went),
+        // rather than this batch failing and its texts being resent after the lease.
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        housekeeping.run();
+        long sentFor = Fixtures.count(dataSource, "SELECT min(id) FROM message WHERE campaign_id = ?", id);
+        long adopter = Fixtures.count(dataSource, "SELECT max(id) FROM message WHERE campaign_id = ?", id);
+        Fixtures.count(dataSource, """
+                WITH q AS (UPDATE message SET status = 'QUEUED', sent_at = due_at, reason = 'found by reconcile'
+                           WHERE id = ? RETURNING 1) SELECT count(*) FROM q""", adopter);
+        SentLog.beforeAnswer = messageId -> {
+            if (messageId == sentFor) {
+                Fixtures.count(dataSource, """
+                        WITH q AS (UPDATE message SET provider_sid = ? WHERE id = ? RETURNING 1) SELECT count(*) FROM q""",
+                        SentLog.accepted().get(sentFor), adopter);
+            }
+        };
+
+        assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(9);
+        SentLog.beforeAnswer = null;
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'QUEUED'"
+                + " AND provider_sid = ? AND claimed_by IS NULL", sentFor, SentLog.accepted().get(sentFor))).isEqualTo(1);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'UNKNOWN'"
+                + " AND provider_sid IS NULL AND sent_at IS NULL AND reason LIKE '%reconcile again'", adopter)).isEqualTo(1);
+
+        time(Instant.parse("2026-03-02T08:01:00Z"));
+        tick();
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'"
+                + " AND provider_sid IS NOT NULL", id)).isEqualTo(10);
+        assertThat(SentLog.requests().stream().map(SentLog.Request::messageId).toList())
+                .hasSize(10).doesNotHaveDuplicates().contains(adopter);
+    }
+
+    @Test
     void aStatusCallbackThatBeatsTheRecordKeepsItsStatusAndError() throws Exception {
         // Twilio can call back (here: undelivered, 30003) before the dispatcher has written down that it sent.
         SentLog.beforeAnswer = messageId -> Fixtures.count(dataSource, """

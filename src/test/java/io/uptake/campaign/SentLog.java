@@ -109,12 +109,12 @@ public final class SentLog {
 
     /** A second acceptance of one message would be a duplicate text: the tests count requests to catch it. */
     private static String accept(long messageId) {
+        String sid = "SMtest" + SIDS.incrementAndGet();
+        ACCEPTED.merge(messageId, sid, (a, b) -> a + "," + b);
         java.util.function.LongConsumer hook = beforeAnswer;
         if (hook != null) {
             hook.accept(messageId);
         }
-        String sid = "SMtest" + SIDS.incrementAndGet();
-        ACCEPTED.merge(messageId, sid, (a, b) -> a + "," + b);
         return sid;
     }
 

@@ -134,7 +134,19 @@ public class Dispatcher {
      * {@code status} null means "back to what it was" (a released claim).
      */
     private record Update(long id, String status, String reason, String errorCode, String providerSid, String body,
-                          Integer segments, Instant sentAt, Instant dueAt, int addAttempts, Instant attemptedAt) {
+                          Integer segments, Instant sentAt, Instant dueAt, int addAttempts, Instant attemptedAt,
+                          boolean reconciled) {
+        Update(long id, String status, String reason, String errorCode, String providerSid, String body,
+               Integer segments, Instant sentAt, Instant dueAt, int addAttempts, Instant attemptedAt) {
+            this(id, status, reason, errorCode, providerSid, body, segments, sentAt, dueAt, addAttempts, attemptedAt,
+                    false);
+        }
+
+        /** Its provider id came from a reconcile's match, not from the provider's answer to our send. */
+        Update asReconciled() {
+            return new Update(id, status, reason, errorCode, providerSid, body, segments, sentAt, dueAt, addAttempts,
+                    attemptedAt, true);
+        }
     }
 
     /** Open campaigns as last read, so that a busy dispatcher does not re-read them for every batch. */
@@ -373,9 +385,15 @@ public class Dispatcher {
                     + settings.catchUpLimit.toHours() + "h ago", now);
         }
         if (m.was().equals("UNKNOWN")) {
-            // Before anything else: whether it went out decides everything that follows.
+            // Before anything else: whether it went out decides everything that follows. If it did not, the
+            // patient checks below run before it is sent (see send).
             return null;
         }
+        return checkPatient(m, c, now);
+    }
+
+    /** Opt-out, death, conversion and the earlier wave: null when the text may go to this patient now. */
+    private Update checkPatient(Claimed m, Context c, Instant now) {
         if (c.optedOut()) {
             return stop(m, "CANCELLED", "opted out", now);
         }
@@ -542,10 +560,15 @@ public class Dispatcher {
             }
             if (earlier.isPresent()) {
                 count("reconciled");
-                return outcome(m, c, earlier.get(), text, now, null);
+                return outcome(m, c, earlier.get(), text, now, null).asReconciled();
             }
-            // The provider has no text for it: sending now is the first real send, if the claim still has time
+            // The provider has no text for it: sending now is the first real send, so everything a first send is
+            // checked against applies (the patient may have opted out since), and the claim must still have time
             // (reconciling is itself provider calls, and the send must not outlive the lease).
+            Update stop = checkPatient(m, c, now);
+            if (stop != null) {
+                return stop;
+            }
             if (System.nanoTime() - handOverUntil > 0) {
                 return release(m, null);
             }
@@ -621,6 +644,19 @@ public class Dispatcher {
      * reconciliation decides instead. A status a callback already moved on from SENDING is kept.
      */
     private void apply(String claimToken, List<Update> updates, List<Claimed> claimed) throws SQLException {
+        try {
+            write(claimToken, updates, claimed);
+        } catch (SQLException e) {
+            if (!providerIdTaken(e)) {
+                throw e;
+            }
+            // A reconcile matched a look-alike text (same number, same body) and so two messages claim one
+            // provider id. Settle who owns it, then write the batch once more.
+            write(claimToken, settleProviderIds(updates), claimed);
+        }
+    }
+
+    private void write(String claimToken, List<Update> updates, List<Claimed> claimed) throws SQLException {
         Map<Long, Claimed> byId = new HashMap<>();
         claimed.forEach(m -> byId.put(m.id(), m));
         int n = updates.size();
@@ -659,61 +695,51 @@ public class Dispatcher {
             addAttempts[i] = u.addAttempts();
             attemptedAt[i] = text(u.attemptedAt());
         }
-        // At most twice: a unique-key clash on a provider id means a reconcile adopted one of this batch's texts
-        // for another message; the id goes back to the message it was sent for, and the record is written again.
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                    WITH u AS (
-                        SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]),
-                                             CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INT[]),
-                                             CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INT[]),
-                                             CAST(? AS TIMESTAMPTZ[]))
-                            AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
-                                 add_attempts, attempted_at)),
-                    done AS (
-                        -- A status callback can arrive before this record: then the row has left SENDING, and its
-                        -- status, reason, error code and status time are the callback's, kept as they are.
-                        UPDATE message m SET
-                            status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
-                            reason = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.reason ELSE u.reason END,
-                            error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
-                                              ELSE u.error_code END,
-                            provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
-                            segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
-                            status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
-                            due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
-                            attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
-                        FROM u WHERE m.id = u.id AND m.claimed_by = ?
-                        RETURNING m.id)
-                    -- The index date is the day the invitation went, whoever records the message: even when our
-                    -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
-                    UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
-                    FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
-                    WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
-                ps.setArray(1, c.createArrayOf("bigint", ids));
-                ps.setArray(2, c.createArrayOf("text", status));
-                ps.setArray(3, c.createArrayOf("bool", released));
-                ps.setArray(4, c.createArrayOf("text", reason));
-                ps.setArray(5, c.createArrayOf("text", errorCode));
-                ps.setArray(6, c.createArrayOf("text", sid));
-                ps.setArray(7, c.createArrayOf("text", body));
-                ps.setArray(8, c.createArrayOf("int4", segments));
-                ps.setArray(9, c.createArrayOf("text", sentAt));
-                ps.setArray(10, c.createArrayOf("text", dueAt));
-                ps.setArray(11, c.createArrayOf("int4", addAttempts));
-                ps.setArray(12, c.createArrayOf("text", attemptedAt));
-                ps.setTimestamp(13, Timestamp.from(clock.instant()));
-                ps.setString(14, claimToken);
-                ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
-                ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
-                ps.executeUpdate();
-                return;
-            } catch (SQLException e) {
-                if (attempt > 1 || !providerIdTaken(e)) {
-                    throw e;
-                }
-                takeBackProviderIds(ids, sid);
-            }
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH u AS (
+                    SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]),
+                                         CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INT[]),
+                                         CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INT[]),
+                                         CAST(? AS TIMESTAMPTZ[]))
+                        AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
+                             add_attempts, attempted_at)),
+                done AS (
+                    -- A status callback can arrive before this record: then the row has left SENDING, and its
+                    -- status, reason, error code and status time are the callback's, kept as they are.
+                    UPDATE message m SET
+                        status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
+                        reason = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.reason ELSE u.reason END,
+                        error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
+                                          ELSE u.error_code END,
+                        provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
+                        segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
+                        status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
+                        due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
+                        attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
+                    FROM u WHERE m.id = u.id AND m.claimed_by = ?
+                    RETURNING m.id)
+                -- The index date is the day the invitation went, whoever records the message: even when our
+                -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
+                UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
+                WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", status));
+            ps.setArray(3, c.createArrayOf("bool", released));
+            ps.setArray(4, c.createArrayOf("text", reason));
+            ps.setArray(5, c.createArrayOf("text", errorCode));
+            ps.setArray(6, c.createArrayOf("text", sid));
+            ps.setArray(7, c.createArrayOf("text", body));
+            ps.setArray(8, c.createArrayOf("int4", segments));
+            ps.setArray(9, c.createArrayOf("text", sentAt));
+            ps.setArray(10, c.createArrayOf("text", dueAt));
+            ps.setArray(11, c.createArrayOf("int4", addAttempts));
+            ps.setArray(12, c.createArrayOf("text", attemptedAt));
+            ps.setTimestamp(13, Timestamp.from(clock.instant()));
+            ps.setString(14, claimToken);
+            ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
+            ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
+            ps.executeUpdate();
         }
     }
 
@@ -724,30 +750,76 @@ public class Dispatcher {
     }
 
     /**
-     * The provider gave these ids to this batch's sends, so they are these messages' own. Another message
-     * holding one of them got it from a reconcile that matched a look-alike text (same number, same body) sent
-     * but not yet recorded: its own text was never found, so it goes back to UNKNOWN to be reconciled again
-     * (and sent if the provider has nothing for it). Otherwise this batch's record would fail, its texts would
-     * be reconciled after the lease, and the one whose id was taken would be sent a second time.
+     * Who owns a provider id that two messages claim. The provider's answer to a send is the truth: a message
+     * of this batch that got the id from its own send keeps it, and another message holding it (a reconcile
+     * adopted the look-alike before this batch recorded it) goes back to UNKNOWN, to be reconciled again and,
+     * if the provider has nothing for it, checked and sent. A message of this batch that got the id from a
+     * reconcile gives it up to whoever sent or holds it, and is reconciled again itself. Either way no text
+     * is sent twice, and no message is recorded as sent on another's text.
      */
-    private void takeBackProviderIds(Long[] ids, String[] sids) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?,
-                       claimed_by = NULL, claimed_until = NULL,
-                       reason = 'the provider text a reconcile matched was message ' || s.owner || '''s: to reconcile again'
-                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS s(owner, sid)
-                WHERE o.provider_sid = s.sid AND o.id <> s.owner
-                RETURNING o.id, s.owner, s.sid""")) {
-            ps.setTimestamp(1, Timestamp.from(clock.instant().plus(settings.reconcileAfter)));
-            ps.setArray(2, c.createArrayOf("bigint", ids));
-            ps.setArray(3, c.createArrayOf("text", sids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    LOG.warn("Message {} held provider id {}, which the provider gave to message {}: reconciling it again",
-                            rs.getLong(1), rs.getString(3), rs.getLong(2));
+    private List<Update> settleProviderIds(List<Update> updates) throws SQLException {
+        Map<String, Long> sentBy = new HashMap<>();
+        List<Long> batch = new ArrayList<>();
+        List<String> sids = new ArrayList<>();
+        for (Update u : updates) {
+            batch.add(u.id());
+            if (u.providerSid() != null) {
+                sids.add(u.providerSid());
+                if (!u.reconciled()) {
+                    sentBy.put(u.providerSid(), u.id());
                 }
             }
         }
+        Map<String, Long> heldElsewhere = new HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT provider_sid, id FROM message WHERE provider_sid = ANY(?) AND id <> ALL(?)")) {
+            ps.setArray(1, c.createArrayOf("text", sids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", batch.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    heldElsewhere.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        List<Long> takeFrom = new ArrayList<>();
+        List<String> takeSids = new ArrayList<>();
+        sentBy.forEach((sid, owner) -> {
+            Long holder = heldElsewhere.get(sid);
+            if (holder != null) {
+                LOG.warn("Message {} held provider id {}, which the provider gave to message {}: reconciling it again",
+                        holder, sid, owner);
+                takeFrom.add(holder);
+                takeSids.add(sid);
+            }
+        });
+        Instant again = clock.instant().plus(settings.reconcileAfter);
+        if (!takeFrom.isEmpty()) {
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?,
+                           claimed_by = NULL, claimed_until = NULL,
+                           reason = 'the provider text a reconcile matched was another message''s: to reconcile again'
+                    FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS t(id, sid)
+                    WHERE o.id = t.id AND o.provider_sid = t.sid""")) {
+                ps.setTimestamp(1, Timestamp.from(again));
+                ps.setArray(2, c.createArrayOf("bigint", takeFrom.toArray()));
+                ps.setArray(3, c.createArrayOf("text", takeSids.toArray()));
+                ps.executeUpdate();
+            }
+        }
+        List<Update> settled = new ArrayList<>(updates.size());
+        for (Update u : updates) {
+            boolean someoneElses = u.reconciled() && u.providerSid() != null
+                    && (sentBy.containsKey(u.providerSid()) || heldElsewhere.containsKey(u.providerSid()));
+            if (someoneElses) {
+                LOG.warn("Message {}: the provider text its reconcile matched ({}) is another message's; reconciling"
+                        + " it again", u.id(), u.providerSid());
+                settled.add(new Update(u.id(), "UNKNOWN", "the provider text a reconcile matched was another"
+                        + " message's: to reconcile again", null, null, u.body(), u.segments(), null, again, 0, null));
+            } else {
+                settled.add(u);
+            }
+        }
+        return settled;
     }
 
     private static String text(Instant at) {

@@ -465,6 +465,60 @@ class CampaignScheduleTest {
     }
 
     @Test
+    void aReconcileThatMatchedAnotherMessagesRecordedTextGivesItUp() throws Exception {
+        // The other order: the text's own message recorded its provider id first, and then the reconcile of a
+        // message whose text never went matched that look-alike. The id stays where the provider gave it; the
+        // reconciling message is reconciled again and then sent once, and the other is never sent again.
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        housekeeping.run();
+        long lost = Fixtures.count(dataSource, "SELECT max(id) FROM message WHERE campaign_id = ?", id);
+        String lostTo = (String) messages(id).stream().filter(m -> m.get("to") != null).map(m -> m.get("to"))
+                .filter(to -> Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND to_number = ?",
+                        lost, to) == 1).findFirst().orElseThrow();
+        SentLog.script(lostTo, SentLog.Script.UNKNOWN_NOT_SENT);
+        tick();
+        long sentFor = Fixtures.count(dataSource, "SELECT min(id) FROM message WHERE campaign_id = ?", id);
+        String sid = SentLog.accepted().get(sentFor);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'UNKNOWN'", lost))
+                .isEqualTo(1);
+        SentLog.lookAlike(lost, sid);
+
+        time(Instant.parse("2026-03-02T08:01:00Z"));
+        assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(1);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'QUEUED'"
+                + " AND provider_sid = ?", sentFor, sid)).isEqualTo(1);
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'UNKNOWN'"
+                + " AND provider_sid IS NULL AND reason LIKE '%reconcile again'", lost)).isEqualTo(1);
+
+        SentLog.forget(lost);
+        time(Instant.parse("2026-03-02T08:02:00Z"));
+        tick();
+        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'"
+                + " AND provider_sid IS NOT NULL", id)).isEqualTo(10);
+        assertThat(SentLog.requests().stream().filter(r -> r.messageId() == sentFor)).hasSize(1);
+        assertThat(SentLog.requests().stream().filter(r -> r.messageId() == lost)).hasSize(2); // lost, then sent
+    }
+
+    @Test
+    void aTextThatNeverWentIsCheckedAgainBeforeItIsSent() throws Exception {
+        // The send timed out (UNKNOWN) without reaching the provider, and the patient opted out meanwhile: once
+        // reconcile shows nothing went, the text is a first send again, and an opted-out patient gets none.
+        Fixtures.Patient patient = patients.get(0);
+        SentLog.script(patient.mobile(), SentLog.Script.UNKNOWN_NOT_SENT);
+        long id = id(launch(Map.of()));
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        assertThat(byNumber(id, 1).get(patient.mobile())).containsEntry("status", "UNKNOWN");
+        ledger.record(patient.id(), null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
+
+        time(Instant.parse("2026-03-02T08:01:00Z"));
+        tick();
+        assertThat(byNumber(id, 1).get(patient.mobile())).containsEntry("status", "CANCELLED");
+        assertThat(SentLog.requests().stream().filter(r -> r.to().equals(patient.mobile()))).hasSize(1);
+    }
+
+    @Test
     void aStatusCallbackThatBeatsTheRecordKeepsItsStatusAndError() throws Exception {
         // Twilio can call back (here: undelivered, 30003) before the dispatcher has written down that it sent.
         SentLog.beforeAnswer = messageId -> Fixtures.count(dataSource, """

@@ -1,6 +1,9 @@
 package io.uptake;
 
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
+import io.uptake.db.EmbeddedDatabase;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
@@ -15,9 +18,10 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 public class Application {
     public static void main(String[] args) {
-        Micronaut.build(args)
+        ApplicationContext context = Micronaut.build(args)
                 .mainClass(Application.class)
                 .defaultEnvironments("dev")
                 .start();
+        context.findBean(EmbeddedApplication.class).ifPresent(EmbeddedDatabase::stopAfter);
     }
 }

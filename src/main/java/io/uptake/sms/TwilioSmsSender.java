@@ -25,7 +25,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -153,9 +155,8 @@ class TwilioSmsSender implements SmsSender {
     }
 
     /**
-     * Looks for the text among messages Twilio holds to that number, first with Twilio's DateSent filter
-     * and then, because a text still queued has no DateSent, among the most recent messages to the number
-     * by creation time. Matches on the body (Twilio's list does not return the callback URL), so a body
+     * Looks for the text among messages Twilio holds to that number: those with Twilio's DateSent filter, and,
+     * because a text still queued has no DateSent, the most recent messages to the number by creation time. Matches on the body (Twilio's list does not return the callback URL), so a body
      * Twilio rewrote (Smart Encoding) is not recognised: the caller then sends again. Identical bodies to one
      * number (two campaigns with one template, a wave and its retry) look the same here, so a text already
      * recorded on another of our messages is never adopted: that would record one provider text twice
@@ -170,11 +171,13 @@ class TwilioSmsSender implements SmsSender {
                     .setDateSentAfter(ZonedDateTime.ofInstant(after, ZoneOffset.UTC))
                     .setPageSize(RECENT_PAGE)
                     .read(client);
-            Optional<Message> match = oldestUnrecorded(sent, sms, after);
-            if (match.isEmpty()) {
-                match = oldestUnrecorded(Message.reader().setTo(new PhoneNumber(sms.to())).setPageSize(RECENT_PAGE)
-                        .firstPage(client).getRecords(), sms, after);
-            }
+            // Both listings, always: "oldest first" must hold across them, or a newer look-alike already sent
+            // would win over our own older text that is still queued (no DateSent, so only in the second).
+            Map<String, Message> listed = new LinkedHashMap<>();
+            sent.forEach(m -> listed.put(m.getSid(), m));
+            Message.reader().setTo(new PhoneNumber(sms.to())).setPageSize(RECENT_PAGE).firstPage(client).getRecords()
+                    .forEach(m -> listed.putIfAbsent(m.getSid(), m));
+            Optional<Message> match = oldestUnrecorded(listed.values(), sms, after);
             if (match.isPresent()) {
                 return found(sms, match.get());
             }

@@ -194,6 +194,12 @@ public final class FakeTwilio implements AutoCloseable {
     }
 
     /** Appends text to every body it stores, as a messaging service's Advanced Opt-Out does. */
+    /** That message is still queued at Twilio: no DateSent yet, so a DateSent filter does not list it. */
+    public FakeTwilio stillQueued(String sid) {
+        messages.stream().filter(m -> sid.equals(m.get("sid"))).forEach(m -> m.put("date_sent", null));
+        return this;
+    }
+
     public FakeTwilio appendToBodies(String suffix) {
         this.bodySuffix = suffix;
         return this;

@@ -335,6 +335,35 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
         }
     }
 
+    /**
+     * Oldest first across both listings: our own text, still queued (no DateSent, so only the second listing has
+     * it), wins over a newer look-alike that has been sent (which the DateSent listing shows first).
+     */
+    @Test
+    void reconcilePrefersOurOlderQueuedTextToANewerSentLookAlike() {
+        Instant attempt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        io.uptake.testsupport.TestClock providerClock = new io.uptake.testsupport.TestClock(attempt,
+                java.time.ZoneOffset.UTC);
+        String to = "+447700900115";
+        String body = "Your screening invitation";
+        SmsRows.Ids ours = rows.message(to, body);
+        SmsRows.Ids other = rows.message(to, body);
+        try (FakeTwilio clocked = FakeTwilio.start(2, providerClock);
+             TwilioHttpClient http = new TwilioHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                     Duration.ofSeconds(2), 2, clocked.baseUrl())) {
+            TwilioRestClient client = new TwilioRestClient.Builder(ACCOUNT, TOKEN).httpClient(http).build();
+            TwilioSmsSender withDatabase = new TwilioSmsSender(client, SERVICE, "", Duration.ofMinutes(2),
+                    new SmsMetrics(new SimpleMeterRegistry()), new MessageProviderSids(dataSource));
+            String oursSid = withDatabase.send(outbound(ours, to, body)).providerSid();
+            clocked.stillQueued(oursSid);
+            providerClock.advance(Duration.ofSeconds(40));
+            withDatabase.send(outbound(other, to, body));
+
+            assertThat(withDatabase.reconcile(outbound(ours, to, body), attempt)).map(SendResult::providerSid)
+                    .contains(oursSid);
+        }
+    }
+
     private long sendsTimed(String outcome) {
         Timer timer = meters.find("uptake.sms.send").tags("channel", "twilio", "outcome", outcome).timer();
         return timer == null ? 0 : timer.count();

@@ -145,7 +145,10 @@ public class MessageStatusService {
             Instant now = clock.instant();
             jdbc.prepareStatement("""
                     UPDATE message SET status = ?, error_code = ?, reason = ?,
-                        provider_sid = COALESCE(provider_sid, ?),
+                        -- Not while a reconcile has given this id to a look-alike message: the dispatcher's
+                        -- record settles who owns it, and the status still counts here.
+                        provider_sid = COALESCE(provider_sid, (SELECT s.sid FROM (SELECT CAST(? AS TEXT) AS sid) s
+                            WHERE NOT EXISTS (SELECT 1 FROM message o WHERE o.provider_sid = s.sid))),
                         sent_at = CASE WHEN ? THEN COALESCE(sent_at, ?) ELSE sent_at END,
                         status_at = ?
                     WHERE id = ?""", ps -> {

@@ -138,6 +138,20 @@ class StatusWebhookTest implements TestPropertyProvider {
     }
 
     @Test
+    void aCallbackWhoseProviderIdAReconcileGaveToALookAlikeStillMovesTheStatus() {
+        // Another message holds SM0009 for the moment (a reconcile matched a look-alike before this message's
+        // record); the callback for this message must not fail on the unique id, and its status still counts.
+        SmsRows.Ids lookAlike = accepted("+447700900209", "SM0009");
+        SmsRows.Ids ids = rows.message("+447700900209", "hello");
+
+        assertThat(signedCallback(ids.messageId(), form("SM0009", "delivered", null)).code()).isEqualTo(204);
+
+        assertThat(rows.state(ids.messageId()).status()).isEqualTo("DELIVERED");
+        assertThat(rows.state(ids.messageId()).providerSid()).isNull();
+        assertThat(rows.state(lookAlike.messageId()).providerSid()).isEqualTo("SM0009");
+    }
+
+    @Test
     void aCallbackThatOvertakesTheSendResultIsKept() {
         SmsRows.Ids ids = rows.message("+447700900203", "hello");
 

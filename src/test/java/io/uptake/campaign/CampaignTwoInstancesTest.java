@@ -36,7 +36,10 @@ class CampaignTwoInstancesTest {
                 "uptake.test.instance", name,
                 "uptake.campaign.throttle.messages-per-second", "0",
                 "uptake.campaign.housekeeping-interval", "500ms",
-                "uptake.campaign.dispatcher.idle-poll", "100ms")).run(EmbeddedServer.class);
+                "uptake.campaign.dispatcher.idle-poll", "100ms",
+                // The test environment keeps the loops off; here they are what is tested.
+                "uptake.campaign.dispatcher.enabled", true,
+                "uptake.campaign.quartz.auto-start", true)).run(EmbeddedServer.class);
     }
 
     @AfterEach

@@ -21,7 +21,10 @@ public final class ChildInstance {
                 "uptake.campaign.dispatcher.lease", "3s",
                 "uptake.campaign.dispatcher.reconcile-after", "1s",
                 "uptake.campaign.housekeeping-interval", "500ms",
-                "uptake.campaign.dispatcher.idle-poll", "100ms")).start();
+                "uptake.campaign.dispatcher.idle-poll", "100ms",
+                // The test environment keeps the loops off; here they are what is tested.
+                "uptake.campaign.dispatcher.enabled", true,
+                "uptake.campaign.quartz.auto-start", true)).start();
         System.out.println("CHILD READY " + args[1]);
         Thread.currentThread().join();
     }

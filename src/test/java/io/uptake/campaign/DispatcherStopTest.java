@@ -70,6 +70,7 @@ class DispatcherStopTest {
                 TestClock.PROPERTY, TestClock.SETTABLE,
                 TestClock.START, MONDAY_0900.toString(),
                 "uptake.campaign.quartz.auto-start", false,
+                "uptake.campaign.dispatcher.enabled", true,
                 "uptake.campaign.throttle.messages-per-second", "0",
                 "uptake.campaign.dispatcher.workers", 1,
                 "uptake.campaign.dispatcher.send-concurrency", 2,

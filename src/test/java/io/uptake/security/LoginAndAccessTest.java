@@ -1,5 +1,6 @@
 package io.uptake.security;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
@@ -21,6 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @MicronautTest(transactional = false)
+// The dispatcher and Quartz run here (the test environment keeps them off): the backlog gauge and the
+// readiness check are theirs.
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "true")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "true")
 class LoginAndAccessTest {
     @Inject
     @Client("/")

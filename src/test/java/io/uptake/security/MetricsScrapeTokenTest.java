@@ -17,6 +17,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A Prometheus server scrapes with the configured token; the token opens nothing else, and a wrong one nothing. */
 @MicronautTest(transactional = false)
 @Property(name = "uptake.metrics.scrape-token", value = MetricsScrapeTokenTest.TOKEN)
+// The dispatcher and Quartz run here (the test environment keeps them off): the backlog gauge and the
+// readiness check are theirs.
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "true")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "true")
 class MetricsScrapeTokenTest {
     static final String TOKEN = "test-scrape-token-0123456789abcdef0123456789";
     @Inject

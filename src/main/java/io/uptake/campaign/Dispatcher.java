@@ -66,6 +66,8 @@ public class Dispatcher {
     /** Each programme's qualifying event types, as two parallel lists for the claim's unnest. */
     private final List<String> qualifyingProgrammes = new ArrayList<>();
     private final List<String> qualifyingEvents = new ArrayList<>();
+    /** Why a message gave up a provider id a reconcile had matched (see settleProviderIds). */
+    private static final String LOOK_ALIKE = "the provider text a reconcile matched was another message's: to reconcile again";
     private static final Duration OPEN_CAMPAIGNS_TTL = Duration.ofSeconds(1);
     private static final java.util.concurrent.atomic.AtomicInteger SEND_THREADS = new java.util.concurrent.atomic.AtomicInteger();
     private volatile OpenCampaigns openCampaigns;
@@ -770,17 +772,7 @@ public class Dispatcher {
                 }
             }
         }
-        Map<String, Long> heldElsewhere = new HashMap<>();
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT provider_sid, id FROM message WHERE provider_sid = ANY(?) AND id <> ALL(?)")) {
-            ps.setArray(1, c.createArrayOf("text", sids.toArray()));
-            ps.setArray(2, c.createArrayOf("bigint", batch.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    heldElsewhere.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
+        Map<String, Long> heldElsewhere = holdersOutside(sids, batch);
         List<Long> takeFrom = new ArrayList<>();
         List<String> takeSids = new ArrayList<>();
         sentBy.forEach((sid, owner) -> {
@@ -794,17 +786,7 @@ public class Dispatcher {
         });
         Instant again = clock.instant().plus(settings.reconcileAfter);
         if (!takeFrom.isEmpty()) {
-            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                    UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?,
-                           claimed_by = NULL, claimed_until = NULL,
-                           reason = 'the provider text a reconcile matched was another message''s: to reconcile again'
-                    FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS t(id, sid)
-                    WHERE o.id = t.id AND o.provider_sid = t.sid""")) {
-                ps.setTimestamp(1, Timestamp.from(again));
-                ps.setArray(2, c.createArrayOf("bigint", takeFrom.toArray()));
-                ps.setArray(3, c.createArrayOf("text", takeSids.toArray()));
-                ps.executeUpdate();
-            }
+            takeBack(takeFrom, takeSids, again);
         }
         List<Update> settled = new ArrayList<>(updates.size());
         for (Update u : updates) {
@@ -813,13 +795,44 @@ public class Dispatcher {
             if (someoneElses) {
                 LOG.warn("Message {}: the provider text its reconcile matched ({}) is another message's; reconciling"
                         + " it again", u.id(), u.providerSid());
-                settled.add(new Update(u.id(), "UNKNOWN", "the provider text a reconcile matched was another"
-                        + " message's: to reconcile again", null, null, u.body(), u.segments(), null, again, 0, null));
+                settled.add(new Update(u.id(), "UNKNOWN", LOOK_ALIKE, null, null, u.body(), u.segments(), null, again,
+                        0, null));
             } else {
                 settled.add(u);
             }
         }
         return settled;
+    }
+
+    /** Which of {@code sids} messages outside {@code batch} hold, by id. */
+    private Map<String, Long> holdersOutside(List<String> sids, List<Long> batch) throws SQLException {
+        Map<String, Long> holders = new HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT provider_sid, id FROM message WHERE provider_sid = ANY(?) AND id <> ALL(?)")) {
+            ps.setArray(1, c.createArrayOf("text", sids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", batch.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    holders.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return holders;
+    }
+
+    /** Messages {@code ids} give up {@code sids}, which the provider gave to this batch's sends. */
+    private void takeBack(List<Long> ids, List<String> sids, Instant again) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?, reason = ?,
+                       claimed_by = NULL, claimed_until = NULL
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS t(id, sid)
+                WHERE o.id = t.id AND o.provider_sid = t.sid""")) {
+            ps.setTimestamp(1, Timestamp.from(again));
+            ps.setString(2, LOOK_ALIKE);
+            ps.setArray(3, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(4, c.createArrayOf("text", sids.toArray()));
+            ps.executeUpdate();
+        }
     }
 
     private static String text(Instant at) {

@@ -16,11 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,13 +51,16 @@ class CampaignPagesTest {
         try {
             Browser.login(driver, server.getURL().toString(), "ccc.north", "password-ccc.north");
             driver.get(server.getURL() + "/ui/campaigns");
+            // The preview loads by itself (hx-trigger="load"): let it land first, or its answer could arrive after the
+            // one for the programme chosen below and replace it.
+            Browser.settled(driver);
             // Before launch the form shows what it would cost and say, fetched by htmx for the chosen programme.
             if (driver.findElements(By.id("programme")).isEmpty()) {
                 throw new AssertionError("No launch form; page was: " + driver.getPageSource());
             }
             new Select(driver.findElement(By.id("programme"))).selectByValue("fit-non-returners");
-            WebDriverWait previewWait = new WebDriverWait(driver, Duration.ofSeconds(20));
-            previewWait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview"), "Cost estimate for fit-non-returners"));
+            Browser.waitForText(driver, By.id("preview"), "Cost estimate for fit-non-returners");
+            Browser.settled(driver);
             assertThat(driver.findElement(By.id("estimate-total")).getText()).startsWith("Total");
             assertThat(driver.findElement(By.id("template-preview")).getText()).contains("en");
             driver.findElement(By.id("name")).sendKeys("FIT kit reminders (page)");
@@ -69,10 +69,9 @@ class CampaignPagesTest {
                     driver.findElement(By.name("startAt")));
             driver.findElement(By.id("controlFraction")).clear();
             driver.findElement(By.id("controlFraction")).sendKeys("0.25");
-            driver.findElement(By.id("launch-button")).click();
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
             try {
-                wait.until(ExpectedConditions.presenceOfElementLocated(By.id("status")));
+                // The launch answers HX-Redirect: the campaign's own page replaces this one.
+                Browser.clickAndWaitForPage(driver, By.id("launch-button"));
             } catch (RuntimeException e) {
                 Browser.screenshot(driver, "campaign-launch-failed");
                 throw new AssertionError("No campaign page after launch; page was: " + driver.getPageSource(), e);
@@ -81,14 +80,9 @@ class CampaignPagesTest {
             assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("SCHEDULED");
             assertThat(driver.findElement(By.id("messages")).getText()).contains("PENDING");
             assertThat(driver.findElement(By.id("report-link")).getAttribute("href")).endsWith("/report");
-            // The counts panel is swapped by polling every few seconds: find the button afresh if it went stale.
-            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
-                d.findElement(By.id("pause")).click();
-                return true;
-            });
             try {
-                wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                        .until(ExpectedConditions.textToBe(By.id("status"), "PAUSED"));
+                // Pause swaps #controls, #status with it: the status read is the new one.
+                assertThat(Browser.clickAndWaitForSwap(driver, By.id("pause"), By.id("status")).getText()).isEqualTo("PAUSED");
             } catch (RuntimeException e) {
                 Browser.screenshot(driver, "campaign-pause-failed");
                 throw new AssertionError("Not paused; page was: " + driver.getPageSource(), e);

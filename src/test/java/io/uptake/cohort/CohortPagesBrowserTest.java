@@ -62,7 +62,8 @@ class CohortPagesBrowserTest {
         WebElement date = driver.findElement(By.id("asOf"));
         ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", date,
                 AS_OF.toString());
-        driver.findElement(By.id("show")).click();
+        // A plain GET form: read nothing until the cohort page it loads has replaced this one.
+        Browser.clickAndWaitForPage(driver, By.id("show"));
 
         assertThat(driver.findElement(By.id("eligible")).getText()).isEqualTo("1");
         assertThat(driver.findElement(By.id("rule-version")).getText()).isEqualTo("breast-1");

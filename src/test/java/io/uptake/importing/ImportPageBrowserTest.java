@@ -57,8 +57,8 @@ class ImportPageBrowserTest {
             driver.get(base + "/ui/imports");
             new Select(driver.findElement(By.id("kind"))).selectByValue("patients");
             driver.findElement(By.id("file")).sendKeys(csv.toAbsolutePath().toString());
-            driver.findElement(By.id("upload")).click();
-            assertThat(driver.findElement(By.id("count-received")).getText()).isEqualTo("2");
+            // htmx posts the file and swaps the result in: read it once it is there, however long the import takes.
+            assertThat(Browser.clickAndWaitForSwap(driver, By.id("upload"), By.id("count-received")).getText()).isEqualTo("2");
             assertThat(driver.findElement(By.id("count-inserted")).getText()).isEqualTo("1");
             assertThat(driver.findElement(By.id("count-rejected")).getText()).isEqualTo("1");
             assertThat(driver.findElement(By.id("import-errors")).getText())

@@ -17,12 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -119,19 +116,15 @@ class ReplyPagesTest {
     void inTheBrowserACccRepliesFromThePhoneSeesItInTheInboxAndMarksItDone() {
         api.user("ccc.browser", "CCC", "North PCN");
         WebDriver driver = Browser.open();
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         try {
             String base = server.getURL().toString();
             Browser.login(driver, base, "ccc.browser", "password-ccc.browser");
             driver.get(base + "/ui/phone");
             new Select(driver.findElement(By.id("number"))).selectByValue(northMobile);
             assertThat(driver.findElement(By.id("number")).getText()).doesNotContain(southMobile);
-            driver.findElement(By.id("pick")).click();
+            Browser.clickAndWaitForPage(driver, By.id("pick"));
             driver.findElement(By.id("body")).sendKeys("Can someone ring me about the kit?");
-            driver.findElement(By.id("send")).click();
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("received")));
-            String received = driver.findElement(By.id("received")).getText();
+            String received = Browser.clickAndWaitForSwap(driver, By.id("send"), By.id("received")).getText();
             assertThat(received).isNotBlank();
             assertThat(db.row("SELECT auto_reply FROM inbound_message").get("auto_reply")).isEqualTo(received);
             assertThat(driver.findElement(By.id("screen")).getText()).contains("Can someone ring me about the kit?");
@@ -144,7 +137,7 @@ class ReplyPagesTest {
             new Select(driver.findElement(item).findElement(By.name("outcome"))).selectByValue("CALLED");
             driver.findElement(item).findElement(By.name("note")).sendKeys("spoke to her");
             driver.findElement(item).findElement(By.cssSelector(".done-form button")).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(item, "Done: CALLED by ccc.browser"));
+            Browser.waitForText(driver, item, "Done: CALLED by ccc.browser");
             assertThat(db.row("SELECT inbox_status, outcome_note FROM inbound_message"))
                     .containsEntry("inbox_status", "DONE").containsEntry("outcome_note", "spoke to her");
         } finally {

@@ -16,10 +16,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -83,8 +82,7 @@ class ReportPageBrowserTest {
             Browser.login(driver, base, "lead.north", "password-lead.north");
             driver.get(base + "/ui/campaigns/" + campaign + "/report");
             WebElement root = driver.findElement(By.id("report"));
-            new WebDriverWait(driver, Duration.ofSeconds(30))
-                    .until(d -> root.getAttribute("data-charts-ready") != null);
+            Browser.waiting(driver).until(d -> root.getAttribute("data-charts-ready") != null);
             Browser.screenshot(driver, "campaign-report");
             assertThat(root.getAttribute("data-charts-ready")).isEqualTo("true");
             JavascriptExecutor js = (JavascriptExecutor) driver;
@@ -116,8 +114,8 @@ class ReportPageBrowserTest {
             WebElement table = driver.findElement(By.id("uptake"));
             assertThat(table.getText()).contains("FIT April").contains("fit-non-returners");
             driver.findElement(By.xpath("//button[text()='Converted']")).click();
-            assertThat(driver.findElement(By.xpath("//th[button[text()='Converted']]")).getAttribute("aria-sort"))
-                    .isEqualTo("ascending");
+            Browser.waiting(driver).until(ExpectedConditions.attributeToBe(By.xpath("//th[button[text()='Converted']]"),
+                    "aria-sort", "ascending"));
         } finally {
             driver.quit();
         }

@@ -1,7 +1,10 @@
 package io.uptake.testsupport;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -12,14 +15,29 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Headless Debian Chromium driven by Selenium. Fails loudly (never skips) when the browser is
  * missing: `.ci/run` installs it, and a developer runs `apt-get install chromium chromium-driver`.
+ *
+ * <p>There is no implicit wait: a test reads an element only once the state it asserts is there, through
+ * the waiting methods below ({@link #clickAndWaitForPage}, {@link #clickAndWaitForSwap},
+ * {@link #waitForText}, {@link #settled}). An implicit wait only hides the race (a read straight after a
+ * click finds the old page's element, which the navigation or the htmx swap then makes stale), and mixing it
+ * with explicit waits makes their time-outs unpredictable (Selenium's own advice).
  */
 public final class Browser {
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final String CHROMIUM = "/usr/bin/chromium";
+    /** Long enough for a loaded 2-core CI machine; a wait that passes returns as soon as its condition holds. */
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * The page has loaded (its deferred htmx has run by then) and nothing of htmx's is in flight: no request, no
+     * swap, no settle (htmx puts these classes on the elements while it works).
+     */
+    private static final String HTMX_IDLE = "return document.readyState === 'complete'"
+            + " && document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null";
 
     private Browser() {
     }
@@ -44,8 +62,16 @@ public final class Browser {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+        driver.manage().timeouts().pageLoadTimeout(PATIENCE);
         return driver;
+    }
+
+    /** A wait that looks elements up afresh when an htmx swap made the one it had stale. */
+    public static WebDriverWait waiting(WebDriver driver) {
+        WebDriverWait wait = new WebDriverWait(driver, PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /**
@@ -56,9 +82,47 @@ public final class Browser {
         driver.get(baseUrl + "/ui/login");
         driver.findElement(By.id("username")).sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(password);
-        driver.findElement(By.id("login")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(20))
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("span.who"), username));
+        clickAndWaitForPage(driver, By.id("login"));
+        waitForText(driver, By.cssSelector("span.who"), username);
+    }
+
+    /**
+     * Clicks what loads a new page (a plain form's submit, a link, an htmx {@code HX-Redirect}) and returns once
+     * that page has loaded and its own htmx requests (hx-trigger="load") have settled. The old page's root
+     * going stale is what shows the new one has replaced it: until then a read would find the old page.
+     */
+    public static void clickAndWaitForPage(WebDriver driver, By clickable) {
+        WebElement oldPage = driver.findElement(By.tagName("html"));
+        driver.findElement(clickable).click();
+        waiting(driver).until(ExpectedConditions.stalenessOf(oldPage));
+        settled(driver);
+    }
+
+    /**
+     * Clicks an htmx control and returns {@code shows}, an element of the content its response swaps in, once
+     * the swap has settled. When {@code shows} was already on the page (a second submit), its old copy must go
+     * stale first, so the copy returned is the new one.
+     */
+    public static WebElement clickAndWaitForSwap(WebDriver driver, By clickable, By shows) {
+        List<WebElement> before = driver.findElements(shows);
+        driver.findElement(clickable).click();
+        if (!before.isEmpty()) {
+            waiting(driver).until(ExpectedConditions.stalenessOf(before.get(0)));
+        }
+        waiting(driver).until(ExpectedConditions.presenceOfElementLocated(shows));
+        settled(driver);
+        return driver.findElement(shows);
+    }
+
+    /** Waits until the element holds {@code text} (looked up afresh, so a swap in between is harmless) and returns it. */
+    public static WebElement waitForText(WebDriver driver, By locator, String text) {
+        waiting(driver).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        return driver.findElement(locator);
+    }
+
+    /** Waits until the page has loaded and no htmx request, swap or settle is under way. */
+    public static void settled(WebDriver driver) {
+        waiting(driver).until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(HTMX_IDLE)));
     }
 
     public static Path screenshot(WebDriver driver, String name) {

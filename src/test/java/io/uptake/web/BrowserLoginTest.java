@@ -12,12 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,8 +59,6 @@ class BrowserLoginTest {
         new Select(driver.findElement(By.name("pcn"))).selectByVisibleText("Browser PCN");
         driver.findElement(By.cssSelector("#panel button[type=submit]")).click();
 
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("panel"), "Created ccc.browser"));
-        assertThat(driver.findElement(By.id("panel")).getText()).contains("Browser PCN");
+        assertThat(Browser.waitForText(driver, By.id("panel"), "Created ccc.browser").getText()).contains("Browser PCN");
     }
 }

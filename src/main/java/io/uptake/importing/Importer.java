@@ -71,6 +71,10 @@ public class Importer {
         return kinds.keySet();
     }
 
+    long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
     public boolean isKind(String kind) {
         return kinds.containsKey(kind);
     }

@@ -105,6 +105,7 @@ class BackupRestoreTest {
             new Api(client.toBlocking()).user("ccc.after-restore", "CCC", "Backup PCN");
         }
         Files.deleteIfExists(backup);
+        Files.deleteIfExists(backup.getParent());
     }
 
     private static void campaign(Rows rows, long pcn, String name) {

@@ -3,6 +3,7 @@ package io.uptake;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.Micronaut;
+import io.uptake.db.Backups;
 import io.uptake.db.EmbeddedDatabase;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
@@ -18,6 +19,10 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 public class Application {
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("--backup") || args[0].equals("--restore"))) {
+            // No service: back up or restore the embedded database, then exit.
+            System.exit(Backups.run(args));
+        }
         ApplicationContext context = Micronaut.build(args)
                 .mainClass(Application.class)
                 .defaultEnvironments("dev")

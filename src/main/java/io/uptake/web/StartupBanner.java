@@ -12,12 +12,15 @@ class StartupBanner implements ApplicationEventListener<ServerStartupEvent> {
     private final Environment environment;
     private final SmsChannelLabel channel;
     private final boolean embedded;
+    private final String dataDir;
 
     StartupBanner(Environment environment, SmsChannelLabel channel,
-                  @Value("${uptake.database.embedded:false}") boolean embedded) {
+                  @Value("${uptake.database.embedded:false}") boolean embedded,
+                  @Value("${uptake.database.data-dir:}") String dataDir) {
         this.environment = environment;
         this.channel = channel;
         this.embedded = embedded;
+        this.dataDir = dataDir;
     }
 
     @Override
@@ -33,7 +36,7 @@ class StartupBanner implements ApplicationEventListener<ServerStartupEvent> {
                   Database: %s
                   SMS channel: %s
                   API description: %s/swagger/uptake-0.1.0.yml
-                """.formatted(url, embedded ? "embedded PostgreSQL (data kept in UPTAKE_DATA_DIR, default ./data/postgres)"
+                """.formatted(url, embedded ? "embedded PostgreSQL, data in " + dataDir + " (set UPTAKE_DATA_DIR to choose)"
                         : "external PostgreSQL (DATASOURCES_DEFAULT_URL)",
                 channel.simulated() ? "SIMULATED (no text leaves this service)" : "Twilio (texts are real)", url));
     }

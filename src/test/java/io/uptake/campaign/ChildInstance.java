@@ -1,19 +1,24 @@
 package io.uptake.campaign;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.uptake.db.EmbeddedDatabase;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A service instance in its own JVM for the kill -9 test: the campaign engine (dispatcher and clustered Quartz)
- * against the test's database (given as system properties), sending to the test's recorder over HTTP.
+ * and the HTTP API on the port given, on its own embedded PostgreSQL started as the run command starts it (data
+ * directory from the system property uptake.data-dir, durable settings), sending to the test's recorder over HTTP.
  */
 public final class ChildInstance {
     private ChildInstance() {
     }
 
+    /** Arguments: the recorder's URL, this instance's name, the HTTP port. */
     public static void main(String[] args) throws InterruptedException {
-        ApplicationContext.builder().environments("test").properties(Map.of(
+        Map<String, Object> properties = new HashMap<>(Map.of(
                 "spec.name", "CampaignChild",
                 "uptake.test.recorder-url", args[0],
                 "uptake.test.instance", args[1],
@@ -24,7 +29,11 @@ public final class ChildInstance {
                 "uptake.campaign.dispatcher.idle-poll", "100ms",
                 // The test environment keeps the loops off; here they are what is tested.
                 "uptake.campaign.dispatcher.enabled", true,
-                "uptake.campaign.quartz.auto-start", true)).start();
+                "uptake.campaign.quartz.auto-start", true));
+        properties.put("micronaut.server.port", args[2]);
+        EmbeddedServer server = ApplicationContext.builder().environments("test").properties(properties)
+                .run(EmbeddedServer.class);
+        EmbeddedDatabase.stopAfter(server);
         System.out.println("CHILD READY " + args[1]);
         Thread.currentThread().join();
     }

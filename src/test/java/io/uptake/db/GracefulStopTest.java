@@ -1,6 +1,7 @@
 package io.uptake.db;
 
 import io.uptake.Application;
+import io.uptake.testsupport.PostgresProcesses;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * time as Micronaut's hook stops the service, the log showed those connection errors (the dispatcher's idle
  * polls alone hit them most of the time; the API requests in flight make it every time in practice).
  * If the child does not exit in time it is sent SIGQUIT, so its log holds a thread dump (and any deadlock).
+ * While it runs, its database is checked to be the run command's: durable, and without the service's secrets.
  */
 class GracefulStopTest {
     private static final String ADMIN_PASSWORD = "graceful-stop-admin-password";
@@ -60,7 +64,7 @@ class GracefulStopTest {
             child.destroyForcibly();
         }
         // A failed run may leave the child's PostgreSQL behind: stop it (only processes on this data directory).
-        postgresProcesses().forEach(ProcessHandle::destroy);
+        PostgresProcesses.on(dataDir).forEach(ProcessHandle::destroy);
     }
 
     @Test
@@ -76,6 +80,7 @@ class GracefulStopTest {
                     return health(base);
                 });
         String token = login(base);
+        theDatabaseIsTheRunCommands();
 
         // Keep the database busy when the signal comes: API requests in flight (the dispatcher polls and
         // Quartz's housekeeping run on their own).
@@ -127,12 +132,35 @@ class GracefulStopTest {
         // What a database stopped under the service's feet looks like.
         assertThat(lines.stream().filter(l -> LOST_DATABASE.stream().anyMatch(l::contains)).limit(20))
                 .as("lines of a service that lost its database while stopping, in the %s", where).isEmpty();
-        assertThat(postgresProcesses()).as("postgres processes on %s", dataDir).isEmpty();
+        assertThat(PostgresProcesses.on(dataDir)).as("postgres processes on %s", dataDir).isEmpty();
         assertThat(dataDir.resolve("postmaster.pid")).as("PostgreSQL stopped cleanly").doesNotExist();
 
         // Passed: the data directory (about 45 MB) goes; a failed run keeps it and the log.
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /**
+     * The run command's database, as it runs: durable (fsync, synchronous commit, full-page writes; zonky passed
+     * {@code -F} and synchronous_commit=off), its data where the banner says, and its processes without the
+     * service's secrets in their environment (this child has UPTAKE_JWT_SECRET and UPTAKE_ADMIN_PASSWORD).
+     */
+    private void theDatabaseIsTheRunCommands() throws Exception {
+        try (Connection c = PostgresProcesses.dataSource(dataDir).getConnection(); var st = c.createStatement()) {
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as(setting).isEqualTo("on");
+                }
+            }
+        }
+        assertThat(output()).contains("Database: embedded PostgreSQL, data in " + dataDir);
+        List<ProcessHandle> postgres = PostgresProcesses.on(dataDir);
+        assertThat(postgres).isNotEmpty();
+        for (ProcessHandle p : postgres) {
+            assertThat(PostgresProcesses.environment(p)).as("environment of postgres pid %d", p.pid())
+                    .noneMatch(v -> v.startsWith("UPTAKE_") || v.startsWith("TWILIO_"));
         }
     }
 
@@ -189,37 +217,6 @@ class GracefulStopTest {
 
     private String output() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-    }
-
-    /**
-     * Processes of this data directory's PostgreSQL: the postmaster names it on its command line, and every
-     * postgres process works in it (backends rewrite their command line, not their working directory).
-     */
-    private List<ProcessHandle> postgresProcesses() {
-        String path = dataDir.toString();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .filter(p -> {
-                        try {
-                            String cmdline = Files.readString(p.resolve("cmdline"), StandardCharsets.UTF_8);
-                            if (cmdline.contains(path)) {
-                                return true;
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            // Gone, or not ours to read.
-                        }
-                        try {
-                            return Files.readSymbolicLink(p.resolve("cwd")).toString().equals(path);
-                        } catch (IOException | RuntimeException e) {
-                            return false;
-                        }
-                    })
-                    .map(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString())))
-                    .flatMap(java.util.Optional::stream)
-                    .toList();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() throws IOException {

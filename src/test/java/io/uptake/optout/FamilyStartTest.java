@@ -132,6 +132,25 @@ class FamilyStartTest {
         assertThat(((Number) report.get("optedOut")).intValue()).isEqualTo(1);
     }
 
+    @Test
+    void aTextIsNotSentToANumberThatTextedStopEvenWhenThePatientsRecordHasMovedOn() throws Exception {
+        long campaign = launch("PSA conversations");
+        // B's invitation to the family mobile, frozen at launch, had an unknown outcome; since then B's record got
+        // a mobile of his own, and the family mobile texted STOP.
+        rows.execute("UPDATE message SET status = 'UNKNOWN', attempted_at = due_at WHERE campaign_id = ? AND patient_id = ?",
+                campaign, bId);
+        rows.execute("UPDATE patient SET mobile = ? WHERE id = ?", Rows.mobile(502), bId);
+        text(familyMobile, "STOP");
+
+        housekeeping.run();
+        for (int i = 0; i < 10 && dispatcher.dispatchOnce("test") > 0; i++) {
+            // keep going while there is due work
+        }
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND patient_id = ?"
+                + " AND status = 'CANCELLED' AND reason = 'opted out'", campaign, bId)).isEqualTo(1);
+        assertThat(rows.queryLong("SELECT count(*) FROM simulated_sms")).as("texts to the number").isZero();
+    }
+
     private long launch(String name) {
         HttpResponse<Map> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns",
                 Map.of("name", name, "programme", "psa-eligible")).bearerAuth(ccc), Map.class);

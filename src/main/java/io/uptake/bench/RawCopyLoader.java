@@ -69,13 +69,25 @@ public final class RawCopyLoader {
         return rows;
     }
 
-    /** COPY of every event; needs the patients loaded by {@link #copyPatients}. */
+    /**
+     * COPY of every event; needs the patients loaded by {@link #copyPatients}. Then the opt-out ledger entry of each
+     * SMS_OPT_OUT event, as the import writes it: cohorts read opt-outs from the ledger only.
+     */
     public long copyEvents(SyntheticDataset data, Instant now) throws SQLException {
         String ts = now.toString();
+        long rows;
         try (CopyBuffer copy = new CopyBuffer(connection.unwrap(PGConnection.class).getCopyAPI().copyIn(EVENT_COPY))) {
             data.forEachEvent(e -> eventRow(copy, e, ts));
-            return copy.finish();
+            rows = copy.finish();
         }
+        try (var st = connection.createStatement()) {
+            st.execute("""
+                    INSERT INTO opt_out_ledger (at, patient_id, action, source, reference, recorded_by)
+                    SELECT CAST(event_date AS TIMESTAMP) AT TIME ZONE 'Europe/London', patient_id, 'OPT_OUT', 'IMPORTED',
+                           'event:' || id, 'raw copy'
+                    FROM event WHERE event_type = 'SMS_OPT_OUT'""");
+        }
+        return rows;
     }
 
     static final String PATIENT_COPY = """

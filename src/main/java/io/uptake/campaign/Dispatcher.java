@@ -322,7 +322,10 @@ public class Dispatcher {
                 SELECT m.id, m.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
                        m.to_number, m.language, m.due_at, m.attempted_at, m.attempts,
                        c.status, c.programme, p.nhs_number,
-                       EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = m.patient_id) AS opted_out,
+                       -- The opt-out rule (views of V80): the patient, or the number this text goes to, which
+                       -- was frozen at launch and may no longer be the mobile on their record.
+                       (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = m.patient_id)
+                        OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = m.to_number)) AS opted_out,
                        EXISTS (SELECT 1 FROM event e WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)) AS deceased,
                        (SELECT e.event_type || ' dated ' || e.event_date
                         FROM event e JOIN unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS q(programme, event_type)
@@ -615,8 +618,8 @@ public class Dispatcher {
             case PERMANENT_FAILURE -> new Update(m.id(), "FAILED", "permanent failure" + detail, r.errorCode(), null,
                     text.body(), text.segments(), null, null, 0, attempt);
             case OPTED_OUT -> {
-                ledger.record(m.patientId(), m.to(), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.TWILIO_21610,
-                        "message " + m.id(), "dispatcher");
+                ledger.fromNumber(m.to(), m.patientId(), 0, OptOutLedger.Action.OPT_OUT,
+                        OptOutLedger.Source.TWILIO_21610, "message " + m.id(), "dispatcher");
                 yield new Update(m.id(), "FAILED", "recipient has unsubscribed at the provider" + detail,
                         r.errorCode() == null ? "21610" : r.errorCode(), null, text.body(), text.segments(), null, null, 0,
                         attempt);

@@ -146,15 +146,16 @@ final class CohortQuery {
                 flags AS (
                   SELECT patient_id,
                          bool_or(event_type = 'DECEASED') AS deceased,
-                         bool_or(event_type = 'SMS_OPT_OUT') AS opted_out,
                          bool_or(event_type = 'PALLIATIVE_CARE') AS palliative,
                          bool_or(event_type = 'CANCER_DIAGNOSED') AS diagnosed
                   FROM event
-                  WHERE event_type IN ('DECEASED', 'SMS_OPT_OUT', 'PALLIATIVE_CARE', 'CANCER_DIAGNOSED')
+                  WHERE event_type IN ('DECEASED', 'PALLIATIVE_CARE', 'CANCER_DIAGNOSED')
                     AND event_date <= :asOf
                     AND (event_type <> 'CANCER_DIAGNOSED' OR lower(value) = ANY(:siteValues))
                   GROUP BY patient_id
                 ),
+                -- The opt-out rule, from its one place (V80). An imported SMS_OPT_OUT event is in the ledger (the
+                -- import enters it), so that a CCC's recorded opt-in can undo it here as everywhere else.
                 opted AS (SELECT DISTINCT patient_id FROM opted_out_patient),
                 texted AS (
                   SELECT DISTINCT m.patient_id FROM message m
@@ -169,7 +170,7 @@ final class CohortQuery {
                          CASE WHEN p.language = ANY(:completeLanguages) THEN p.language ELSE 'en' END AS message_language,
                          array_remove(ARRAY[
                            CASE WHEN f.deceased THEN 'deceased' END,
-                           CASE WHEN f.opted_out OR o.patient_id IS NOT NULL THEN 'opted-out' END,
+                           CASE WHEN o.patient_id IS NOT NULL THEN 'opted-out' END,
                            CASE WHEN p.mobile IS NULL THEN 'no-mobile' END,
                            CASE WHEN f.palliative THEN 'palliative' END,
                            CASE WHEN f.diagnosed THEN 'already-diagnosed' END,

@@ -120,23 +120,14 @@ public class RecipientOutcomes {
                 WHERE m.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
                 GROUP BY m.recipient_id
             ),
-            -- The rule of view opted_out_patient (latest ledger entry by patient or by their mobile decides),
-            -- evaluated for these recipients only: the view itself joins every patient in the database.
-            ledger AS (
-                SELECT rcp.patient_id, l.action, l.at, l.id FROM rcp JOIN opt_out_ledger l ON l.patient_id = rcp.patient_id
-                UNION ALL
-                SELECT rcp.patient_id, l.action, l.at, l.id
-                FROM opt_out_ledger l
-                -- the patients whose current mobile is in the ledger, by patient_mobile_idx
-                JOIN patient p ON p.mobile = l.phone
-                              AND p.mobile = ANY (ARRAY(SELECT o.phone FROM opt_out_ledger o WHERE o.phone IS NOT NULL))
-                JOIN rcp ON rcp.patient_id = p.id
-            ),
+            -- The opt-out rule from its one place, view opted_out_patient (V80), for these recipients only: the
+            -- ids array reaches both of its branches (patient-level entries by patient, the mobile's number-level
+            -- entries through the patient's primary key and patient_mobile_idx). A patient may have a row of each
+            -- level; the latest opt-out in force is the one the report dates.
             opted AS MATERIALIZED (
-                SELECT patient_id, at FROM (
-                    SELECT DISTINCT ON (patient_id) patient_id, action, at FROM ledger
-                    ORDER BY patient_id, at DESC, id DESC) latest
-                WHERE action = 'OPT_OUT'
+                SELECT o.patient_id, max(o.at) AS at FROM opted_out_patient o
+                WHERE o.patient_id = ANY (ARRAY(SELECT rcp_opted.patient_id FROM rcp rcp_opted))
+                GROUP BY o.patient_id
             ),
             base AS (
                 SELECT rcp.recipient_id, rcp.campaign_id, rcp.patient_id, p.nhs_number, rcp.arm, rcp.language,

@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.optout.OptOutLedger;
+import io.uptake.optout.QueuedSends;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,19 +72,26 @@ class InboundReplies {
         KeywordMatcher.Understanding understood = keywords.understand(sms.body(), match.language(), sms.optOutType());
         Intent intent = understood.intent();
 
+        // The levels (number, and the patient's own when no one else can be on the number) are OptOutRule's.
+        boolean startButStillOptedOut = false;
         if (intent == Intent.OPT_OUT) {
-            ledger.record(match.patientId(), sms.from(), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.REPLY,
-                    sms.messageSid(), null);
+            ledger.fromNumber(sms.from(), match.patientId(), match.candidates(), OptOutLedger.Action.OPT_OUT,
+                    OptOutLedger.Source.REPLY, sms.messageSid(), null);
             queued.cancelFor(match.patientId(), sms.from(), "Opted out by reply");
         } else if (intent == Intent.OPT_IN) {
-            ledger.record(match.patientId(), sms.from(), OptOutLedger.Action.OPT_IN, OptOutLedger.Source.REPLY,
-                    sms.messageSid(), null);
+            ledger.fromNumber(sms.from(), match.patientId(), match.candidates(), OptOutLedger.Action.OPT_IN,
+                    OptOutLedger.Source.REPLY, sms.messageSid(), null);
+            // A START frees the number only. If the patient it matched still may not be texted (their own
+            // objection, which only a CCC can undo), confirming "you will get our texts again" would be false:
+            // a CCC calls them instead, to hear it from them and record their opt-in.
+            startButStillOptedOut = match.patientId() != null && ledger.isOptedOut(match.patientId());
         }
 
-        AutoReply kind = AutoReply.answering(intent);
+        AutoReply kind = startButStillOptedOut ? AutoReply.CALL_BACK : AutoReply.answering(intent);
         String noReply = whyNoReply(sms, match, intent, now);
         String reply = noReply == null ? vocabulary.autoReply(kind, match.language(), values(match)) : null;
-        insert(sms, now, match, understood, reply, kind, noReply);
+        insert(sms, now, match, understood, reply, kind, noReply,
+                understood.intent().needsPerson() || startButStillOptedOut);
         LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}", sms.messageSid(), intent,
                 understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
                 reply != null ? kind : noReply);
@@ -157,7 +165,8 @@ class InboundReplies {
     }
 
     private void insert(InboundSms sms, Instant now, SenderMatcher.SenderMatch match,
-                        KeywordMatcher.Understanding understood, String reply, AutoReply kind, String noReply) {
+                        KeywordMatcher.Understanding understood, String reply, AutoReply kind, String noReply,
+                        boolean forInbox) {
         jdbc.prepareStatement("""
                 INSERT INTO inbound_message (message_sid, from_number, to_number, body, segments, received_at,
                     patient_id, campaign_id, answered_message_id, pcn_id, candidate_patients, language,
@@ -183,7 +192,7 @@ class InboundReplies {
             ps.setString(17, reply);
             ps.setString(18, reply == null ? null : kind.name());
             ps.setString(19, noReply);
-            ps.setString(20, understood.intent().needsPerson() ? "OPEN" : "NONE");
+            ps.setString(20, forInbox ? "OPEN" : "NONE");
             return ps.executeUpdate();
         });
     }

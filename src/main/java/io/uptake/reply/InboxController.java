@@ -17,7 +17,9 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.uptake.audit.AuditLog;
 import io.uptake.optout.OptOutLedger;
+import io.uptake.optout.PatientOptOuts;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
 
 import java.util.List;
 import java.util.Locale;
@@ -30,13 +32,13 @@ class InboxController {
     private static final int MAX_ITEMS = 500;
     private final Inbox inbox;
     private final TranslationHints hints;
-    private final PhoneOptOuts phoneOptOuts;
+    private final PatientOptOuts patientOptOuts;
     private final AuditLog audit;
 
-    InboxController(Inbox inbox, TranslationHints hints, PhoneOptOuts phoneOptOuts, AuditLog audit) {
+    InboxController(Inbox inbox, TranslationHints hints, PatientOptOuts patientOptOuts, AuditLog audit) {
         this.inbox = inbox;
         this.hints = hints;
-        this.phoneOptOuts = phoneOptOuts;
+        this.patientOptOuts = patientOptOuts;
         this.audit = audit;
     }
 
@@ -69,21 +71,24 @@ class InboxController {
         return hints.withHint(inbox.find(user, id).orElseThrow());
     }
 
+    // CCCs only, as the patient API: a patient-level opt-in undoes a patient's objection, and only a CCC may.
     @Post("/patients/{patientId}/opt-out")
+    @Secured(Role.CCC_NAME)
     PhoneResult optOutByPhone(@PathVariable long patientId, @Nullable @Body PhoneRequest request, Authentication auth) {
         return byPhone(patientId, OptOutLedger.Action.OPT_OUT, request, auth);
     }
 
     @Post("/patients/{patientId}/opt-in")
+    @Secured(Role.CCC_NAME)
     PhoneResult optInByPhone(@PathVariable long patientId, @Nullable @Body PhoneRequest request, Authentication auth) {
         return byPhone(patientId, OptOutLedger.Action.OPT_IN, request, auth);
     }
 
     private PhoneResult byPhone(long patientId, OptOutLedger.Action action, PhoneRequest request, Authentication auth) {
-        if (!phoneOptOuts.record(CurrentUser.of(auth), patientId, action, request == null ? null : request.note())) {
-            throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient");
-        }
-        return new PhoneResult(patientId, phoneOptOuts.isOptedOut(patientId));
+        OptOutLedger.Status status = patientOptOuts.record(CurrentUser.of(auth), patientId, action,
+                        OptOutLedger.Source.CCC_PHONE, request == null ? null : request.note())
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient"));
+        return new PhoneResult(patientId, status.optedOut());
     }
 
     private static Inbox.Outcome outcome(String raw) {

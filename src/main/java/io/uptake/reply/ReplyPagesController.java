@@ -21,7 +21,9 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.uptake.audit.AuditLog;
 import io.uptake.optout.OptOutLedger;
+import io.uptake.optout.PatientOptOuts;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -38,18 +40,18 @@ class ReplyPagesController {
     private static final int PAGE_ITEMS = 200;
     private final Inbox inbox;
     private final TranslationHints hints;
-    private final PhoneOptOuts phoneOptOuts;
+    private final PatientOptOuts patientOptOuts;
     private final SimulatedPhone phone;
     private final ReplyVocabulary vocabulary;
     private final AuditLog audit;
     private final Clock clock;
 
-    ReplyPagesController(Inbox inbox, TranslationHints hints, PhoneOptOuts phoneOptOuts, SimulatedPhone phone,
+    ReplyPagesController(Inbox inbox, TranslationHints hints, PatientOptOuts patientOptOuts, SimulatedPhone phone,
                          ReplyVocabulary vocabulary, AuditLog audit, Clock clock) {
         this.clock = clock;
         this.inbox = inbox;
         this.hints = hints;
-        this.phoneOptOuts = phoneOptOuts;
+        this.patientOptOuts = patientOptOuts;
         this.phone = phone;
         this.vocabulary = vocabulary;
         this.audit = audit;
@@ -94,7 +96,9 @@ class ReplyPagesController {
         return itemFragment(user, id, error, null);
     }
 
+    // CCCs only, as the API: a patient-level opt-in undoes a patient's objection, and only a CCC may.
     @Post(value = "/inbox/{id}/patient/{action}", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Secured(Role.CCC_NAME)
     ModelAndView<Map<String, Object>> byPhone(@PathVariable long id, @PathVariable String action,
                                               @Nullable @Body NoteForm form, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
@@ -108,9 +112,14 @@ class ReplyPagesController {
             case "opt-in" -> OptOutLedger.Action.OPT_IN;
             default -> throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such action");
         };
-        phoneOptOuts.record(user, item.patient().id(), ledgerAction, form == null ? null : form.note());
-        return itemFragment(user, id, null, ledgerAction == OptOutLedger.Action.OPT_OUT
-                ? "Opt-out taken by phone recorded." : "Opt-in taken by phone recorded.");
+        OptOutLedger.Status status = patientOptOuts.record(user, item.patient().id(), ledgerAction,
+                OptOutLedger.Source.CCC_PHONE, form == null ? null : form.note()).orElseThrow(
+                () -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient"));
+        String notice = ledgerAction == OptOutLedger.Action.OPT_OUT ? "Opt-out taken by phone recorded."
+                : status.mobileOptedOut() ? "Opt-in taken by phone recorded. The patient's mobile texted STOP (or the"
+                        + " carrier blocks it): it gets no texts until START is texted from it."
+                : "Opt-in taken by phone recorded.";
+        return itemFragment(user, id, null, notice);
     }
 
     private ModelAndView<Map<String, Object>> itemFragment(CurrentUser user, long id, String error, String notice) {

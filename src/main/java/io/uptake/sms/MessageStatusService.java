@@ -163,7 +163,7 @@ public class MessageStatusService {
                 return ps.executeUpdate();
             });
             if (UNSUBSCRIBED.equals(errorCode)) {
-                optOuts.record(row.patientId(), row.to(), OptOutLedger.Action.OPT_OUT,
+                optOuts.fromNumber(row.to(), row.patientId(), 0, OptOutLedger.Action.OPT_OUT,
                         OptOutLedger.Source.TWILIO_21610, providerSid != null ? providerSid : row.providerSid(),
                         "twilio");
             }

@@ -192,7 +192,7 @@ class CampaignScheduleTest {
         assertThat(byNumber(id, 2).values()).allSatisfy(m -> assertThat(m.get("dueAt")).isEqualTo("2026-03-16T09:00:00Z"));
 
         Fixtures.event(dataSource, converted.id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-05"), Instant.parse("2026-03-06T12:00:00Z"));
-        ledger.record(optedOut.id(), null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
+        ledger.forPatient(optedOut.id(), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
 
         time(Instant.parse("2026-03-16T08:59:00Z"));
         tick();
@@ -510,7 +510,7 @@ class CampaignScheduleTest {
         time(Instant.parse("2026-03-02T08:00:00Z"));
         tick();
         assertThat(byNumber(id, 1).get(patient.mobile())).containsEntry("status", "UNKNOWN");
-        ledger.record(patient.id(), null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
+        ledger.forPatient(patient.id(), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
 
         time(Instant.parse("2026-03-02T08:01:00Z"));
         tick();

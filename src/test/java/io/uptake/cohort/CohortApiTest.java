@@ -184,12 +184,12 @@ class CohortApiTest {
         var deceased = fitNonReturner().event(AS_OF.minusDays(3), "DECEASED");
         var optOutEvent = fitNonReturner().event(AS_OF.minusDays(300), "SMS_OPT_OUT");
         var optOutLedger = fitNonReturner();
-        ledger.record(optOutLedger.id, null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.REPLY, "SM1", null);
+        ledger.forPatient(optOutLedger.id, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, "rang", "ccc");
         var optedBackIn = fitNonReturner();
-        ledger.record(optedBackIn.id, null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.REPLY, "SM2", null,
+        ledger.forPatient(optedBackIn.id, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, "rang", "ccc",
                 asOfNoon.minusSeconds(86_400));
-        ledger.record(optedBackIn.id, null, OptOutLedger.Action.OPT_IN, OptOutLedger.Source.REPLY, "SM3", null,
-                asOfNoon);
+        ledger.forPatient(optedBackIn.id, OptOutLedger.Action.OPT_IN, OptOutLedger.Source.CCC_PHONE, "rang again",
+                "ccc", asOfNoon);
         var noMobile = records.patient("P84001", "F", lastDayAged(40)).noMobile().save()
                 .event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         var palliative = fitNonReturner().event(AS_OF.minusDays(60), "PALLIATIVE_CARE");

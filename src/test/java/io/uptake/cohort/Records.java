@@ -77,9 +77,16 @@ final class Records {
             return event(date, type, "");
         }
 
+        /** An event as the import leaves it: an SMS_OPT_OUT also enters the opt-out ledger (IMPORTED). */
         Patient event(LocalDate date, String type, String value) {
-            insert("INSERT INTO event (patient_id, event_date, event_type, value, imported_at) VALUES (?, ?, ?, ?, now())"
-                    + " RETURNING id", id, Date.valueOf(date), type, value);
+            long event = insert("INSERT INTO event (patient_id, event_date, event_type, value, imported_at)"
+                    + " VALUES (?, ?, ?, ?, now()) RETURNING id", id, Date.valueOf(date), type, value);
+            if (type.equals("SMS_OPT_OUT")) {
+                insert("""
+                        INSERT INTO opt_out_ledger (at, patient_id, action, source, reference, recorded_by)
+                        VALUES (CAST(? AS TIMESTAMP) AT TIME ZONE 'Europe/London', ?, 'OPT_OUT', 'IMPORTED', ?, 'test')
+                        RETURNING id""", Date.valueOf(date), id, "event:" + event);
+            }
             return this;
         }
     }

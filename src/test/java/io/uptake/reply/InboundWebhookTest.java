@@ -107,7 +107,9 @@ class InboundWebhookTest {
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(ReplyFixtures.messageOf(first.body())).isNotBlank();
         assertThat(db.count("SELECT count(*) FROM inbound_message")).isEqualTo(1);
-        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(1);
+        // One STOP from a number only this patient has: the number's entry and the patient's, once.
+        assertThat(db.rows("SELECT level FROM opt_out_ledger ORDER BY id")).extracting(r -> r.get("level"))
+                .containsExactly("NUMBER", "PATIENT");
     }
 
     @Test
@@ -156,12 +158,16 @@ class InboundWebhookTest {
     }
 
     @Test
-    void anOptOutIsNotUndoneByLaterFreeTextOnlyByAnExplicitOptIn() {
+    void anOwnStopIsNotUndoneByLaterTextsAndItsStartFreesTheNumberAndAsksACccToCall() {
         reply(mobile, "STOP");
         assertThat(ledger.isOptedOut(patient)).isTrue();
-        assertThat(db.row("SELECT patient_id, phone, action, source, reference FROM opt_out_ledger"))
+        assertThat(db.row("SELECT patient_id, phone, action, source, reference FROM opt_out_ledger WHERE level = 'NUMBER'"))
                 .containsEntry("patient_id", patient).containsEntry("phone", mobile)
                 .containsEntry("action", "OPT_OUT").containsEntry("source", "REPLY");
+        // Only this patient has the number: their own objection too, which follows them to another number.
+        assertThat(db.row("SELECT patient_id, phone, action, source FROM opt_out_ledger WHERE level = 'PATIENT'"))
+                .containsEntry("patient_id", patient).containsEntry("phone", null).containsEntry("action", "OPT_OUT");
+        assertThat(ledger.status(patient)).isEqualTo(new OptOutLedger.Status(true, true, true));
 
         String answer = reply(mobile, "Sorry, yes I do want the kit");
         assertThat(ledger.isOptedOut(patient)).isTrue();
@@ -170,9 +176,28 @@ class InboundWebhookTest {
         reply(mobile, "YES");
         assertThat(ledger.isOptedOut(patient)).as("YES is not our opt-in").isTrue();
 
-        assertThat(reply(mobile, "START")).isNotBlank();
+        // START frees the number; the patient's own opt-out stays until a CCC records their opt-in. So the answer
+        // is not "you will get our texts again" but the call-back, and the START waits in the inbox.
+        String start = reply(mobile, "START");
+        assertThat(ledger.isNumberOptedOut(mobile)).isFalse();
+        assertThat(ledger.status(patient)).isEqualTo(new OptOutLedger.Status(true, true, false));
+        assertThat(start).contains("will call you");
+        assertThat(last(mobile)).containsEntry("classification", "OPT_IN").containsEntry("inbox_status", "OPEN")
+                .containsEntry("auto_reply_kind", "CALL_BACK");
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(3);
+
+        ledger.forPatient(patient, OptOutLedger.Action.OPT_IN, OptOutLedger.Source.CCC, "rang back", "ccc.north");
         assertThat(ledger.isOptedOut(patient)).isFalse();
-        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(2);
+    }
+
+    @Test
+    void aStartFromANumberWhosePatientIsNotOptedOutIsConfirmedAndNeedsNoOne() {
+        reply(ReplyFixtures.mobile(103), "STOP");
+        // A stranger's START: the number is free again, nothing for the inbox.
+        assertThat(reply(ReplyFixtures.mobile(103), "START")).contains("again");
+        assertThat(last(ReplyFixtures.mobile(103))).containsEntry("inbox_status", "NONE")
+                .containsEntry("auto_reply_kind", "OPT_IN_CONFIRMATION");
+        assertThat(ledger.isNumberOptedOut(ReplyFixtures.mobile(103))).isFalse();
     }
 
     @Test
@@ -181,7 +206,8 @@ class InboundWebhookTest {
         reply(mobile, "STOP");
 
         assertThat(db.messageStatus(reminder)).isEqualTo("CANCELLED");
-        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", patient)).isEqualTo(1);
+        assertThat(db.rows("SELECT level FROM opted_out_patient WHERE patient_id = ? ORDER BY level", patient))
+                .extracting(r -> r.get("level")).containsExactly("NUMBER", "PATIENT");
         assertThat(ledger.isNumberOptedOut(mobile)).isTrue();
     }
 
@@ -268,6 +294,7 @@ class InboundWebhookTest {
             pool.shutdownNow();
         }
         assertThat(db.count("SELECT count(*) FROM inbound_message")).isEqualTo(1);
-        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(1);
+        assertThat(db.rows("SELECT level FROM opt_out_ledger ORDER BY id")).extracting(r -> r.get("level"))
+                .containsExactly("NUMBER", "PATIENT");
     }
 }

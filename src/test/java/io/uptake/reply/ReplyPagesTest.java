@@ -95,7 +95,8 @@ class ReplyPagesTest {
                 .containsEntry("body", "Zadzwoń"));
 
         reply(ccc, polishMobile, "WYPISZ");
-        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", polish)).isEqualTo(1);
+        // Her own STOP (no one else has the number): opted out as herself and as the number.
+        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", polish)).isEqualTo(2);
     }
 
     private static String escape(String text) {

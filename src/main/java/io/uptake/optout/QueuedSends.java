@@ -1,4 +1,4 @@
-package io.uptake.reply;
+package io.uptake.optout;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
  * has claimed is past our reach and its send-time check of the ledger stops it.
  */
 @Singleton
-class QueuedSends {
+public class QueuedSends {
     private final JdbcOperations jdbc;
 
     QueuedSends(JdbcOperations jdbc) {
@@ -18,7 +18,7 @@ class QueuedSends {
     }
 
     /** @return how many queued texts were cancelled */
-    int cancelFor(@Nullable Long patientId, @Nullable String phone, String reason) {
+    public int cancelFor(@Nullable Long patientId, @Nullable String phone, String reason) {
         return jdbc.prepareStatement("""
                 UPDATE message SET status = 'CANCELLED', reason = ?
                 WHERE status = 'PENDING' AND (patient_id = ? OR to_number = ?)""", ps -> {

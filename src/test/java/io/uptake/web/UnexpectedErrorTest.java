@@ -81,6 +81,21 @@ class UnexpectedErrorTest {
         reference(body, "<code id=\"error-reference\">([0-9a-f-]{36})</code>");
     }
 
+    @Inject
+    DataSource dataSource;
+
+    /** datasources.default.data-source-properties.logServerErrorDetail=false: no DETAIL quoting the row. */
+    @Test
+    void theDriversMessagesDoNotQuoteTheRow() throws SQLException {
+        try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); var st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE refused (given_name TEXT, nhs TEXT NOT NULL)");
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> st.execute("INSERT INTO refused VALUES ('Zebedee', NULL)"));
+            assertThat(thrown).isInstanceOf(SQLException.class).hasMessageContaining("nhs")
+                    .hasMessageNotContaining("Zebedee");
+        }
+    }
+
     private static void assertNoDriverText(String body) {
         assertThat(body).doesNotContain("no_such_patient_table").doesNotContain("secret_column")
                 .doesNotContain("relation").doesNotContain("SELECT").doesNotContain("PSQL")

@@ -11,8 +11,10 @@ import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
+import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.spi.InstanceIdGenerator;
@@ -42,7 +44,9 @@ public class CampaignScheduler {
     static final JobKey HOUSEKEEPING = JobKey.jobKey("campaign-housekeeping", "campaign");
     private final Scheduler scheduler;
     private final String connectionName = "uptake-" + UUID.randomUUID();
+    static final String CLUSTERED_GROUP = "cluster";
     private final long housekeepingMillis;
+    private final BeanContext beans;
 
     CampaignScheduler(DataSource dataSource, BeanContext beans, CampaignSettings settings,
                       @Value("${uptake.campaign.quartz.threads:2}") int threads,
@@ -87,6 +91,7 @@ public class CampaignScheduler {
         JobFactory jobs = (bundle, s) -> beans.getBean(bundle.getJobDetail().getJobClass());
         scheduler.setJobFactory(jobs);
         this.housekeepingMillis = settings.housekeepingInterval.toMillis();
+        this.beans = beans;
         if (autoStart) {
             scheduler.start();
             ensureJobs();
@@ -116,6 +121,46 @@ public class CampaignScheduler {
      * called at start-up and at every launch.
      */
     public void ensureJobs() {
+        ensureHousekeeping();
+        for (ClusteredJob job : beans.getBeansOfType(ClusteredJob.class)) {
+            ensure(job);
+        }
+    }
+
+    /**
+     * Schedules a feature's clustered job, or moves its trigger to a changed interval (the schedule lives in
+     * the shared job store, so a new setting would otherwise never apply).
+     */
+    private void ensure(ClusteredJob job) {
+        JobKey key = JobKey.jobKey(job.name(), CLUSTERED_GROUP);
+        TriggerKey triggerKey = TriggerKey.triggerKey(job.name(), CLUSTERED_GROUP);
+        long millis = job.interval().toMillis();
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(key).startNow()
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(millis)
+                        .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        try {
+            if (scheduler.checkExists(key)) {
+                if (scheduler.getTrigger(triggerKey) instanceof SimpleTrigger existing
+                        && existing.getRepeatInterval() == millis) {
+                    return;
+                }
+                if (scheduler.rescheduleJob(triggerKey, trigger) == null) {
+                    scheduler.scheduleJob(trigger);
+                }
+                return;
+            }
+            JobDetail detail = JobBuilder.newJob(job.getClass()).withIdentity(key).storeDurably().requestRecovery()
+                    .build();
+            scheduler.scheduleJob(detail, trigger);
+        } catch (ObjectAlreadyExistsException e) {
+            // Another instance scheduled it first.
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("Could not schedule " + job.name(), e);
+        }
+    }
+
+    private void ensureHousekeeping() {
         try {
             if (scheduler.checkExists(HOUSEKEEPING)) {
                 return;

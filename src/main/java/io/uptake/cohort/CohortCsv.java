@@ -1,6 +1,7 @@
 package io.uptake.cohort;
 
 import io.uptake.audit.AuditLog;
+import io.uptake.export.SpreadsheetCsv;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
@@ -44,8 +45,8 @@ class CohortCsv {
         return new Export(programme + "-" + asOf + ".csv", out.toString(), members.size());
     }
 
-    /** Names are free text from the import: a leading = + - @ would run as a formula in a spreadsheet. */
+    /** Names are free text from the import: defused as in every export. */
     private static String cell(String value) {
-        return value != null && !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return SpreadsheetCsv.text(value);
     }
 }

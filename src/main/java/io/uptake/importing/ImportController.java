@@ -10,7 +10,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.exceptions.HttpStatusException;
-import io.micronaut.http.server.types.files.SystemFile;
+import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -58,13 +58,20 @@ class ImportController {
         }
     }
 
-    /** Every rejected row of an import, as CSV: line, field, reason, and the row as it was. */
+    /**
+     * Every rejected row of an import, as CSV: line, field, reason, and the row as it was; streamed from the
+     * database. 410 once retention has deleted them.
+     */
     @Get(value = "/{id}/rejected.csv", produces = "text/csv")
     @Secured({Role.ADMIN_NAME, Role.CCC_NAME})
-    HttpResponse<SystemFile> rejected(long id, Authentication auth) {
-        return rejectedRows.csv(id, CurrentUser.of(auth))
-                .map(file -> HttpResponse.ok(new SystemFile(file.toFile(), MediaType.of("text/csv"))
-                        .attach("import-" + id + "-rejected.csv")))
+    HttpResponse<?> rejected(long id, Authentication auth) {
+        RejectedRows.Download download = rejectedRows.download(id, CurrentUser.of(auth))
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such import"));
+        if (download instanceof RejectedRows.Download.Purged purged) {
+            throw new HttpStatusException(HttpStatus.GONE, "The rejected rows of import " + id + " were deleted on "
+                    + purged.at() + " (kept for uptake.retention.rejected-rows); the import's counts remain");
+        }
+        return HttpResponse.ok(new StreamedFile(((RejectedRows.Download.Rows) download).csv(), MediaType.of("text/csv"))
+                .attach("import-" + id + "-rejected.csv"));
     }
 }

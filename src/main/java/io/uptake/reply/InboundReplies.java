@@ -35,11 +35,12 @@ class InboundReplies {
     private final ReplyVocabulary vocabulary;
     private final OptOutLedger ledger;
     private final QueuedSends queued;
+    private final InboundRaw raw;
     private final Clock clock;
     private final int maxAutoRepliesPerDay;
 
     InboundReplies(JdbcOperations jdbc, SenderMatcher senders, KeywordMatcher keywords, ReplyVocabulary vocabulary,
-                   OptOutLedger ledger, QueuedSends queued, Clock clock,
+                   OptOutLedger ledger, QueuedSends queued, InboundRaw raw, Clock clock,
                    @Value("${uptake.reply.max-auto-replies-per-day:3}") int maxAutoRepliesPerDay) {
         this.jdbc = jdbc;
         this.senders = senders;
@@ -47,6 +48,7 @@ class InboundReplies {
         this.vocabulary = vocabulary;
         this.ledger = ledger;
         this.queued = queued;
+        this.raw = raw;
         this.clock = clock;
         this.maxAutoRepliesPerDay = maxAutoRepliesPerDay;
     }
@@ -58,16 +60,25 @@ class InboundReplies {
     record Answer(Optional<String> text, boolean providerSendsNow) {
     }
 
-    /** @return the auto-reply to send as the TwiML message (empty for none) */
+    /**
+     * Understands and acts on a delivery already kept in {@link InboundRaw}, and marks it processed in the
+     * same transaction.
+     *
+     * @param receivedAt when the delivery first reached us (its raw row's time)
+     * @param late       processed by the retry, after the webhook's answer has gone: nothing can be
+     *                   answered any more (no_reply_reason PROCESSED_LATE)
+     * @return the auto-reply to send as the TwiML message (empty for none)
+     */
     @Transactional
-    public Answer receive(InboundSms sms) {
+    public Answer receive(InboundSms sms, Instant receivedAt, boolean late) {
         lockNumber(sms.from());
         Optional<Optional<String>> earlier = storedAnswer(sms.messageSid());
         if (earlier.isPresent()) {
+            raw.markProcessed(sms.messageSid(), clock.instant());
             LOG.info("Inbound {} delivered again: answered as before", sms.messageSid());
-            return new Answer(earlier.get(), false);
+            return new Answer(late ? Optional.empty() : earlier.get(), false);
         }
-        Instant now = clock.instant();
+        Instant now = receivedAt;
         SenderMatcher.SenderMatch match = senders.match(sms.from());
         KeywordMatcher.Understanding understood = keywords.understand(sms.body(), match.language(), sms.optOutType());
         Intent intent = understood.intent();
@@ -89,13 +100,17 @@ class InboundReplies {
 
         AutoReply kind = startButStillOptedOut ? AutoReply.CALL_BACK : AutoReply.answering(intent);
         String noReply = whyNoReply(sms, match, intent, now);
+        if (noReply == null && late) {
+            noReply = "PROCESSED_LATE";
+        }
         String reply = noReply == null ? vocabulary.autoReply(kind, match.language(), values(match)) : null;
         insert(sms, now, match, understood, reply, kind, noReply,
                 understood.intent().needsPerson() || startButStillOptedOut);
-        LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}", sms.messageSid(), intent,
+        raw.markProcessed(sms.messageSid(), clock.instant());
+        LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}{}", sms.messageSid(), intent,
                 understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
-                reply != null ? kind : noReply);
-        return new Answer(Optional.ofNullable(reply), reply != null || "TWILIO_ANSWERED".equals(noReply));
+                reply != null ? kind : noReply, sms.cleaned() ? ", text cleaned for storage" : "");
+        return new Answer(Optional.ofNullable(reply), !late && (reply != null || "TWILIO_ANSWERED".equals(noReply)));
     }
 
     /**
@@ -171,8 +186,8 @@ class InboundReplies {
                 INSERT INTO inbound_message (message_sid, from_number, to_number, body, segments, received_at,
                     patient_id, campaign_id, answered_message_id, pcn_id, candidate_patients, language,
                     classification, keyword_language, likely_opt_out, opt_out_type, auto_reply, auto_reply_kind,
-                    no_reply_reason, inbox_status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+                    no_reply_reason, inbox_status, body_cleaned)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
             ps.setString(1, sms.messageSid());
             ps.setString(2, sms.from());
             ps.setString(3, sms.to());
@@ -193,6 +208,7 @@ class InboundReplies {
             ps.setString(18, reply == null ? null : kind.name());
             ps.setString(19, noReply);
             ps.setString(20, forInbox ? "OPEN" : "NONE");
+            ps.setBoolean(21, sms.cleaned());
             return ps.executeUpdate();
         });
     }

@@ -33,7 +33,9 @@ final class KeywordText {
         });
         // Recompose so that Indic vowel signs, which are not accents and are kept, compare equal.
         String folded = Normalizer.normalize(out.toString(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
-        return folded.replaceAll("^[\\p{P}\\p{S}\\p{Z}\\s]+|[\\p{P}\\p{S}\\p{Z}\\s]+$", "")
+        // Control and format characters at the ends count as punctuation: a NUL or a zero-width space a
+        // phone added after STOP must not turn an opt-out into free text.
+        return folded.replaceAll("^[\\p{P}\\p{S}\\p{Z}\\p{Cc}\\p{Cf}\\s]+|[\\p{P}\\p{S}\\p{Z}\\p{Cc}\\p{Cf}\\s]+$", "")
                 .replaceAll("[\\p{Z}\\s]+", " ");
     }
 

@@ -1,6 +1,7 @@
 package io.uptake.report;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.export.SpreadsheetCsv;
 import io.uptake.outcome.RecipientOutcomes;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -169,9 +170,6 @@ class ReportCsv {
 
     /** Text from imported data, defused so that a spreadsheet never runs it as a formula. */
     static String text(String value) {
-        if (value == null) {
-            return "";
-        }
-        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        return SpreadsheetCsv.text(value);
     }
 }

@@ -205,6 +205,18 @@ final class ReplyFixtures {
         }
     }
 
+    /** Posts a form body exactly as given (bytes Twilio might send that no Java string produces), signed over {@code signed}. */
+    HttpResponse<String> deliverRaw(String encodedBody, Map<String, String> signed) {
+        var request = HttpRequest.POST(InboundWebhookController.PATH, encodedBody)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
+                .header(TwilioSignature.HEADER, signature.sign(InboundWebhookController.PATH, signed));
+        try {
+            return http.exchange(request, String.class);
+        } catch (HttpClientResponseException e) {
+            return (HttpResponse<String>) e.getResponse();
+        }
+    }
+
     /** The text of the TwiML {@code <Message>}, or null when the response has none. */
     static String messageOf(String twiml) {
         return Twiml.messageText(twiml);

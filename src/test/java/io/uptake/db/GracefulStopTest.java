@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * If the child does not exit in time it is sent SIGQUIT, so its log holds a thread dump (and any deadlock).
  */
 class GracefulStopTest {
-    private static final String ADMIN_PASSWORD = "graceful-stop-admin-password";
+    private static final String ADMIN_PASSWORD = "graceful-stop-passphrase";
     private static final List<String> LOST_DATABASE = List.of("08006", "57P01",
             "terminating connection due to administrator command", "This connection has been closed",
             "Connection is closed", "Dispatcher round failed", "Found one Java-level deadlock", "did not stop cleanly");

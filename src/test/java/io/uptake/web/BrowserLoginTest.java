@@ -57,7 +57,7 @@ class BrowserLoginTest {
         driver.findElement(By.name("password")).sendKeys("long-enough-pw");
         new Select(driver.findElement(By.name("role"))).selectByValue("CCC");
         new Select(driver.findElement(By.name("pcn"))).selectByVisibleText("Browser PCN");
-        driver.findElement(By.cssSelector("#panel button[type=submit]")).click();
+        driver.findElement(By.cssSelector("#add-user button[type=submit]")).click();
 
         assertThat(Browser.waitForText(driver, By.id("panel"), "Created ccc.browser").getText()).contains("Browser PCN");
     }

@@ -36,7 +36,7 @@ public class ClientAddress {
         if (headerValue == null) {
             return null;
         }
-        String[] parts = headerValue.split(",");
+        String[] parts = headerValue.split(",", -1);
         String last = parts.length == 0 ? "" : parts[parts.length - 1].trim();
         if (last.isEmpty()) {
             return null;

@@ -53,6 +53,8 @@ class WebSessionTest {
         Cookie session = login();
         assertThat(session.isHttpOnly()).isTrue();
         assertThat(session.getSameSite()).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("Strict"));
+        // Plain HTTP (the default public URL): a Secure cookie would never be sent back.
+        assertThat(session.isSecure()).isFalse();
     }
 
     @Test
@@ -95,6 +97,99 @@ class WebSessionTest {
                 Map.of("username", "lead.one", "password", "long-enough-pw", "role", "LEAD", "pcn", "North PCN"))
                 .bearerAuth(admin));
         assertThat(created.getStatus().getCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theNavLogoutEndsTheSessionAndClearsTheCookie() {
+        // The nav's button: a urlencoded htmx post with the cookie and its CSRF token (it was refused with 415,
+        // and the token went on working for 8 hours).
+        Cookie session = login();
+        String token = csrfToken(page("/ui", session));
+        HttpResponse<String> out = client.toBlocking().exchange(HttpRequest.POST("/ui/logout", Map.of())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).cookie(session)
+                .header("X-CSRF-Token", token).header("HX-Request", "true"), String.class);
+        assertThat(out.code()).isEqualTo(200);
+        assertThat(out.header("HX-Redirect")).isEqualTo("/ui/login");
+        assertThat(out.getCookie(WebSessionTestSupport.COOKIE)).hasValueSatisfying(c -> {
+            assertThat(c.getValue()).isEmpty();
+            assertThat(c.getMaxAge()).isZero();
+        });
+        // The old cookie no longer opens anything: a page sends it to the login page, the API refuses it.
+        HttpResponse<String> home = client.toBlocking().exchange(HttpRequest.GET("/ui").accept(MediaType.TEXT_HTML)
+                .cookie(session), String.class);
+        assertThat(home.code()).isEqualTo(303);
+        assertThat(home.header("Location")).isEqualTo("/ui/login");
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/api/users").cookie(session)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(401));
+        assertThat(auditCount("LOGOUT", "ui")).isEqualTo(1);
+    }
+
+    @Test
+    void aLogoutWithoutTheCsrfTokenIsRefused() {
+        Cookie session = login();
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/logout", Map.of())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).cookie(session), String.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(403));
+        assertThat(client.toBlocking().exchange(HttpRequest.GET("/ui").accept(MediaType.TEXT_HTML).cookie(session),
+                String.class).code()).isEqualTo(200);
+    }
+
+    @Test
+    void aCrossSiteLoginPostIsRefused() {
+        var form = Map.of("username", "admin", "password", Api.ADMIN_PASSWORD);
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/login", form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).header("Origin", "https://evil.example"), String.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.code()).isEqualTo(403);
+                    assertThat(e.getResponse().getCookie(WebSessionTestSupport.COOKIE)).isEmpty();
+                });
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/login", form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .header("Referer", "https://evil.example/cute-cats"), String.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(403));
+        assertThat(auditCount("LOGIN", "ui")).isZero();
+    }
+
+    @Test
+    void aSameOriginLoginPostWorksAndIsAuditedWithTheAddress() {
+        HttpResponse<String> response = client.toBlocking().exchange(HttpRequest.POST("/ui/login",
+                        Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .header("Origin", server.getURL().toString().replaceAll("/$", "")), String.class);
+        assertThat(response.code()).isEqualTo(303);
+        assertThat(response.getCookie(WebSessionTestSupport.COOKIE)).isPresent();
+        assertThat(auditCount("LOGIN", "ui")).isEqualTo(1);
+        assertThat(audit("SELECT detail FROM audit_log WHERE action = 'LOGIN'")).isEqualTo("address=127.0.0.1");
+    }
+
+    @Test
+    void failedLoginsAreAuditedWithTheAddress() {
+        client.toBlocking().exchange(HttpRequest.POST("/ui/login", Map.of("username", "admin", "password", "not-it"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED), String.class);
+        client.toBlocking().exchange(HttpRequest.POST("/ui/login", Map.of("username", "nobody.here", "password", "x"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED), String.class);
+        assertThat(audit("SELECT detail FROM audit_log WHERE action = 'LOGIN_FAILED' AND username = 'admin'"))
+                .isEqualTo("address=127.0.0.1; wrong password");
+        assertThat(audit("SELECT detail FROM audit_log WHERE action = 'LOGIN_FAILED' AND username = '(unknown)'"))
+                .isEqualTo("address=127.0.0.1; unknown username");
+    }
+
+    @Inject
+    io.micronaut.runtime.server.EmbeddedServer server;
+
+    private long auditCount(String action, String target) {
+        return new io.uptake.testsupport.Rows(dataSource).queryLong(
+                "SELECT count(*) FROM audit_log WHERE action = ? AND target = ?", action, target);
+    }
+
+    private String audit(String sql) {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Cookie login() {

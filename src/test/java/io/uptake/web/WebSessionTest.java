@@ -174,6 +174,31 @@ class WebSessionTest {
                 .isEqualTo("address=127.0.0.1; unknown username");
     }
 
+    @Test
+    void theUsersPageResetsAPasswordAndChangesARoleOrPcn() {
+        Cookie session = login();
+        String token = csrfToken(page("/ui/users", session));
+        post("/ui/users", Map.of("username", "ccc.one", "password", "long-enough-pw", "role", "CCC", "pcn", "North PCN"),
+                session, token);
+        long id = new io.uptake.testsupport.Rows(dataSource).queryLong("SELECT id FROM app_user WHERE username = 'ccc.one'");
+        assertThat(post("/ui/users/" + id + "/password-reset", Map.of("password", "short"), session, token))
+                .contains("password: at least 12 characters");
+        assertThat(post("/ui/users/" + id + "/password-reset", Map.of("password", "temporary-passphrase"), session, token))
+                .contains("Reset the password of ccc.one").contains("must change password");
+        assertThat(post("/ui/users/" + id + "/change", Map.of("role", "LEAD", "pcn", "North PCN"), session, token))
+                .contains("Changed ccc.one to LEAD of North PCN.");
+        assertThat(post("/ui/users/" + id + "/disable", Map.of(), session, token)).contains("Disabled ccc.one");
+        assertThat(post("/ui/users/" + id + "/enable", Map.of(), session, token)).contains("Enabled ccc.one.");
+        assertThat(auditCount("USER_PASSWORD_RESET", "user:ccc.one")).isEqualTo(1);
+        assertThat(auditCount("USER_CHANGED", "user:ccc.one")).isEqualTo(1);
+    }
+
+    private String post(String path, Map<String, String> form, Cookie session, String csrf) {
+        return client.toBlocking().retrieve(HttpRequest.POST(path, form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).cookie(session)
+                .header("X-CSRF-Token", csrf).header("HX-Request", "true"), String.class);
+    }
+
     @Inject
     io.micronaut.runtime.server.EmbeddedServer server;
 

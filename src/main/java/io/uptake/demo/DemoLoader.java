@@ -11,6 +11,7 @@ import io.uptake.importing.ImportResult;
 import io.uptake.importing.Importer;
 import io.uptake.security.CurrentUser;
 import io.uptake.security.PasswordHasher;
+import io.uptake.security.PasswordPolicy;
 import io.uptake.security.Role;
 import io.uptake.user.PcnRepository;
 import io.uptake.user.StaffUser;
@@ -26,10 +27,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Base64;
 import java.util.function.Consumer;
 
 /**
@@ -48,16 +47,19 @@ public class DemoLoader implements ApplicationEventListener<StartupEvent> {
     private final StaffUserRepository users;
     private final PcnRepository pcns;
     private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
     private final Clock clock;
     private final String configuredPassword;
 
     public DemoLoader(Importer importer, JdbcOperations jdbc, StaffUserRepository users, PcnRepository pcns,
-                      PasswordHasher hasher, Clock clock, @Value("${uptake.demo.password:}") String configuredPassword) {
+                      PasswordHasher hasher, PasswordPolicy policy, Clock clock,
+                      @Value("${uptake.demo.password:}") String configuredPassword) {
         this.importer = importer;
         this.jdbc = jdbc;
         this.users = users;
         this.pcns = pcns;
         this.hasher = hasher;
+        this.policy = policy;
         this.clock = clock;
         this.configuredPassword = configuredPassword;
     }
@@ -74,7 +76,10 @@ public class DemoLoader implements ApplicationEventListener<StartupEvent> {
         ImportResult events = load("events", data::writeEventsCsv, loader);
         long pcnId = pcns.findByName("Demo PCN").orElseThrow().id();
         boolean generated = configuredPassword == null || configuredPassword.isBlank();
-        String password = generated ? randomPassword() : configuredPassword;
+        if (!generated) {
+            policy.checkConfigured("UPTAKE_DEMO_PASSWORD", configuredPassword, CCC, LEAD);
+        }
+        String password = generated ? policy.generate(CCC, LEAD) : configuredPassword;
         createUser(CCC, Role.CCC, pcnId, password);
         createUser(LEAD, Role.LEAD, pcnId, password);
         LOG.info("Demo PCN loaded: {} practices, {} patients, {} events", practices.inserted(), patients.inserted(),
@@ -129,11 +134,5 @@ public class DemoLoader implements ApplicationEventListener<StartupEvent> {
         if (!users.existsByUsername(username)) {
             users.save(new StaffUser(null, username, hasher.hash(password), role.name(), pcnId, clock.instant()));
         }
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

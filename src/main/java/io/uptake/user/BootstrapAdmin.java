@@ -4,13 +4,12 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.uptake.security.PasswordHasher;
+import io.uptake.security.PasswordPolicy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 
 /**
  * Creates the first ADMIN on an empty database. Its password comes from UPTAKE_ADMIN_PASSWORD, or is
@@ -21,13 +20,15 @@ public class BootstrapAdmin implements ApplicationEventListener<StartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapAdmin.class);
     private final StaffUserRepository users;
     private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
     private final Clock clock;
     private final String configuredPassword;
 
-    public BootstrapAdmin(StaffUserRepository users, PasswordHasher hasher, Clock clock,
+    public BootstrapAdmin(StaffUserRepository users, PasswordHasher hasher, PasswordPolicy policy, Clock clock,
                           @Value("${uptake.admin-password:}") String configuredPassword) {
         this.users = users;
         this.hasher = hasher;
+        this.policy = policy;
         this.clock = clock;
         this.configuredPassword = configuredPassword;
     }
@@ -38,7 +39,10 @@ public class BootstrapAdmin implements ApplicationEventListener<StartupEvent> {
             return;
         }
         boolean generated = configuredPassword == null || configuredPassword.isBlank();
-        String password = generated ? randomPassword() : configuredPassword;
+        if (!generated) {
+            policy.checkConfigured("UPTAKE_ADMIN_PASSWORD", configuredPassword, "admin");
+        }
+        String password = generated ? policy.generate("admin") : configuredPassword;
         users.save(new StaffUser(null, "admin", hasher.hash(password), "ADMIN", null, clock.instant()));
         if (generated) {
             System.out.println("""
@@ -51,11 +55,5 @@ public class BootstrapAdmin implements ApplicationEventListener<StartupEvent> {
         } else {
             LOG.info("Created user admin with the password from UPTAKE_ADMIN_PASSWORD");
         }
-    }
-
-    private static String randomPassword() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -2,8 +2,10 @@ package io.uptake.web;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -11,20 +13,18 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.cookie.Cookie;
-import io.micronaut.http.cookie.SameSite;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.authentication.AuthenticationFailed;
-import io.micronaut.security.authentication.AuthenticationResponse;
-import io.micronaut.security.authentication.UsernamePasswordCredentials;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.security.token.generator.AccessRefreshTokenGenerator;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
-import io.uptake.audit.AuditLog;
-import io.uptake.security.StaffAuthenticationProvider;
+import io.uptake.security.ClientAddress;
+import io.uptake.security.Login;
+import io.uptake.security.LoginOutcome;
+import io.uptake.security.SessionCookie;
+import io.uptake.security.SessionSettings;
 
 import java.net.URI;
 import java.time.Duration;
@@ -35,58 +35,68 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class LoginPageController {
-    static final String SESSION_COOKIE = "UPTAKE_JWT";
-    private final StaffAuthenticationProvider<Object> authentication;
-    private final AccessRefreshTokenGenerator tokens;
-    private final AuditLog audit;
-    private final boolean secureCookie;
-    private final long sessionSeconds;
+    static final String SESSION_COOKIE = SessionCookie.NAME;
+    private final Login login;
+    private final ClientAddress clientAddress;
+    private final SessionCookie cookie;
+    private final SessionSettings sessions;
+    private final String publicUrl;
 
-    LoginPageController(StaffAuthenticationProvider<Object> authentication, AccessRefreshTokenGenerator tokens,
-                        AuditLog audit,
-                        @Value("${uptake.secure-cookie:false}") boolean secureCookie,
-                        @Value("${micronaut.security.token.generator.access-token.expiration:28800}") long sessionSeconds) {
-        this.authentication = authentication;
-        this.tokens = tokens;
-        this.audit = audit;
-        this.secureCookie = secureCookie;
-        this.sessionSeconds = sessionSeconds;
+    LoginPageController(Login login, ClientAddress clientAddress, SessionCookie cookie, SessionSettings sessions,
+                        @Value("${uptake.public-url:`http://localhost:8080`}") String publicUrl) {
+        this.login = login;
+        this.clientAddress = clientAddress;
+        this.cookie = cookie;
+        this.sessions = sessions;
+        this.publicUrl = publicUrl;
     }
 
     @Get("/login")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String error) {
-        return new ModelAndView<>("login", Map.of("error", error == null ? "" : "Wrong username or password."));
+    ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String error, @Nullable @QueryValue String ended) {
+        String message = error != null ? LoginOutcome.Refused.MESSAGE : "";
+        String notice = "idle".equals(ended)
+                ? "You were logged out after " + sessions.getIdleTimeout().toMinutes() + " minutes without activity."
+                : "";
+        return new ModelAndView<>("login", Map.of("error", message, "notice", notice));
     }
 
     @Post(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Secured(SecurityRule.IS_ANONYMOUS)
     HttpResponse<?> login(@Body LoginForm form, HttpRequest<?> request) {
-        AuthenticationResponse result = authentication.authenticate(null,
-                new UsernamePasswordCredentials(form.username(), form.password()));
-        if (!result.isAuthenticated()) {
-            String message = result instanceof AuthenticationFailed f ? f.getMessage().orElse("") : "";
-            return HttpResponse.ok(new ModelAndView<>("login", Map.of("error",
-                    message.startsWith("Too many") ? message : "Wrong username or password.")));
+        if (!SameOrigin.allows(request.getHeaders().get(HttpHeaders.ORIGIN), request.getHeaders().get(HttpHeaders.REFERER),
+                request.getHeaders().get(HttpHeaders.HOST), publicUrl)) {
+            return HttpResponse.status(HttpStatus.FORBIDDEN).body(new ModelAndView<>("login", Map.of("error",
+                    "This login form was sent from another site: open the login page of Uptake itself.", "notice", "")));
         }
-        var auth = result.getAuthentication().orElseThrow();
-        String token = tokens.generate(auth).orElseThrow().getAccessToken();
-        audit.record(auth.getName(), null, "LOGIN", "ui", null);
-        return HttpResponse.seeOther(URI.create("/ui")).cookie(session(token, Duration.ofSeconds(sessionSeconds)));
+        LoginOutcome outcome = login.attempt(form.username(), form.password(), clientAddress.of(request), "ui");
+        if (outcome instanceof LoginOutcome.Throttled t) {
+            return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(t.seconds()))
+                    .body(new ModelAndView<>("login", Map.of("error", t.message(), "notice", "")));
+        }
+        if (!(outcome instanceof LoginOutcome.Success s)) {
+            return HttpResponse.ok(new ModelAndView<>("login", Map.of("error", LoginOutcome.Refused.MESSAGE, "notice", "")));
+        }
+        return HttpResponse.seeOther(URI.create(s.passwordChangeRequired() ? "/ui/password" : "/ui"))
+                .cookie(cookie.of(s.accessToken(), Duration.ofSeconds(s.expiresInSeconds())));
     }
 
-    @Post("/logout")
+    /**
+     * The nav's Log out button (an htmx post, so it carries the CSRF token): ends the session on the server,
+     * clears the cookie and sends the browser to the login page (HX-Redirect, as htmx would otherwise swap the
+     * login page into this one).
+     */
+    @Post(value = "/logout", consumes = MediaType.ALL)
     @Secured(SecurityRule.IS_AUTHENTICATED)
-    HttpResponse<?> logout() {
-        return HttpResponse.seeOther(URI.create("/ui/login")).cookie(session("", Duration.ZERO));
-    }
-
-    private Cookie session(String value, Duration maxAge) {
-        return Cookie.of(SESSION_COOKIE, value).httpOnly(true).secure(secureCookie).sameSite(SameSite.Strict)
-                .path("/").maxAge(maxAge);
+    HttpResponse<?> logout(Authentication auth, HttpRequest<?> request) {
+        login.logout(auth, clientAddress.of(request), "ui");
+        if (request.getHeaders().contains("HX-Request")) {
+            return HttpResponse.ok().header("HX-Redirect", "/ui/login").cookie(cookie.cleared());
+        }
+        return HttpResponse.seeOther(URI.create("/ui/login")).cookie(cookie.cleared());
     }
 
     @Serdeable
-    record LoginForm(String username, String password) {
+    record LoginForm(@Nullable String username, @Nullable String password) {
     }
 }

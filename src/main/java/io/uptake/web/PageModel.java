@@ -7,20 +7,23 @@ import io.micronaut.views.ModelAndView;
 import io.micronaut.views.model.ViewModelProcessor;
 import io.uptake.security.Csrf;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.SessionSettings;
 import jakarta.inject.Singleton;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** Adds what every page needs: the user, the CSRF token for htmx posts, and the SMS channel label. */
+/** Adds what every page needs: the user, the CSRF token for htmx posts, the SMS channel label, the idle warning. */
 @Singleton
 class PageModel implements ViewModelProcessor<Map<String, Object>> {
     private final Csrf csrf;
     private final SmsChannelLabel channel;
+    private final SessionSettings sessions;
 
-    PageModel(Csrf csrf, SmsChannelLabel channel) {
+    PageModel(Csrf csrf, SmsChannelLabel channel, SessionSettings sessions) {
         this.csrf = csrf;
         this.channel = channel;
+        this.sessions = sessions;
     }
 
     @Override
@@ -31,6 +34,8 @@ class PageModel implements ViewModelProcessor<Map<String, Object>> {
         request.getUserPrincipal(Authentication.class)
                 .ifPresent(a -> model.put("user", CurrentUser.of(a)));
         model.put("smsSimulated", channel.simulated());
+        // For public/session.js, which warns before the idle timeout.
+        model.put("idleWarningSeconds", sessions.getIdleWarning().toSeconds());
         modelAndView.setModel(model);
     }
 }

@@ -80,7 +80,7 @@ public final class CampaignBenchmark {
         try (FakeTwilio fake = FakeTwilio.start(Math.max(16, Math.max(workers * 2, inFlight * 2)))) {
             Map<String, Object> common = new HashMap<>();
             common.put("micronaut.server.port", "-1");
-            common.put("uptake.admin-password", "bench-admin-password");
+            common.put("uptake.admin-password", "bench-bootstrap-passphrase");
             // Nothing but the dispatcher loops may touch the messages: housekeeping would start/complete campaigns.
             common.put("uptake.campaign.quartz.auto-start", "false");
             common.put("uptake.public-url", PUBLIC_URL);

@@ -49,7 +49,7 @@ class CampaignPagesTest {
         api.user("ccc.north", "CCC", "North PCN");
         WebDriver driver = Browser.open();
         try {
-            Browser.login(driver, server.getURL().toString(), "ccc.north", "password-ccc.north");
+            Browser.login(driver, server.getURL().toString(), "ccc.north", Api.USER_PASSWORD);
             driver.get(server.getURL() + "/ui/campaigns");
             // The preview loads by itself (hx-trigger="load"): let it land first, or its answer could arrive after the
             // one for the programme chosen below and replace it.
@@ -91,7 +91,7 @@ class CampaignPagesTest {
         } finally {
             driver.quit();
         }
-        String token = api.login("ccc.north", "password-ccc.north");
+        String token = api.login("ccc.north", Api.USER_PASSWORD);
         Map<?, ?> campaign = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(token),
                 io.micronaut.core.type.Argument.listOf(Map.class)).get(0);
         assertThat(campaign.get("status")).isEqualTo("PAUSED");

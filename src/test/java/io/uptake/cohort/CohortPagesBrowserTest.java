@@ -56,7 +56,7 @@ class CohortPagesBrowserTest {
     @Test
     void cccSeesTheCohortAndPreviewsEveryLanguage() {
         String base = server.getURL().toString();
-        Browser.login(driver, base, "ccc.north", "password-ccc.north");
+        Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
         driver.get(base + "/ui/cohorts");
         new Select(driver.findElement(By.id("programme"))).selectByValue("breast-non-attenders");
         WebElement date = driver.findElement(By.id("asOf"));

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * While it runs, its database is checked to be the run command's: durable, and without the service's secrets.
  */
 class GracefulStopTest {
-    private static final String ADMIN_PASSWORD = "graceful-stop-admin-password";
+    private static final String ADMIN_PASSWORD = "graceful-stop-passphrase";
     private static final List<String> LOST_DATABASE = List.of("08006", "57P01",
             "terminating connection due to administrator command", "This connection has been closed",
             "Connection is closed", "Dispatcher round failed", "Found one Java-level deadlock", "did not stop cleanly");

@@ -33,7 +33,7 @@ class RestartKeepsDataTest {
         try (EmbeddedServer second = ApplicationContext.builder().environments("test").run(EmbeddedServer.class);
              HttpClient client = HttpClient.create(second.getURL())) {
             Api api = new Api(client.toBlocking());
-            assertThat(api.login("ccc.restart", "password-ccc.restart")).isNotBlank();
+            assertThat(api.login("ccc.restart", Api.USER_PASSWORD)).isNotBlank();
             List<Map> users = client.toBlocking().retrieve(HttpRequest.GET("/api/users").bearerAuth(api.adminToken()),
                     Argument.listOf(Map.class));
             assertThat(users).anySatisfy(u -> assertThat(u.get("pcn")).isEqualTo("Restart PCN"));

@@ -53,7 +53,7 @@ class ImportPageBrowserTest {
         WebDriver driver = Browser.open();
         try {
             String base = server.getURL().toString();
-            Browser.login(driver, base, "ccc.browser", "password-ccc.browser");
+            Browser.login(driver, base, "ccc.browser", Api.USER_PASSWORD);
             driver.get(base + "/ui/imports");
             new Select(driver.findElement(By.id("kind"))).selectByValue("patients");
             driver.findElement(By.id("file")).sendKeys(csv.toAbsolutePath().toString());

@@ -119,7 +119,7 @@ class ReplyPagesTest {
         WebDriver driver = Browser.open();
         try {
             String base = server.getURL().toString();
-            Browser.login(driver, base, "ccc.browser", "password-ccc.browser");
+            Browser.login(driver, base, "ccc.browser", Api.USER_PASSWORD);
             driver.get(base + "/ui/phone");
             new Select(driver.findElement(By.id("number"))).selectByValue(northMobile);
             assertThat(driver.findElement(By.id("number")).getText()).doesNotContain(southMobile);

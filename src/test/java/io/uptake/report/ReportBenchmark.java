@@ -35,7 +35,7 @@ public final class ReportBenchmark {
     static final int OVERVIEW_CAMPAIGNS = 200;
     static final int PER_OVERVIEW_CAMPAIGN = 2_500;
     static final int RUNS = 7;
-    static final String PASSWORD = "bench-admin-password";
+    static final String PASSWORD = "bench-bootstrap-passphrase";
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getProperty("bench.data-dir", "target/report-bench-db"));

@@ -79,7 +79,7 @@ class ReportPageBrowserTest {
         WebDriver driver = Browser.open();
         try {
             String base = server.getURL().toString();
-            Browser.login(driver, base, "lead.north", "password-lead.north");
+            Browser.login(driver, base, "lead.north", Api.USER_PASSWORD);
             driver.get(base + "/ui/campaigns/" + campaign + "/report");
             WebElement root = driver.findElement(By.id("report"));
             Browser.waiting(driver).until(d -> root.getAttribute("data-charts-ready") != null);

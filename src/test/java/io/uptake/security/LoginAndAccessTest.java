@@ -76,17 +76,4 @@ class LoginAndAccessTest {
                     assertThat(e.getResponse().getBody(String.class).orElse("")).contains("no PCN named 'Nowhere PCN'");
                 });
     }
-
-    @Test
-    void repeatedFailedLoginsAreThrottled() {
-        pcns.ensure("North PCN", Instant.now());
-        api.user("guessed", "CCC", "North PCN");
-        for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> api.login("guessed", "wrong"))
-                    .isInstanceOf(HttpClientResponseException.class);
-        }
-        // The right password no longer works while the username is locked.
-        assertThatThrownBy(() -> api.login("guessed", "password-guessed")).isInstanceOfSatisfying(HttpClientResponseException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(HttpStatus.UNAUTHORIZED.getCode()));
-    }
 }

@@ -9,7 +9,10 @@ import java.util.Map;
 
 /** Logs in as a client would and signs requests with the bearer token. */
 public final class Api {
-    public static final String ADMIN_PASSWORD = "test-admin-password";
+    /** Passwords keep the policy (12+ characters, not the username, not a common one), as real users' must. */
+    public static final String ADMIN_PASSWORD = "test-bootstrap-passphrase";
+    /** The password of every user {@link #user} creates. */
+    public static final String USER_PASSWORD = "synthetic-staff-passphrase";
     private final BlockingHttpClient http;
 
     public Api(BlockingHttpClient http) {
@@ -28,7 +31,7 @@ public final class Api {
 
     /** Creates a user through the API (as admin) and returns its token. */
     public String user(String username, String role, String pcn) {
-        String password = "password-" + username;
+        String password = USER_PASSWORD;
         http.exchange(HttpRequest.POST("/api/users",
                         Map.of("username", username, "password", password, "role", role, "pcn", pcn))
                 .bearerAuth(adminToken()));

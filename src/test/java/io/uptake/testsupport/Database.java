@@ -17,7 +17,7 @@ public final class Database {
     }
 
     /**
-     * Empties every table but Flyway's history and Quartz's lock rows; keeps the admin user. One transaction,
+     * Empties every table but Flyway's history and Quartz's lock rows; keeps the admin user, enabled. One transaction,
      * retried on a deadlock: the campaign dispatcher and Quartz keep working in the background of every test
      * context, and TRUNCATE's exclusive locks can meet their row locks in the other order.
      */
@@ -49,6 +49,8 @@ public final class Database {
                 st.execute("CREATE TEMP TABLE kept_admin ON COMMIT DROP AS SELECT * FROM app_user WHERE username = 'admin'");
                 st.execute("TRUNCATE " + String.join(", ", tables) + " CASCADE");
                 st.execute("INSERT INTO app_user SELECT * FROM kept_admin");
+                // A test may have disabled the admin (user management tests do): every test starts with it usable.
+                st.execute("UPDATE app_user SET disabled_at = NULL, must_change_password = false WHERE username = 'admin'");
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

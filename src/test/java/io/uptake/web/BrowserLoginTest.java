@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import javax.sql.DataSource;
@@ -53,11 +54,12 @@ class BrowserLoginTest {
         assertThat(driver.findElement(By.className("sim-banner")).getText()).contains("SIMULATED SMS CHANNEL");
 
         driver.get(base + "/ui/users");
-        driver.findElement(By.name("username")).sendKeys("ccc.browser");
-        driver.findElement(By.name("password")).sendKeys("long-enough-pw");
-        new Select(driver.findElement(By.name("role"))).selectByValue("CCC");
-        new Select(driver.findElement(By.name("pcn"))).selectByVisibleText("Browser PCN");
-        driver.findElement(By.cssSelector("#panel button[type=submit]")).click();
+        WebElement form = driver.findElement(By.id("add-user"));
+        form.findElement(By.name("username")).sendKeys("ccc.browser");
+        form.findElement(By.name("password")).sendKeys("long-enough-pw");
+        new Select(form.findElement(By.name("role"))).selectByValue("CCC");
+        new Select(form.findElement(By.name("pcn"))).selectByVisibleText("Browser PCN");
+        driver.findElement(By.cssSelector("#add-user button[type=submit]")).click();
 
         assertThat(Browser.waitForText(driver, By.id("panel"), "Created ccc.browser").getText()).contains("Browser PCN");
     }

@@ -53,6 +53,8 @@ class WebSessionTest {
         Cookie session = login();
         assertThat(session.isHttpOnly()).isTrue();
         assertThat(session.getSameSite()).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("Strict"));
+        // Plain HTTP (the default public URL): a Secure cookie would never be sent back.
+        assertThat(session.isSecure()).isFalse();
     }
 
     @Test
@@ -95,6 +97,124 @@ class WebSessionTest {
                 Map.of("username", "lead.one", "password", "long-enough-pw", "role", "LEAD", "pcn", "North PCN"))
                 .bearerAuth(admin));
         assertThat(created.getStatus().getCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theNavLogoutEndsTheSessionAndClearsTheCookie() {
+        // The nav's button: a urlencoded htmx post with the cookie and its CSRF token (it was refused with 415,
+        // and the token went on working for 8 hours).
+        Cookie session = login();
+        String token = csrfToken(page("/ui", session));
+        HttpResponse<String> out = client.toBlocking().exchange(HttpRequest.POST("/ui/logout", Map.of())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).cookie(session)
+                .header("X-CSRF-Token", token).header("HX-Request", "true"), String.class);
+        assertThat(out.code()).isEqualTo(200);
+        assertThat(out.header("HX-Redirect")).isEqualTo("/ui/login");
+        assertThat(out.getCookie(WebSessionTestSupport.COOKIE)).hasValueSatisfying(c -> {
+            assertThat(c.getValue()).isEmpty();
+            assertThat(c.getMaxAge()).isZero();
+        });
+        // The old cookie no longer opens anything: a page sends it to the login page, the API refuses it.
+        HttpResponse<String> home = client.toBlocking().exchange(HttpRequest.GET("/ui").accept(MediaType.TEXT_HTML)
+                .cookie(session), String.class);
+        assertThat(home.code()).isEqualTo(303);
+        assertThat(home.header("Location")).isEqualTo("/ui/login");
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/api/users").cookie(session)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(401));
+        assertThat(auditCount("LOGOUT", "ui")).isEqualTo(1);
+    }
+
+    @Test
+    void aLogoutWithoutTheCsrfTokenIsRefused() {
+        Cookie session = login();
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/logout", Map.of())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).cookie(session), String.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(403));
+        assertThat(client.toBlocking().exchange(HttpRequest.GET("/ui").accept(MediaType.TEXT_HTML).cookie(session),
+                String.class).code()).isEqualTo(200);
+    }
+
+    @Test
+    void aCrossSiteLoginPostIsRefused() {
+        var form = Map.of("username", "admin", "password", Api.ADMIN_PASSWORD);
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/login", form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).header("Origin", "https://evil.example"), String.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.code()).isEqualTo(403);
+                    assertThat(e.getResponse().getCookie(WebSessionTestSupport.COOKIE)).isEmpty();
+                });
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/login", form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .header("Referer", "https://evil.example/cute-cats"), String.class))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.code()).isEqualTo(403));
+        assertThat(auditCount("LOGIN", "ui")).isZero();
+    }
+
+    @Test
+    void aSameOriginLoginPostWorksAndIsAuditedWithTheAddress() {
+        HttpResponse<String> response = client.toBlocking().exchange(HttpRequest.POST("/ui/login",
+                        Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .header("Origin", server.getURL().toString().replaceAll("/$", "")), String.class);
+        assertThat(response.code()).isEqualTo(303);
+        assertThat(response.getCookie(WebSessionTestSupport.COOKIE)).isPresent();
+        assertThat(auditCount("LOGIN", "ui")).isEqualTo(1);
+        assertThat(audit("SELECT detail FROM audit_log WHERE action = 'LOGIN'")).isEqualTo("address=127.0.0.1");
+    }
+
+    @Test
+    void failedLoginsAreAuditedWithTheAddress() {
+        client.toBlocking().exchange(HttpRequest.POST("/ui/login", Map.of("username", "admin", "password", "not-it"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED), String.class);
+        client.toBlocking().exchange(HttpRequest.POST("/ui/login", Map.of("username", "nobody.here", "password", "x"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED), String.class);
+        assertThat(audit("SELECT detail FROM audit_log WHERE action = 'LOGIN_FAILED' AND username = 'admin'"))
+                .isEqualTo("address=127.0.0.1; wrong password");
+        assertThat(audit("SELECT detail FROM audit_log WHERE action = 'LOGIN_FAILED' AND username = '(unknown)'"))
+                .isEqualTo("address=127.0.0.1; unknown username");
+    }
+
+    @Test
+    void theUsersPageResetsAPasswordAndChangesARoleOrPcn() {
+        Cookie session = login();
+        String token = csrfToken(page("/ui/users", session));
+        post("/ui/users", Map.of("username", "ccc.one", "password", "long-enough-pw", "role", "CCC", "pcn", "North PCN"),
+                session, token);
+        long id = new io.uptake.testsupport.Rows(dataSource).queryLong("SELECT id FROM app_user WHERE username = 'ccc.one'");
+        assertThat(post("/ui/users/" + id + "/password-reset", Map.of("password", "short"), session, token))
+                .contains("password: at least 12 characters");
+        assertThat(post("/ui/users/" + id + "/password-reset", Map.of("password", "temporary-passphrase"), session, token))
+                .contains("Reset the password of ccc.one").contains("must change password");
+        assertThat(post("/ui/users/" + id + "/change", Map.of("role", "LEAD", "pcn", "North PCN"), session, token))
+                .contains("Changed ccc.one to LEAD of North PCN.");
+        assertThat(post("/ui/users/" + id + "/disable", Map.of(), session, token)).contains("Disabled ccc.one");
+        assertThat(post("/ui/users/" + id + "/enable", Map.of(), session, token)).contains("Enabled ccc.one.");
+        assertThat(auditCount("USER_PASSWORD_RESET", "user:ccc.one")).isEqualTo(1);
+        assertThat(auditCount("USER_CHANGED", "user:ccc.one")).isEqualTo(1);
+    }
+
+    private String post(String path, Map<String, String> form, Cookie session, String csrf) {
+        return client.toBlocking().retrieve(HttpRequest.POST(path, form)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED).cookie(session)
+                .header("X-CSRF-Token", csrf).header("HX-Request", "true"), String.class);
+    }
+
+    @Inject
+    io.micronaut.runtime.server.EmbeddedServer server;
+
+    private long auditCount(String action, String target) {
+        return new io.uptake.testsupport.Rows(dataSource).queryLong(
+                "SELECT count(*) FROM audit_log WHERE action = ? AND target = ?", action, target);
+    }
+
+    private String audit(String sql) {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Cookie login() {

@@ -251,6 +251,30 @@ class RoleMatrixTest {
         assertThat(api.getResponse().getBody(String.class).orElse("")).doesNotContain("<html");
     }
 
+    /** The pages a lead may open show no patient: no messages list, no patient-list CSV, no real-patient preview. */
+    @Test
+    void aLeadsCampaignReportAndTemplatePagesShowNoPatient() {
+        String lead = tokens.get(Caller.LEAD);
+        String ccc = tokens.get(Caller.CCC);
+        assertThat(page("/ui/campaigns/" + campaignId, ccc)).contains(nhsNumber).contains(mobile);
+        assertThat(page("/ui/campaigns/" + campaignId, lead)).contains("North FIT").doesNotContain(nhsNumber)
+                .doesNotContain(mobile).doesNotContain("id=\"messages\"");
+        assertThat(page("/ui/campaigns/" + campaignId + "/report", ccc)).contains("recipients.csv");
+        assertThat(page("/ui/campaigns/" + campaignId + "/report", lead)).contains("report.csv").doesNotContain("recipients.csv");
+
+        String preview = "/api/templates/fit-non-returners/initial/preview?patient=" + nhsNumber;
+        assertThat(http.retrieve(HttpRequest.GET(preview).bearerAuth(ccc), Map.class).get("text").toString()).contains("Dear Ada,");
+        assertThat(refused(HttpRequest.GET(preview).bearerAuth(lead)).code()).isEqualTo(403);
+        String templates = page("/ui/templates?programme=fit-non-returners&message=initial&patient=" + nhsNumber, lead);
+        assertThat(templates).contains("Dear Amina,").doesNotContain("Dear Ada,").doesNotContain("id=\"patient\"");
+        assertThat(page("/ui/templates?programme=fit-non-returners&message=initial&patient=" + nhsNumber, ccc))
+                .contains("Dear Ada,").contains("id=\"patient\"");
+    }
+
+    private String page(String path, String token) {
+        return http.retrieve(HttpRequest.GET(path).bearerAuth(token).accept(MediaType.TEXT_HTML_TYPE));
+    }
+
     private HttpClientResponseException refused(MutableHttpRequest<?> request) {
         try {
             HttpResponse<String> response = http.exchange(request, String.class);

@@ -52,6 +52,7 @@ class CampaignController {
     }
 
     @Get("/{id}/messages")
+    @Secured({Role.CCC_NAME, Role.ADMIN_NAME}) // NHS numbers, mobiles and texts: not a LEAD's (docs/roles.md)
     CampaignView.MessagePage messages(long id, @Nullable @QueryValue Integer page, @Nullable @QueryValue Integer size,
                                       Authentication auth) {
         int p = page == null ? 0 : page;

@@ -121,7 +121,8 @@ class CampaignPageController {
         Map<String, Object> model = new HashMap<>();
         model.put("c", view);
         model.put("canSteer", user.role() == Role.CCC);
-        model.put("messages", campaigns.messages(id, 0, 200, user));
+        // The messages list names patients (NHS number, mobile, text): a LEAD reads the counts and the report only.
+        model.put("messages", user.role() == Role.LEAD ? null : campaigns.messages(id, 0, 200, user));
         return new ModelAndView<>("campaign", model);
     }
 

@@ -400,7 +400,8 @@ public class CampaignService {
             }
             return out;
         });
-        audit.record(user, "VIEW_CAMPAIGN_MESSAGES", "campaign:" + id, "page " + page + ", size " + size);
+        audit.recordFor(user, count("SELECT pcn_id FROM campaign WHERE id = ?", id), "VIEW_CAMPAIGN_MESSAGES",
+                "campaign:" + id, "page " + page + ", size " + size);
         return new CampaignView.MessagePage(page, size, total, rows);
     }
 

@@ -18,12 +18,16 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.uptake.audit.AuditLog;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** The cohort API: who a programme would reach at a date, and why the others are left out; PCN-scoped. */
+/**
+ * The cohort API: who a programme would reach at a date, and why the others are left out; PCN-scoped. Counts
+ * (summary, estimate) are for every role; the patients themselves for CCC and ADMIN only (docs/roles.md).
+ */
 @Controller("/api/cohorts")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -63,6 +67,7 @@ class CohortController {
     }
 
     @Get("/{programme}/patients")
+    @Secured({Role.ADMIN_NAME, Role.CCC_NAME})
     CohortPage patients(@PathVariable String programme, @Nullable @QueryValue String asOf,
                         @Nullable @QueryValue String filter, @Nullable @QueryValue Integer page,
                         @Nullable @QueryValue Integer size, Authentication auth) {
@@ -71,7 +76,8 @@ class CohortController {
         try {
             CohortPage result = cohorts.members(programme, day, user.pcnScope(), filter,
                     page == null ? 0 : page, size == null ? defaultPageSize : size);
-            audit.record(user, "COHORT_PATIENTS_VIEWED", "cohort:" + programme,
+            audit.recordForPractices(user, result.patients().stream().map(CohortMember::practiceCode).toList(),
+                    "COHORT_PATIENTS_VIEWED", "cohort:" + programme,
                     "asOf=" + day + " filter=" + result.filter() + " page=" + result.page() + " rows=" + result.patients().size());
             return result;
         } catch (IllegalArgumentException e) {
@@ -81,6 +87,7 @@ class CohortController {
 
     /** Every candidate with their reasons, as CSV; each export is audited. */
     @Get(value = "/{programme}/patients.csv", produces = "text/csv")
+    @Secured({Role.ADMIN_NAME, Role.CCC_NAME})
     HttpResponse<String> export(@PathVariable String programme, @Nullable @QueryValue String asOf,
                                 Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);

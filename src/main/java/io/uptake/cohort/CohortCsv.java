@@ -41,7 +41,8 @@ class CohortCsv {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        audit.record(user, "COHORT_EXPORTED", "cohort:" + programme, "asOf=" + asOf + " rows=" + members.size());
+        audit.recordForPractices(user, members.stream().map(CohortMember::practiceCode).toList(),
+                "COHORT_EXPORTED", "cohort:" + programme, "asOf=" + asOf + " rows=" + members.size());
         return new Export(programme + "-" + asOf + ".csv", out.toString(), members.size());
     }
 

@@ -10,10 +10,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.uptake.audit.AuditLog;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -23,7 +23,7 @@ import java.util.Map;
 
 /** The CCC's cohort page: pick a programme and date; who is in, who is out and why; export; cost of a first text. */
 @Controller("/ui/cohorts")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Role.ADMIN_NAME, Role.CCC_NAME}) // the page lists patients: not a LEAD's (docs/roles.md)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class CohortPageController {
@@ -79,7 +79,8 @@ class CohortPageController {
             model.put("patients", patients);
             model.put("pages", (patients.total() + PAGE_SIZE - 1) / PAGE_SIZE);
             model.put("estimate", estimator.estimate(chosen, day, user.pcnScope(), "initial", null));
-            audit.record(user, "COHORT_PATIENTS_VIEWED", "cohort:" + chosen, "asOf=" + day + " page=" + patients.page()
+            audit.recordForPractices(user, patients.patients().stream().map(CohortMember::practiceCode).toList(),
+                    "COHORT_PATIENTS_VIEWED", "cohort:" + chosen, "asOf=" + day + " page=" + patients.page()
                     + " rows=" + patients.patients().size() + " (web)");
         } catch (UnknownProgrammeException e) {
             model.put("error", e.getMessage());

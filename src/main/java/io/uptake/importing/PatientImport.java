@@ -31,6 +31,12 @@ class PatientImport extends ImportKind {
             new Column("practice_code", true, "practicecode", "usualgppracticecode", "registeredpracticecode",
                     "odscode", "practiceodscode", "gppracticecode", "usualgppractice", "registeredpractice"));
 
+    /**
+     * The one refusal for a practice the caller may not import into, and for a patient registered with another
+     * PCN's practice: a different message for the second would tell a CCC that the NHS number is another PCN's
+     * patient. Either way an ADMIN imports the patient (or their change of practice).
+     */
+    private static final String UNKNOWN_PRACTICE = "unknown practice code '%s': import the practice first";
     private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
     @Override
@@ -83,7 +89,7 @@ class PatientImport extends ImportKind {
         String practice = required(row, PRACTICE, "practice_code").toUpperCase(java.util.Locale.ROOT);
         if (!context.practicesInScope().contains(practice)) {
             // The same words whether the practice does not exist or belongs to another PCN: reveal nothing.
-            throw reject("practice_code", "unknown practice code '" + practice + "': import the practice first");
+            throw reject("practice_code", UNKNOWN_PRACTICE.formatted(practice));
         }
         String ethnicity = row.get(ETHNICITY);
         MobileNumbers.Mobile mobile = MobileNumbers.read(row.get(MOBILE));
@@ -100,12 +106,14 @@ class PatientImport extends ImportKind {
         rejectEarlierRepeats(c, "nhs_number", "nhs_number");
         Long pcn = context.user().pcnScope();
         if (pcn != null) {
-            // A CCC may not move a patient out of another PCN, nor overwrite that PCN's record.
+            // A CCC may not move a patient out of another PCN, nor overwrite that PCN's record; refused in the
+            // words of an unknown practice, so that the refusal does not say the patient exists elsewhere.
             update(c, """
-                    UPDATE import_stage s SET error_field = 'nhs_number',
-                           error_message = 'this patient is registered with a practice outside your PCN: an administrator must import a change of practice'
+                    UPDATE import_stage s SET error_field = 'practice_code',
+                           error_message = format(?, s.practice_code)
                     FROM patient p JOIN practice pr ON pr.code = p.practice_code
-                    WHERE s.error_message IS NULL AND p.nhs_number = s.nhs_number AND pr.pcn_id <> ?""", pcn);
+                    WHERE s.error_message IS NULL AND p.nhs_number = s.nhs_number AND pr.pcn_id <> ?""",
+                    UNKNOWN_PRACTICE, pcn); // PostgreSQL format() reads the same %s
         }
         Timestamp now = Timestamp.from(context.now());
         // One statement: new NHS numbers insert, changed rows update, identical rows are left alone

@@ -10,12 +10,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
 
 /** The patient list of the caller's PCN; a patient of another PCN is 404, as if unknown. */
 @Controller("/api/patients")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Role.ADMIN_NAME, Role.CCC_NAME}) // patient-identifiable: not a LEAD's (docs/roles.md)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class PatientController {
     static final int MAX_PAGE_SIZE = 200;

@@ -86,7 +86,7 @@ public class PatientDirectory {
             }
             return list;
         });
-        audit.record(user, "VIEW_PATIENT_LIST", "patients", "q=" + (byNumber ? NhsNumber.mask(digits) : query.isEmpty() ? "" : "name search")
+        audit.recordForPractices(user, patients.stream().map(PatientView::practiceCode).toList(), "VIEW_PATIENT_LIST", "patients", "q=" + (byNumber ? NhsNumber.mask(digits) : query.isEmpty() ? "" : "name search")
                 + " page=" + page + " shown=" + patients.size() + " of " + total);
         return new PatientPage(query, page, size, total, patients);
     }
@@ -119,7 +119,8 @@ public class PatientDirectory {
             }
             return list;
         });
-        audit.record(user, "VIEW_PATIENT", "patient:" + NhsNumber.mask(digits), null);
+        audit.recordForPractices(user, List.of(patient.get().practiceCode()), "VIEW_PATIENT",
+                "patient:" + NhsNumber.mask(digits), null);
         return Optional.of(new PatientRecord(patient.get(), events));
     }
 

@@ -10,16 +10,16 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
 import io.uptake.security.CurrentUser;
+import io.uptake.security.Role;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /** The patients page: search by name or NHS number within the caller's PCN. */
 @Controller("/ui/patients")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Role.ADMIN_NAME, Role.CCC_NAME}) // patient-identifiable: not a LEAD's (docs/roles.md)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class PatientPageController {

@@ -92,6 +92,11 @@ class Inbox {
         });
     }
 
+    /** The practices of the patients these replies were matched to, for auditing an ADMIN's view against their PCNs. */
+    static List<String> practicesOf(List<Item> items) {
+        return items.stream().filter(i -> i.patient() != null).map(i -> i.patient().practiceCode()).distinct().toList();
+    }
+
     static Status status(@Nullable String raw) {
         return raw == null || raw.isBlank() ? Status.OPEN : Status.valueOf(raw.trim().toUpperCase(Locale.ROOT));
     }

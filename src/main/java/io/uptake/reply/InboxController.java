@@ -13,7 +13,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.uptake.audit.AuditLog;
 import io.uptake.optout.OptOutLedger;
@@ -26,7 +25,7 @@ import java.util.Locale;
 
 /** The CCC inbox API: read replies, record what was done, and record opt-outs/opt-ins taken by phone. */
 @Controller("/api/inbox")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Role.ADMIN_NAME, Role.CCC_NAME}) // reply texts and patients: not a LEAD's (docs/roles.md)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class InboxController {
     private static final int MAX_ITEMS = 500;
@@ -55,7 +54,7 @@ class InboxController {
         }
         int n = limit == null ? 100 : Math.max(1, Math.min(limit, MAX_ITEMS));
         List<Inbox.Item> items = inbox.list(user, wanted, n).stream().map(hints::withHint).toList();
-        audit.record(user, "VIEW_INBOX", wanted.name(), items.size() + " items");
+        audit.recordForPractices(user, Inbox.practicesOf(items), "VIEW_INBOX", wanted.name(), items.size() + " items");
         return items;
     }
 
@@ -67,7 +66,8 @@ class InboxController {
         if (!inbox.markDone(id, outcome, request.note(), user)) {
             throw new HttpStatusException(HttpStatus.CONFLICT, "Already done");
         }
-        audit.record(user, "INBOX_DONE", "inbound:" + id, outcome.name());
+        audit.recordForPractices(user, Inbox.practicesOf(inbox.find(user, id).stream().toList()), "INBOX_DONE",
+                "inbound:" + id, outcome.name());
         return hints.withHint(inbox.find(user, id).orElseThrow());
     }
 

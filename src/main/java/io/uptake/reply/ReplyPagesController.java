@@ -16,7 +16,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.uptake.audit.AuditLog;
@@ -33,7 +32,7 @@ import java.util.Map;
 
 /** The CCC inbox page and the simulated channel's patient's phone page (htmx; same rules as the API). */
 @Controller("/ui")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Role.ADMIN_NAME, Role.CCC_NAME}) // reply texts, mobiles and patients: not a LEAD's (docs/roles.md)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class ReplyPagesController {
@@ -67,7 +66,7 @@ class ReplyPagesController {
             wanted = Inbox.Status.OPEN;
         }
         List<Inbox.Item> items = inbox.list(user, wanted, PAGE_ITEMS).stream().map(hints::withHint).toList();
-        audit.record(user, "VIEW_INBOX", wanted.name(), items.size() + " items (page)");
+        audit.recordForPractices(user, Inbox.practicesOf(items), "VIEW_INBOX", wanted.name(), items.size() + " items (page)");
         Map<String, Object> model = new HashMap<>();
         model.put("items", items);
         model.put("status", wanted.name());
@@ -86,7 +85,8 @@ class ReplyPagesController {
         try {
             Inbox.Outcome outcome = Inbox.Outcome.valueOf(form.outcome().trim().toUpperCase(Locale.ROOT));
             if (inbox.markDone(id, outcome, form.note(), user)) {
-                audit.record(user, "INBOX_DONE", "inbound:" + id, outcome.name());
+                audit.recordForPractices(user, Inbox.practicesOf(inbox.find(user, id).stream().toList()), "INBOX_DONE",
+                        "inbound:" + id, outcome.name());
             } else {
                 error = "Already done by a colleague.";
             }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Who sent a reply, from the E.164 number alone. The most recent campaign message sent to that number
  * wins, because that is the text being answered; on a family mobile the other patients are counted
  * so that the CCC sees the match may be wrong. A number we never texted falls back to the patient
- * record's mobile.
+ * record's mobile. Only patients of the matched PCN are counted: the CCC who reads the count must not learn
+ * how many of another PCN's patients share the number.
  */
 @Singleton
 class SenderMatcher {
@@ -23,9 +24,8 @@ class SenderMatcher {
     }
 
     SenderMatch match(String from) {
-        int candidates = candidates(from);
         return lastMessageTo(from).or(() -> patientWithMobile(from))
-                .map(m -> m.withCandidates(candidates))
+                .map(m -> m.withCandidates(candidates(from, m.pcnId())))
                 .orElse(SenderMatch.unknown());
     }
 
@@ -62,14 +62,20 @@ class SenderMatcher {
         });
     }
 
-    private int candidates(String from) {
+    /** Patients of {@code pcnId} this number may be: texted at it, or with it as their mobile. */
+    private int candidates(String from, long pcnId) {
         return jdbc.prepareStatement("""
                 SELECT count(*) FROM (
-                    SELECT patient_id FROM message WHERE to_number = ? AND sent_at IS NOT NULL
+                    SELECT m.patient_id FROM message m
+                    WHERE m.to_number = ? AND m.sent_at IS NOT NULL
                     UNION
-                    SELECT id FROM patient WHERE mobile = ?) AS p""", ps -> {
+                    SELECT p.id FROM patient p WHERE p.mobile = ?) AS c
+                JOIN patient p ON p.id = c.patient_id
+                JOIN practice pr ON pr.code = p.practice_code
+                WHERE pr.pcn_id = ?""", ps -> {
             ps.setString(1, from);
             ps.setString(2, from);
+            ps.setLong(3, pcnId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

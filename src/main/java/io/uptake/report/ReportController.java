@@ -60,17 +60,18 @@ class ReportController {
         var cells = reports.cells(id);
         String body = csv.report(reports.report(campaign, cells, Disclosure.internal()),
                 reports.report(campaign, cells, disclosure(publication)));
-        audit.record(user, "REPORT_EXPORTED", "campaign:" + id, publication ? "publication" : "internal");
+        audit.recordFor(user, campaign.pcnId(), "REPORT_EXPORTED", "campaign:" + id, publication ? "publication" : "internal");
         return attachment(body, "campaign-" + id + "-report" + (publication ? "-publication" : "") + ".csv");
     }
 
-    /** Patient-level: the NHS numbers stay inside the PCN; every download is audited. */
+    /** Patient-level: the NHS numbers stay inside the PCN, with its CCCs (not its LEAD); every download is audited. */
     @Get(value = "/api/campaigns/{id}/recipients.csv", produces = "text/csv")
+    @Secured({Role.CCC_NAME, Role.ADMIN_NAME})
     HttpResponse<String> recipientsCsv(@PathVariable long id, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
-        campaign(id, auth);
+        CampaignReports.CampaignHeader campaign = campaign(id, auth);
         ReportCsv.Export export = csv.recipients(id);
-        audit.record(user, "RECIPIENTS_EXPORTED", "campaign:" + id, "rows=" + export.rows());
+        audit.recordFor(user, campaign.pcnId(), "RECIPIENTS_EXPORTED", "campaign:" + id, "rows=" + export.rows());
         return attachment(export.csv(), "campaign-" + id + "-recipients.csv");
     }
 

@@ -19,6 +19,15 @@ public record CurrentUser(String username, Role role, Long pcnId) {
         return role == Role.ADMIN;
     }
 
+    /**
+     * CCCs and ADMINs work with patients: imports, patient and cohort lists, messages, the inbox. A LEAD reads
+     * campaigns and reports and changes no patient record (docs/roles.md). The menu and pages ask this; the
+     * routes themselves are guarded by their {@code @Secured} roles.
+     */
+    public boolean worksWithPatients() {
+        return role != Role.LEAD;
+    }
+
     /** The PCN to filter by, or null for an ADMIN, who is not restricted. */
     public Long pcnScope() {
         return isAdmin() ? null : pcnId;

@@ -15,13 +15,13 @@ class SamplePatients {
         this.jdbc = jdbc;
     }
 
-    record Sample(String language, Placeholders placeholders) {
+    record Sample(String language, Placeholders placeholders, long pcnId) {
     }
 
     @Transactional(readOnly = true)
     Optional<Sample> find(String nhsNumber, Long pcnScope) {
         return jdbc.prepareStatement("""
-                SELECT p.given_name, p.language, pr.name, pr.phone
+                SELECT p.given_name, p.language, pr.name, pr.phone, pr.pcn_id
                 FROM patient p JOIN practice pr ON pr.code = p.practice_code
                 WHERE p.nhs_number = ? AND (CAST(? AS bigint) IS NULL OR pr.pcn_id = CAST(? AS bigint))""", ps -> {
             ps.setString(1, nhsNumber);
@@ -32,7 +32,7 @@ class SamplePatients {
                     return Optional.empty();
                 }
                 return Optional.of(new Sample(rs.getString(2),
-                        new Placeholders(rs.getString(1), rs.getString(3), rs.getString(4), null)));
+                        new Placeholders(rs.getString(1), rs.getString(3), rs.getString(4), null), rs.getLong(5)));
             }
         });
     }

@@ -37,6 +37,8 @@ class TemplatePageController {
     ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String programme, @Nullable @QueryValue String message,
                                            @Nullable @QueryValue String patient,
                                            @Nullable @QueryValue String bookingLink, Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        String forPatient = user.worksWithPatients() ? patient : null; // a LEAD's form has no patient field
         List<String> sets = previews.sets();
         String set = programme != null && sets.contains(programme) ? programme : sets.get(0);
         List<String> messages = previews.messages(set);
@@ -47,16 +49,16 @@ class TemplatePageController {
         model.put("messages", messages);
         model.put("message", chosen);
         model.put("purpose", templates.purpose(set, chosen));
-        model.put("patient", patient == null ? "" : patient);
+        model.put("patient", forPatient == null ? "" : forPatient);
         model.put("bookingLink", bookingLink == null ? "" : bookingLink);
         model.put("languages", templates.languages());
         model.put("problems", templates.problems());
         model.put("maxSegments", templates.maxSegments());
         try {
-            model.put("previews", previews.everyLanguage(set, chosen, patient, bookingLink, CurrentUser.of(auth)));
+            model.put("previews", previews.everyLanguage(set, chosen, forPatient, bookingLink, user));
         } catch (HttpStatusException e) {
             model.put("error", "No patient with that NHS number in your PCN.");
-            model.put("previews", previews.everyLanguage(set, chosen, null, bookingLink, CurrentUser.of(auth)));
+            model.put("previews", previews.everyLanguage(set, chosen, null, bookingLink, user));
         }
         return new ModelAndView<>("templates", model);
     }

@@ -43,7 +43,8 @@ class TemplatePreviews {
 
     /**
      * @param lang the language to render in; without it, the patient's own (or English)
-     * @throws HttpStatusException 404 for an unknown set, message or patient (another PCN's patient included)
+     * @throws HttpStatusException 404 for an unknown set, message or patient (another PCN's patient included);
+     *                              403 for a real patient asked for by a LEAD
      */
     RenderedMessage render(String set, String message, @Nullable String lang, @Nullable String nhsNumber,
                            @Nullable String bookingLink, CurrentUser user) {
@@ -62,6 +63,10 @@ class TemplatePreviews {
         Placeholders values = Placeholders.sample();
         String language = lang;
         if (nhsNumber != null && !nhsNumber.isBlank()) {
+            if (!user.worksWithPatients()) {
+                // A real patient's preview shows their name and practice: a patient look-up, not a LEAD's.
+                throw new HttpStatusException(HttpStatus.FORBIDDEN, "A LEAD previews texts with sample values only");
+            }
             String digits = NhsNumber.normalise(nhsNumber);
             SamplePatients.Sample sample = patients.find(digits, user.pcnScope())
                     .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient"));
@@ -70,7 +75,8 @@ class TemplatePreviews {
                 language = sample.language();
             }
             if (audited) {
-                audit.record(user, "TEMPLATE_PREVIEWED", "patient:" + NhsNumber.mask(digits), set + "." + message);
+                audit.recordFor(user, sample.pcnId(), "TEMPLATE_PREVIEWED", "patient:" + NhsNumber.mask(digits),
+                        set + "." + message);
             }
         }
         if (bookingLink != null && !bookingLink.isBlank()) {

@@ -50,6 +50,16 @@ class ReportApiTest {
         lead = api.user("lead.north", "LEAD", "North PCN");
     }
 
+    private String ccc;
+
+    /** A CCC of North: the recipients CSV (patient-level) is theirs, not the lead's. */
+    private String ccc() {
+        if (ccc == null) {
+            ccc = api.user("ccc.reports", "CCC", "North PCN");
+        }
+        return ccc;
+    }
+
     @Test
     void conversionCountsFromTheFirstTextToTheLastDayOfTheWindowInclusive() {
         long campaign = db.campaign(north, "FIT March", "fit-non-returners", FIRST_TEXT, 28);
@@ -88,7 +98,7 @@ class ReportApiTest {
         assertThat(n(withReplies, "callRequests")).isEqualTo(1);
         assertThat(report.get("control")).isNull();
 
-        String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/recipients.csv").bearerAuth(lead));
+        String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/recipients.csv").bearerAuth(ccc()));
         assertThat(line(csv, onTheDay.nhsNumber())).contains(",TEXTED,2025-03-03,").contains(",2025-03-03,0,");
         assertThat(line(csv, lastDay.nhsNumber())).contains(",2025-03-31,28,");
         assertThat(line(csv, dayBefore.nhsNumber())).contains(",true,,,");
@@ -247,7 +257,7 @@ class ReportApiTest {
         assertThat(n(report, "cancersRuledOut")).isEqualTo(1);
         assertThat(d(report, "medianDaysReferralToOutcome")).isEqualTo(25.0);
 
-        String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/recipients.csv").bearerAuth(lead));
+        String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/recipients.csv").bearerAuth(ccc()));
         assertThat(line(csv, age62High.nhsNumber())).contains(",true,2025-03-18,urology,2025-04-07,prostate,,20");
         assertThat(line(csv, age85.nhsNumber())).contains(",10,,,,,,,");
         assertThat(line(csv, sixtyThatDay.nhsNumber())).contains(",false,");
@@ -295,11 +305,16 @@ class ReportApiTest {
         String southLead = api.user("lead.south", "LEAD", "South PCN");
         String northCcc = api.user("ccc.north", "CCC", "North PCN");
 
-        for (String path : List.of("/report", "/report.csv", "/recipients.csv", "/report/timeline")) {
+        for (String path : List.of("/report", "/report.csv", "/report/timeline")) {
             assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/campaigns/" + campaign + path).bearerAuth(southLead)))
                     .isInstanceOfSatisfying(HttpClientResponseException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
         }
+        // The patient-level CSV is a CCC's (a lead is refused it by role): South's CCC gets 404 for North's.
+        String southCcc = api.user("ccc.south", "CCC", "South PCN");
+        assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/campaigns/" + campaign + "/recipients.csv")
+                .bearerAuth(southCcc))).isInstanceOfSatisfying(HttpClientResponseException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
         assertThat(n(http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(northCcc),
                 Map.class), "recipients")).isEqualTo(1);
 

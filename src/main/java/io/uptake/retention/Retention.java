@@ -24,7 +24,7 @@ import java.util.List;
  * Each run that deleted anything says so in the audit log.
  */
 @Singleton
-public class Retention {
+class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     private final TransactionOperations<Connection> transactions;
     private final RetentionSettings settings;
@@ -39,10 +39,10 @@ public class Retention {
     }
 
     /** How many rows one run deleted, and of how many imports the rejected rows went. */
-    public record Outcome(long rejectedRows, long imports, long rawInbound, long auditLog) {
+    record Outcome(long rejectedRows, long imports, long rawInbound, long auditLog) {
     }
 
-    public Outcome run() {
+    Outcome run() {
         Instant now = clock.instant();
         long[] rejected = rejectedRows(now);
         long raw = rawInbound(now);

@@ -9,7 +9,7 @@ import java.time.Duration;
  * defaults are a starting point (README, "Retention"): choose per your organisation's records policy.
  */
 @ConfigurationProperties("uptake.retention")
-public class RetentionSettings {
+class RetentionSettings {
     /** Rejected import rows: full copies of patient rows from a GP system export, kept to fix the file. */
     private Duration rejectedRows = Duration.ofDays(30);
     /** Raw inbound webhooks once processed (the understood reply stays in inbound_message). */

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @Property(name = TestClock.PROPERTY, value = TestClock.SETTABLE)
 @Property(name = TestClock.START, value = InboundDurabilityTest.START_TEXT)
-@Property(name = "uptake.reply.inbound.retry-after", value = "60s")
+@Property(name = "uptake.reply.inbound.retry-after", value = "45s")
 class InboundDurabilityTest {
     /** Monday 2 March 2026, 10:00 in London. */
     static final String START_TEXT = "2026-03-02T10:00:00Z";
@@ -158,7 +158,7 @@ class InboundDurabilityTest {
 
         // Too young for the retry: its own request could still be at work.
         assertThat(retry.run().processed()).isZero();
-        clock.advance(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(46));
         assertThat(retry.run()).isEqualTo(new InboundRetry.Outcome(0, 1, 0));
         assertThat(rawRow(sid)).containsEntry("state", "FAILED").containsEntry("attempts", 2);
 

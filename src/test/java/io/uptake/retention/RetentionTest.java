@@ -70,6 +70,7 @@ class RetentionTest {
         assertThat(settings.getRawInbound()).isEqualTo(Duration.ofDays(90));
         assertThat(settings.getAuditLog()).isEqualTo(Duration.ofDays(2922));
         assertThat(settings.getInterval()).isEqualTo(Duration.ofDays(1));
+        assertThat(settings.getBatchSize()).as("set by this test").isEqualTo(2);
     }
 
     @Test

@@ -102,7 +102,7 @@ class CampaignKillNineTest {
         assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).as("the orphaned postmaster").isEmpty();
         assertThat(log("second")).contains("Stopped PostgreSQL pid " + orphan + " left running on " + dataDir);
         api = client(port);
-        String again = new Api(api).login("ccc.north", "password-ccc.north");
+        String again = new Api(api).login("ccc.north", Api.USER_PASSWORD);
         BlockingHttpClient second = api;
         await("campaign to complete").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
                 .until(() -> "COMPLETED".equals(second.retrieve(

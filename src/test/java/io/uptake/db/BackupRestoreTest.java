@@ -54,7 +54,7 @@ class BackupRestoreTest {
                 patients.add(rows.patient("B00001").mobile(Rows.mobile(500 + i)).insert());
             }
             OptOutLedger ledger = service.getApplicationContext().getBean(OptOutLedger.class);
-            ledger.record(patients.get(0), null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "test");
+            ledger.forPatient(patients.get(0), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "test");
             campaign(rows, pcn, "Backed-up campaign");
             new Api(client.toBlocking()).user("ccc.backup", "CCC", "Backup PCN");
             backedUp = snapshot(db);
@@ -77,7 +77,7 @@ class BackupRestoreTest {
 
             // Written after the backup: the restore takes it away.
             rows.patient("B00001").mobile(Rows.mobile(510)).insert();
-            ledger.record(patients.get(1), null, OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.REPLY, null, null);
+            ledger.forPatient(patients.get(1), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "test");
             campaign(rows, pcn, "Campaign after the backup");
             assertThat(snapshot(db)).isNotEqualTo(backedUp);
         }
@@ -90,7 +90,7 @@ class BackupRestoreTest {
             DataSource db = service.getApplicationContext().getBean(DataSource.class);
             assertThat(snapshot(db)).isEqualTo(backedUp);
             Api api = new Api(client.toBlocking());
-            String ccc = api.login("ccc.backup", "password-ccc.backup");
+            String ccc = api.login("ccc.backup", Api.USER_PASSWORD);
             List<Map> campaigns = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(ccc),
                     Argument.listOf(Map.class));
             assertThat(campaigns).extracting(c -> c.get("name")).containsExactly("Backed-up campaign");

@@ -80,7 +80,7 @@ class UploadLimitTest {
         WebDriver driver = Browser.open();
         try {
             Files.write(big, new byte[2 * 1024 * 1024]);
-            Browser.login(driver, server.getURL().toString(), "ccc.upload", "password-ccc.upload");
+            Browser.login(driver, server.getURL().toString(), "ccc.upload", Api.USER_PASSWORD);
             driver.get(server.getURL() + "/ui/imports");
             driver.findElement(By.id("file")).sendKeys(big.toAbsolutePath().toString());
             driver.findElement(By.id("upload")).click();

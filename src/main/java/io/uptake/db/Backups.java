@@ -81,6 +81,9 @@ public final class Backups {
     public static void backup(Path dataDir, Path file) throws IOException, SQLException {
         Path pgDump = clientTool("pg_dump");
         Path data = dataDir.toAbsolutePath().normalize();
+        if (!Files.exists(data.resolve("PG_VERSION"))) {
+            throw new IOException("There is no database in " + data + " (is UPTAKE_DATA_DIR the service's?)");
+        }
         if (EmbeddedDatabase.dataDir() != null && !EmbeddedDatabase.dataDir().equals(data)) {
             throw new IllegalStateException("The embedded PostgreSQL of this JVM runs on another directory");
         }
@@ -94,6 +97,10 @@ public final class Backups {
             Credentials credentials = Credentials.load(data)
                     .orElseThrow(() -> new IOException("No " + Credentials.FILE + " in " + data));
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            // Patient data: readable by the service's user only (pg_dump keeps the mode of a file it overwrites).
+            Files.deleteIfExists(partial);
+            Files.createFile(partial, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             withPassFile(data, credentials, port, pgpass -> tool(pgpass, pgDump.toString(), "--format=custom",
                     "--host=127.0.0.1", "--port=" + port, "--username=" + APP_ROLE, "--dbname=" + APP_DATABASE,
                     "--no-password", "--file=" + partial));

@@ -70,6 +70,8 @@ class BackupRestoreTest {
             try {
                 dataDir = EmbeddedDatabase.dataDir();
                 Backups.backup(dataDir, backup);
+                assertThat(Files.getPosixFilePermissions(backup)).as("a backup holds patient data")
+                        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             } finally {
                 writing.set(false);
                 writer.join();

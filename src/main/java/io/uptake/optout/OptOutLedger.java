@@ -64,7 +64,9 @@ public class OptOutLedger {
         Instant at = clock.instant();
         for (Level level : OptOutRule.levels(source, action, candidatePatients)) {
             if (level == Level.PATIENT && matchedPatientId == null) {
-                throw new IllegalArgumentException("A patient-level entry needs the patient");
+                // One candidate but no match (SenderMatcher always matches a lone candidate): the number's entry holds,
+                // which matters more than refusing the whole STOP.
+                continue;
             }
             ids.add(insert(at, matchedPatientId, level == Level.NUMBER ? phone : null, action, source, reference,
                     recordedBy));

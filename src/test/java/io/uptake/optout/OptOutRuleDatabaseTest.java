@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every row of the truth table, played through the running service: STOP and START as signed Twilio webhooks
@@ -115,6 +116,23 @@ class OptOutRuleDatabaseTest {
             assertThat(ledger.isOptedOut(bId)).as("B is not on M").isFalse();
         }
         assertThat(ledger.isNumberOptedOut(m)).as("M: " + row.why()).isEqualTo(row.m());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theDatabaseRefusesEntriesTheRuleHasNoPlaceFor() {
+        long p = rows.patient("P84001").mobile(Rows.mobile(299)).insert();
+        // Only a CCC undoes a patient-level opt-out: a reply (or anything else) cannot write a patient-level opt-in.
+        assertThatThrownBy(() -> rows.execute("INSERT INTO opt_out_ledger (at, patient_id, action, source)"
+                + " VALUES (now(), ?, 'OPT_IN', 'REPLY')", p)).hasMessageContaining("opt_out_ledger_patient_opt_in_by_ccc");
+        assertThatThrownBy(() -> rows.execute("INSERT INTO opt_out_ledger (at, patient_id, phone, action, source)"
+                + " VALUES (now(), ?, ?, 'OPT_OUT', 'CCC')", p, Rows.mobile(299)))
+                .as("a CCC speaks for the patient, not a number").hasMessageContaining("opt_out_ledger_level_source");
+        assertThatThrownBy(() -> rows.execute("INSERT INTO opt_out_ledger (at, phone, action, source)"
+                + " VALUES (now(), ?, 'OPT_IN', 'TWILIO_21610')", Rows.mobile(299)))
+                .hasMessageContaining("opt_out_ledger_opt_out_only_sources");
+        assertThatThrownBy(() -> ledger.forPatient(p, OptOutLedger.Action.OPT_IN, OptOutLedger.Source.REPLY, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ledger.isOptedOut(p)).isFalse();
     }
 
     private boolean excludedAsOptedOut(long patientId) {

@@ -99,6 +99,20 @@ class ReplyPagesTest {
         assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", polish)).isEqualTo(2);
     }
 
+    @Test
+    void theTakenByPhoneButtonsAreShownToCccsOnly() {
+        db.deliver(ReplyFixtures.twilioForm(ReplyFixtures.newSid(), northMobile, "CALL"));
+        String ccc = api.user("ccc.north", "CCC", "North PCN");
+        String lead = api.user("lead.north", "LEAD", "North PCN");
+        java.util.function.Function<String, String> page = token -> client.toBlocking().retrieve(
+                HttpRequest.GET("/ui/inbox").accept(MediaType.TEXT_HTML_TYPE).bearerAuth(token));
+
+        assertThat(page.apply(ccc)).contains("Call request").contains("Opt-out taken by phone");
+        // A lead reads the inbox but records no patient's opt-out or opt-in (the server refuses it too: 403).
+        assertThat(page.apply(lead)).contains("Call request").doesNotContain("Opt-out taken by phone")
+                .doesNotContain("Opt-in taken by phone");
+    }
+
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
                 .replace("\"", "&quot;");

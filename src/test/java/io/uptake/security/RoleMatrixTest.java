@@ -70,6 +70,23 @@ class RoleMatrixTest {
             GET    /ui/users                                        | ADMIN
             POST   /ui/users                                        | ADMIN
             GET    /api/audit                                       | ADMIN LEAD
+            GET    /ui/audit                                        | ADMIN LEAD
+            POST   /logout                                          | ADMIN LEAD CCC
+            GET    /ui/session                                      | ADMIN LEAD CCC
+            POST   /ui/session                                      | ADMIN LEAD CCC
+            GET    /ui/password                                     | ADMIN LEAD CCC
+            POST   /ui/password                                     | ADMIN LEAD CCC
+            POST   /api/me/password                                 | ADMIN LEAD CCC
+            PATCH  /api/users/{id}                                  | ADMIN
+            POST   /api/users/{id}/disable                          | ADMIN
+            POST   /api/users/{id}/enable                           | ADMIN
+            POST   /api/users/{id}/password-reset                   | ADMIN
+            POST   /ui/users/{id}/change                            | ADMIN
+            POST   /ui/users/{id}/disable                           | ADMIN
+            POST   /ui/users/{id}/enable                            | ADMIN
+            POST   /ui/users/{id}/password-reset                    | ADMIN
+            POST   /api/patients/{nhsNumber}/opt-out                | CCC
+            POST   /api/patients/{nhsNumber}/opt-in                 | CCC
             POST   /api/imports/{kind}                              | ADMIN CCC
             GET    /api/imports/{id}/rejected.csv                   | ADMIN CCC
             GET    /ui/imports                                      | ADMIN CCC
@@ -113,11 +130,11 @@ class RoleMatrixTest {
             GET    /ui/reports                                      | ADMIN LEAD CCC
             GET    /api/inbox                                       | ADMIN CCC
             POST   /api/inbox/{id}/done                             | ADMIN CCC
-            POST   /api/inbox/patients/{patientId}/opt-out          | ADMIN CCC
-            POST   /api/inbox/patients/{patientId}/opt-in           | ADMIN CCC
+            POST   /api/inbox/patients/{patientId}/opt-out          | CCC
+            POST   /api/inbox/patients/{patientId}/opt-in           | CCC
             GET    /ui/inbox                                        | ADMIN CCC
             POST   /ui/inbox/{id}/done                              | ADMIN CCC
-            POST   /ui/inbox/{id}/patient/{action}                  | ADMIN CCC
+            POST   /ui/inbox/{id}/patient/{action}                  | CCC
             GET    /ui/phone                                        | ADMIN CCC
             POST   /ui/phone/reply                                  | ADMIN CCC
             """;
@@ -354,12 +371,23 @@ class RoleMatrixTest {
         }
     }
 
+    private String freshLogin(Caller caller) {
+        Api api = new Api(http);
+        return switch (caller) {
+            case ADMIN -> api.adminToken();
+            case LEAD -> api.login("lead.north", Api.USER_PASSWORD);
+            case CCC -> api.login("ccc.north", Api.USER_PASSWORD);
+            case NOBODY -> throw new IllegalArgumentException("no login for " + caller);
+        };
+    }
+
     private Answer call(UriRouteInfo<?, ?> route, Caller caller) {
         String path = fill(template(route));
         boolean logout = path.contains("logout") && caller != Caller.NOBODY;
         MutableHttpRequest<?> request = request(route, path);
         if (caller != Caller.NOBODY) {
-            request.bearerAuth(tokens.get(caller));
+            // Each logout ends its own session: a login of its own, so the other logout route still has one to end.
+            request.bearerAuth(logout ? freshLogin(caller) : tokens.get(caller));
         }
         try {
             HttpResponse<String> response = http.exchange(request, String.class);

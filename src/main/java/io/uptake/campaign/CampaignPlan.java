@@ -5,6 +5,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -17,6 +18,13 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
                     List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays) {
 
     static final BigDecimal MAX_CONTROL = new BigDecimal("0.5");
+    /**
+     * How far ahead a start or a cohort date may be. Past this a date is a typing mistake, not a plan (and a date
+     * near Instant's limits would overflow the schedule arithmetic); the bank holiday list runs out sooner anyway.
+     */
+    static final Duration MAX_AHEAD = Duration.ofDays(731);
+    /** A start this far in the past is a mistake too; one within it means "now". */
+    static final Duration MAX_BEHIND = Duration.ofDays(366);
 
     @Serdeable
     public record FieldError(String field, String reason) {
@@ -47,6 +55,11 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
         if (r.asOf() != null) {
             try {
                 asOf = LocalDate.parse(r.asOf());
+                LocalDate today = now.atZone(SendWindow.LONDON).toLocalDate();
+                // A cohort is drawn from what is known today: a date far ahead counts kits as overdue that are not.
+                if (asOf.isAfter(today.plusYears(1)) || asOf.isBefore(today.minusYears(100))) {
+                    errors.add(new FieldError("asOf", "must be no later than a year from today"));
+                }
             } catch (DateTimeException e) {
                 errors.add(new FieldError("asOf", "must be a date like 2026-03-02"));
             }
@@ -55,6 +68,9 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
         if (r.startAt() != null) {
             try {
                 startAt = Instant.parse(r.startAt());
+                if (startAt.isAfter(now.plus(MAX_AHEAD)) || startAt.isBefore(now.minus(MAX_BEHIND))) {
+                    errors.add(new FieldError("startAt", "must be within 2 years from now (and not more than a year ago)"));
+                }
             } catch (DateTimeException e) {
                 errors.add(new FieldError("startAt", "must be an ISO instant like 2026-03-02T09:00:00Z"));
             }

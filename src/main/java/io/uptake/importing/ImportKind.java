@@ -1,6 +1,7 @@
 package io.uptake.importing;
 
 import io.uptake.bench.RawCopyLoader.CopyBuffer;
+import io.uptake.patient.PlainText;
 import io.uptake.security.CurrentUser;
 
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -44,15 +46,24 @@ abstract class ImportKind {
     static final class Row {
         private final String[] values;
         private final int[] positions;
+        /** Each value cleaned once: the length check and the kind's own reading both ask for it. */
+        private final String[] cleaned;
 
         Row(String[] values, int[] positions) {
             this.values = values;
             this.positions = positions;
+            this.cleaned = new String[positions.length];
         }
 
+        /** The value, trimmed and cleaned of control and bidi characters (PlainText): nothing stored carries them. */
         String get(int column) {
-            int p = positions[column];
-            return p < 0 || p >= values.length || values[p] == null ? "" : values[p].trim();
+            String value = cleaned[column];
+            if (value == null) {
+                int p = positions[column];
+                value = p < 0 || p >= values.length || values[p] == null ? "" : PlainText.clean(values[p]);
+                cleaned[column] = value;
+            }
+            return value;
         }
     }
 
@@ -78,6 +89,35 @@ abstract class ImportKind {
     /** The header a file of this kind needs, for 400 messages. */
     String expectedHeader() {
         return columns().stream().map(Column::name).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The longest value a column may hold. Generous against what GP systems hold (PDS keeps 35 characters a name),
+     * so no real row is refused, but a 5,000,000-character name is, with its line, instead of being stored and
+     * then returned by every search.
+     */
+    private static final Map<String, Integer> MAX_LENGTH = Map.ofEntries(
+            Map.entry("nhs_number", 20), Map.entry("given_name", 100), Map.entry("family_name", 100),
+            Map.entry("date_of_birth", 20), Map.entry("event_date", 20), Map.entry("sex", 20),
+            Map.entry("mobile", 30), Map.entry("phone", 30), Map.entry("postcode", 10), Map.entry("imd_decile", 5),
+            Map.entry("practice_code", 10), Map.entry("code", 20), Map.entry("language", 60),
+            Map.entry("ethnicity", 120), Map.entry("event_type", 60));
+    static final int DEFAULT_MAX_LENGTH = 200;
+
+    static int maxLength(String column) {
+        return MAX_LENGTH.getOrDefault(column, DEFAULT_MAX_LENGTH);
+    }
+
+    /** Refuses a row any of whose values is longer than its column may hold, naming the column. */
+    void checkLengths(Row row) throws Rejected {
+        List<Column> columns = columns();
+        for (int i = 0; i < columns.size(); i++) {
+            int length = row.get(i).length();
+            String name = columns.get(i).name();
+            if (length > maxLength(name)) {
+                throw reject(name, name + " is " + length + " characters long: at most " + maxLength(name));
+            }
+        }
     }
 
     static Rejected reject(String field, String message) {

@@ -36,7 +36,11 @@ class ImportPageController {
 
     @Get
     ModelAndView<Map<String, Object>> page() {
-        return new ModelAndView<>("imports", new HashMap<>());
+        Map<String, Object> model = new HashMap<>();
+        // The page refuses a file over the limit before sending it; the server's 413 is the backstop.
+        model.put("maxUploadBytes", importer.maxUploadBytes());
+        model.put("maxUpload", Upload.describe(importer.maxUploadBytes()));
+        return new ModelAndView<>("imports", model);
     }
 
     @Post(consumes = MediaType.MULTIPART_FORM_DATA, produces = MediaType.TEXT_HTML)

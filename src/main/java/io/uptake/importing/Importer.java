@@ -71,6 +71,10 @@ public class Importer {
         return kinds.keySet();
     }
 
+    long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
     public boolean isKind(String kind) {
         return kinds.containsKey(kind);
     }
@@ -174,7 +178,9 @@ public class Importer {
                 copy.beginRow();
                 try {
                     copy.field(lineText).field(null).field(null).field(null);
-                    kind.stage(new ImportKind.Row(values, positions), context, copy);
+                    ImportKind.Row row = new ImportKind.Row(values, positions);
+                    kind.checkLengths(row);
+                    kind.stage(row, context, copy);
                 } catch (ImportKind.Rejected r) {
                     // Drop the fields written so far and stage the row as a rejection, kept for the download.
                     copy.discardRow();

@@ -40,9 +40,20 @@ final class Upload implements AutoCloseable {
     /** Thrown when the body is larger than the configured limit. */
     static final class TooLarge extends RuntimeException {
         TooLarge(long limit) {
-            super("The file is larger than the limit of " + limit + " bytes (uptake.importing.max-upload-bytes)", null,
-                    false, false);
+            super(sentence(limit), null, false, false);
         }
+
+        /** What the person who chose the file reads, from the importer's count or from the declared length. */
+        static String sentence(long limit) {
+            return "The file is larger than the upload limit of " + describe(limit)
+                    + ". Split it into smaller files, or ask your administrator to raise UPTAKE_MAX_UPLOAD_BYTES.";
+        }
+    }
+
+    /** A limit in people's units: "100 MB", or bytes when it is not a whole number of megabytes. */
+    static String describe(long bytes) {
+        long mb = 1024L * 1024L;
+        return bytes >= mb && bytes % mb == 0 ? bytes / mb + " MB" : bytes + " bytes";
     }
 
     static Upload spool(InputStream body, long maxBytes) throws IOException {

@@ -36,6 +36,11 @@ class PatientController {
 
     @Get("/{nhsNumber}")
     PatientDirectory.PatientRecord one(String nhsNumber, Authentication auth) {
+        // Checked before any SQL: a NUL or other junk in the path is the caller's mistake (400), never a driver error.
+        if (!NhsNumber.isValid(NhsNumber.normalise(nhsNumber))) {
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
+                    "nhsNumber: must be 10 digits with a valid Modulus 11 check digit");
+        }
         return directory.find(nhsNumber, CurrentUser.of(auth))
                 .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient"));
     }

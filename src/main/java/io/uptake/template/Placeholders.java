@@ -1,6 +1,7 @@
 package io.uptake.template;
 
 import io.micronaut.core.annotation.Nullable;
+import io.uptake.patient.PlainText;
 
 /**
  * The values a template may use. The opt-out and call-back instructions are not here: they come from
@@ -8,6 +9,17 @@ import io.micronaut.core.annotation.Nullable;
  */
 public record Placeholders(String givenName, String practiceName, String practicePhone,
                            @Nullable String bookingLink) {
+
+    /**
+     * Every value is cleaned as it enters a text, whatever its source (an import before the importer cleaned, a
+     * practice record, a campaign's link): no control character or bidi override from the data reaches a patient.
+     */
+    public Placeholders {
+        givenName = PlainText.clean(givenName);
+        practiceName = PlainText.clean(practiceName);
+        practicePhone = PlainText.clean(practicePhone);
+        bookingLink = PlainText.clean(bookingLink);
+    }
 
     /**
      * Long but realistic values: the 6-segment validation renders every template with these, so a

@@ -580,7 +580,7 @@ class CampaignScheduleTest {
                 });
         // A start date past the end of the bank holiday list is a clear error, not a guess.
         assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", Map.of(
-                        "name", "x", "programme", "fit-non-returners", "startAt", "2028-06-01T09:00:00Z")).bearerAuth(ccc), Map.class))
+                        "name", "x", "programme", "fit-non-returners", "startAt", "2028-01-10T09:00:00Z")).bearerAuth(ccc), Map.class))
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(400);
                     assertThat(e.getResponse().getBody(String.class).orElse("")).contains("bank holiday list ends on 2027-12-31");

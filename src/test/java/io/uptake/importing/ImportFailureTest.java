@@ -73,7 +73,7 @@ class ImportFailureTest {
         assertThatThrownBy(() -> http.exchange(Api.csv(HttpRequest.POST("/api/imports/practices", big)).bearerAuth(admin)))
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(413);
-                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("larger than the limit of 2000 bytes");
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("larger than the upload limit of 2000 bytes");
                 });
         assertThat(count("SELECT count(*) FROM practice")).isZero();
     }

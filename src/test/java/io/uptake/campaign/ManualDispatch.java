@@ -13,6 +13,8 @@ import java.lang.annotation.Target;
  * For a {@code @MicronautTest} that drives the campaign engine by hand: the dispatcher loops and Quartz stay
  * off (the test calls housekeeping and the dispatcher itself, as the jobs would), and the service clock is a
  * {@link TestClock} starting at {@code @Property(name = TestClock.START, ...)}, which the test must give.
+ * Logins outlast the days the test moves the clock by: sessions (idle timeout, absolute lifetime) follow the service
+ * clock, and these tests keep one user's token from Monday to Friday.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,5 +22,7 @@ import java.lang.annotation.Target;
 @Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
 @Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = TestClock.PROPERTY, value = TestClock.SETTABLE)
+@Property(name = "uptake.session.idle-timeout", value = "3650d")
+@Property(name = "micronaut.security.token.generator.access-token.expiration", value = "315360000")
 @interface ManualDispatch {
 }

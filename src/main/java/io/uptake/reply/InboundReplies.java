@@ -98,7 +98,7 @@ class InboundReplies {
             startButStillOptedOut = match.patientId() != null && ledger.isOptedOut(match.patientId());
         }
 
-        AutoReply kind = startButStillOptedOut ? AutoReply.CALL_BACK : AutoReply.answering(intent);
+        AutoReply kind = startButStillOptedOut ? AutoReply.CALL_BACK : AutoReply.answering(intent, match.pcnId() != null);
         String noReply = whyNoReply(sms, match, intent, now);
         if (noReply == null && late) {
             noReply = "PROCESSED_LATE";

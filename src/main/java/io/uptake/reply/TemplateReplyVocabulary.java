@@ -61,6 +61,9 @@ class TemplateReplyVocabulary implements ReplyVocabulary {
      */
     @Override
     public String autoReply(AutoReply kind, String language, Map<String, String> values) {
+        if (kind == AutoReply.UNMATCHED_CALL_REQUEST) {
+            return UNMATCHED_CALL_REQUEST;
+        }
         Placeholders placeholders = new Placeholders("",
                 values.getOrDefault("practice", unknownPracticeName),
                 values.getOrDefault("practicePhone", unknownPracticePhone), null);
@@ -72,8 +75,17 @@ class TemplateReplyVocabulary implements ReplyVocabulary {
         return templates.language(language).map(LanguageInfo::name).orElse(language);
     }
 
+    /**
+     * In English only, and not in the translated reply set: we cannot know the language of a number we cannot match,
+     * and adding a message to that set would fall every language back to English until all eight are translated
+     * (TemplateCatalogue.complete). Hazard H-006 in docs/safety/hazard-log.md.
+     */
+    static final String UNMATCHED_CALL_REQUEST = "Sorry, we could not match your number to a patient record, so we "
+            + "cannot call you back. Please call your GP practice.";
+
     private static Reply reply(AutoReply kind) {
         return switch (kind) {
+            case UNMATCHED_CALL_REQUEST -> throw new IllegalArgumentException("not a translated reply: " + kind);
             case OPT_OUT_CONFIRMATION -> Reply.OPT_OUT_CONFIRMATION;
             case OPT_IN_CONFIRMATION -> Reply.OPT_IN_CONFIRMATION;
             case HELP -> Reply.HELP;

@@ -43,7 +43,22 @@ class HomeController {
         CurrentUser user = CurrentUser.of(auth);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("practices", practices(user.pcnScope()));
+        if (user.pcnScope() == null) {
+            // Replies from numbers no PCN holds reach no CCC: the ADMIN is who traces them (hazard H-006).
+            model.put("unmatchedOpen", unmatchedOpen());
+        }
         return new ModelAndView<>("home", model);
+    }
+
+    /** Open inbox items (call requests, free text) from numbers matched to no PCN. */
+    private long unmatchedOpen() {
+        return jdbc.prepareStatement("SELECT count(*) FROM inbound_message WHERE pcn_id IS NULL AND inbox_status = 'OPEN'",
+                ps -> {
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
     }
 
     /** Practices of the caller's PCN (all for ADMIN) with their patient and event counts. */

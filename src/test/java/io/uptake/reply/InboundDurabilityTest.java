@@ -175,7 +175,8 @@ class InboundDurabilityTest {
         HttpResponse<String> again = db.deliver(ReplyFixtures.twilioForm(sid, mobile, "STOP"));
         assertThat(ReplyFixtures.messageOf(again.body())).isNull();
         assertThat(db.count("SELECT count(*) FROM inbound_message")).isEqualTo(1);
-        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(1);
+        // One STOP from a number only this patient holds: its number-level and patient-level entries (OptOutRule).
+        assertThat(db.count("SELECT count(*) FROM opt_out_ledger")).isEqualTo(2);
         assertThat(rawRow(sid)).containsEntry("deliveries", 2);
     }
 

@@ -1,12 +1,15 @@
 package io.uptake.reply;
 
 import io.micronaut.context.annotation.Property;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.sms.TwilioSignature;
+import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
@@ -225,6 +228,24 @@ class InboundWebhookTest {
         // A patient later imported with that mobile is opted out from the start.
         long later = db.patient("P84001", stranger, "en", "Later");
         assertThat(ledger.isOptedOut(later)).isTrue();
+    }
+
+    @Test
+    void aCallRequestFromANumberNoPcnHoldsIsNotPromisedACallAndWaitsForTheAdmin() {
+        String stranger = ReplyFixtures.mobile(556);
+        String answer = reply(stranger, "CALL");
+
+        // Hazard H-006: no CCC will ever see it, so the patient is told to call, never that someone will call them.
+        assertThat(answer).contains("could not match your number").contains("Please call your GP practice")
+                .doesNotContain("will call you");
+        assertThat(last(stranger)).containsEntry("pcn_id", null).containsEntry("classification", "CALL_REQUEST")
+                .containsEntry("inbox_status", "OPEN").containsEntry("auto_reply_kind", "UNMATCHED_CALL_REQUEST");
+        // It waits on the ADMIN's home page, counted; a CCC's home page has no such queue.
+        String home = client.toBlocking().retrieve(HttpRequest.GET("/ui").accept(MediaType.TEXT_HTML_TYPE)
+                .bearerAuth(new Api(client.toBlocking()).adminToken()));
+        assertThat(home).contains("id=\"unmatched-count\">1<");
+        // A matched patient's call request is still promised a call.
+        assertThat(reply(mobile, "CALL")).contains("will call you");
     }
 
     @Test

@@ -108,9 +108,11 @@ class ReplyPagesTest {
                 HttpRequest.GET("/ui/inbox").accept(MediaType.TEXT_HTML_TYPE).bearerAuth(token));
 
         assertThat(page.apply(ccc)).contains("Call request").contains("Opt-out taken by phone");
-        // A lead reads the inbox but records no patient's opt-out or opt-in (the server refuses it too: 403).
-        assertThat(page.apply(lead)).contains("Call request").doesNotContain("Opt-out taken by phone")
+        // An ADMIN reads the inbox but records no patient's opt-out or opt-in (the server refuses it too: 403);
+        // a lead does not see the inbox at all (docs/roles.md).
+        assertThat(page.apply(api.adminToken())).contains("Call request").doesNotContain("Opt-out taken by phone")
                 .doesNotContain("Opt-in taken by phone");
+        assertThatStatus(() -> page.apply(lead)).isEqualTo(403);
     }
 
     private static String escape(String text) {

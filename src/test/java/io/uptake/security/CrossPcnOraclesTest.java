@@ -170,8 +170,10 @@ class CrossPcnOraclesTest {
     }
 
     private Set<String> adminActions(String lead) {
-        List<Map<String, Object>> entries = http.retrieve(HttpRequest.GET("/api/audit").bearerAuth(lead),
-                Argument.listOf(Argument.mapOf(String.class, Object.class)));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> entries = (List<Map<String, Object>>) http.retrieve(
+                HttpRequest.GET("/api/audit?size=200").bearerAuth(lead), Argument.mapOf(String.class, Object.class))
+                .get("entries");
         return entries.stream().filter(e -> "admin".equals(e.get("username"))).map(e -> (String) e.get("action"))
                 .filter(a -> !a.equals("USER_CREATED")).collect(Collectors.toSet());
     }

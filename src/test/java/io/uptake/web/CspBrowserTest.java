@@ -159,9 +159,9 @@ class CspBrowserTest {
     @Test
     void eachRoleSeesOnlyItsMenu() {
         Map<String, List<String>> menus = Map.of(
-                "lead.north", List.of("Home", "Templates", "Campaigns", "Uptake"),
+                "lead.north", List.of("Home", "Templates", "Campaigns", "Uptake", "Audit log"),
                 "ccc.north", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Uptake"),
-                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Uptake", "Users"));
+                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Uptake", "Users", "Audit log"));
         for (var menu : menus.entrySet()) {
             logInAs(menu.getKey());
             open("/ui", "span.who");

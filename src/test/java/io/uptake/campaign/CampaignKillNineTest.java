@@ -96,7 +96,10 @@ class CampaignKillNineTest {
         port = freePort();
         long restarted = System.nanoTime();
         child = startChild("second", port);
-        awaitHealthy(child, port, Duration.ofSeconds(30), "second");
+        // As long as the first may take: how fast a JVM starts is not what this test checks (BENCHMARKS.md is the
+        // place for speed), and on a loaded 2-core machine a start after kill -9 took more than 30 s (run 2 of the
+        // repeat measurement in docs/DEVELOPING.md). A child that dies fails the wait at once, with its log.
+        awaitHealthy(child, port, Duration.ofMinutes(3), "second");
         System.out.printf("The second instance was healthy %d ms after its start%n",
                 Duration.ofNanos(System.nanoTime() - restarted).toMillis());
         assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).as("the orphaned postmaster").isEmpty();
@@ -170,8 +173,8 @@ class CampaignKillNineTest {
     private Process startChild(String name, int port) throws IOException {
         Files.createDirectories(dir);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // C1 only and the serial collector: a JVM that starts sooner on a busy machine (this test waits 30 s for
-        // the second instance) and runs a throttled campaign just as well.
+        // C1 only and the serial collector: a JVM that starts sooner on a busy machine and runs a throttled campaign
+        // just as well.
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "-Duptake.data-dir=" + dataDir,
                 ChildInstance.class.getName(), "http://127.0.0.1:" + provider.getAddress().getPort(), name,

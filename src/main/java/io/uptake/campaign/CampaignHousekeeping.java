@@ -2,6 +2,7 @@ package io.uptake.campaign;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
+import io.uptake.outbox.Outbox;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +29,12 @@ public class CampaignHousekeeping {
     private final Programmes programmes;
     private final BankHolidays holidays;
     private final CampaignService campaigns;
+    private final Outbox outbox;
 
     CampaignHousekeeping(JdbcOperations jdbc, Clock clock, CampaignSettings settings, Programmes programmes,
-                         BankHolidays holidays, CampaignService campaigns) {
+                         BankHolidays holidays, CampaignService campaigns, Outbox outbox) {
         this.jdbc = jdbc;
+        this.outbox = outbox;
         this.clock = clock;
         this.settings = settings;
         this.programmes = programmes;
@@ -42,52 +45,21 @@ public class CampaignHousekeeping {
     @Transactional
     public void run() {
         Instant now = clock.instant();
-        int recovered = update("""
-                UPDATE message SET status = 'UNKNOWN', claimed_by = NULL, claimed_until = NULL,
-                       reason = 'claim expired while sending (instance stopped?): reconcile before any resend'
-                WHERE status = 'SENDING' AND claimed_until < ?""", now);
+        int recovered = outbox.expireClaims(now);
         if (recovered > 0) {
             LOG.warn("Recovered {} expired claims as UNKNOWN", recovered);
         }
         update("UPDATE campaign SET status = 'SENDING' WHERE status = 'SCHEDULED' AND start_at <= ?", now);
         for (String code : programmes.codes()) {
             List<String> qualifying = programmes.find(code).orElseThrow().getQualifyingEvents();
-            int cancelled = jdbc.prepareStatement("""
-                    WITH conv AS (
-                        SELECT m.id, (SELECT e.event_type || ' dated ' || e.event_date FROM event e
-                                      WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)
-                                        AND e.event_date >= CAST(COALESCE(w1.sent_at, w1.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                      ORDER BY e.event_date LIMIT 1) AS what
-                        FROM message m
-                        JOIN campaign c ON c.id = m.campaign_id
-                        JOIN message w1 ON w1.campaign_id = m.campaign_id AND w1.patient_id = m.patient_id AND w1.wave = 1
-                        WHERE c.programme = ? AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')
-                          AND m.wave > 1 AND m.status = 'PENDING'
-                          AND w1.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED'))
-                    UPDATE message m SET status = 'CANCELLED', status_at = ?, reason = 'converted: ' || conv.what
-                    FROM conv WHERE m.id = conv.id AND conv.what IS NOT NULL""", ps -> {
-                ps.setArray(1, ps.getConnection().createArrayOf("text", qualifying.toArray()));
-                ps.setString(2, code);
-                ps.setTimestamp(3, Timestamp.from(now));
-                return ps.executeUpdate();
-            });
+            int cancelled = outbox.cancelConverted(code, qualifying, now);
             if (cancelled > 0) {
                 LOG.info("Cancelled {} reminders of {} patients who converted", cancelled, code);
             }
         }
         // Downtime check before the window deferral below, which would otherwise make old messages look new.
         Instant limit = now.minus(settings.catchUpLimit);
-        int skipped = jdbc.prepareStatement("""
-                UPDATE message m SET status = 'SKIPPED', status_at = ?,
-                       reason = 'missed: due ' || to_char(m.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')
-                                || ', more than the catch-up limit of ' || ? || 'h ago'
-                FROM campaign c WHERE c.id = m.campaign_id AND c.status = 'SENDING'
-                  AND m.status = 'PENDING' AND m.due_at < ?""", ps -> {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setLong(2, settings.catchUpLimit.toHours());
-            ps.setTimestamp(3, Timestamp.from(limit));
-            return ps.executeUpdate();
-        });
+        int skipped = outbox.skipMissed(now, limit, settings.catchUpLimit.toHours());
         if (skipped > 0) {
             LOG.warn("Skipped {} messages past the catch-up limit", skipped);
         }
@@ -96,13 +68,7 @@ public class CampaignHousekeeping {
             try {
                 if (!window.isOpen(now, holidays)) {
                     Instant next = window.nextOpen(now, holidays);
-                    jdbc.prepareStatement("""
-                            UPDATE message SET due_at = ? WHERE campaign_id = ? AND status = 'PENDING' AND due_at <= ?""", ps -> {
-                        ps.setTimestamp(1, Timestamp.from(next));
-                        ps.setLong(2, id);
-                        ps.setTimestamp(3, Timestamp.from(now));
-                        return ps.executeUpdate();
-                    });
+                    outbox.deferDue(id, now, next);
                 }
             } catch (BankHolidays.CalendarExpiredException e) {
                 LOG.error("Campaign {} cannot be scheduled: {}", id, e.getMessage());

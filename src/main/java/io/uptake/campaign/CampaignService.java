@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.audit.AuditLog;
+import io.uptake.outbox.Outbox;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -41,10 +42,13 @@ public class CampaignService {
     private final BeanProvider<CampaignScheduler> scheduler;
     private final SecureRandom random = new SecureRandom();
 
+    private final Outbox outbox;
+
     CampaignService(JdbcOperations jdbc, Clock clock, Programmes programmes, BankHolidays holidays,
                     BeanProvider<CampaignCohorts> cohorts, AuditLog audit, JsonMapper json,
-                    BeanProvider<CampaignScheduler> scheduler) {
+                    BeanProvider<CampaignScheduler> scheduler, Outbox outbox) {
         this.jdbc = jdbc;
+        this.outbox = outbox;
         this.clock = clock;
         this.programmes = programmes;
         this.holidays = holidays;
@@ -156,20 +160,7 @@ public class CampaignService {
     }
 
     private void createWave(long campaignId, int wave, String templateKey, Instant due, Instant now) {
-        jdbc.prepareStatement("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     status, reason, due_at, created_at)
-                SELECT r.campaign_id, r.id, r.patient_id, ?, ?, COALESCE(r.mobile, ''), r.language,
-                       CASE WHEN r.mobile IS NULL OR r.mobile = '' THEN 'SKIPPED' ELSE 'PENDING' END,
-                       CASE WHEN r.mobile IS NULL OR r.mobile = '' THEN 'no usable mobile number' END, ?, ?
-                FROM recipient r WHERE r.campaign_id = ? AND r.arm = 'TEXTED'""", ps -> {
-            ps.setInt(1, wave);
-            ps.setString(2, templateKey);
-            ps.setTimestamp(3, Timestamp.from(due));
-            ps.setTimestamp(4, Timestamp.from(now));
-            ps.setLong(5, campaignId);
-            return ps.executeUpdate();
-        });
+        outbox.enqueueWave(campaignId, wave, templateKey, due, now);
     }
 
     /** Stops claiming this campaign's messages; a batch in flight re-checks the status before each send. */
@@ -204,13 +195,7 @@ public class CampaignService {
                     ps.setLong(2, id);
                     return ps.executeUpdate();
                 });
-        jdbc.prepareStatement("""
-                UPDATE message SET due_at = ? WHERE campaign_id = ? AND status = 'PENDING' AND due_at < ?""", ps -> {
-            ps.setTimestamp(1, Timestamp.from(next));
-            ps.setLong(2, id);
-            ps.setTimestamp(3, Timestamp.from(next));
-            return ps.executeUpdate();
-        });
+        outbox.deferBefore(id, next);
         audit.record(user, "CAMPAIGN_RESUME", "campaign:" + id, "next open slot " + next);
         scheduler.ifPresent(CampaignScheduler::ensureJobs);
         return find(id, user).orElseThrow();
@@ -225,15 +210,7 @@ public class CampaignService {
         }
         Instant now = clock.instant();
         setStatus(id, "CANCELLED");
-        int cancelled = jdbc.prepareStatement("""
-                UPDATE message SET status = 'CANCELLED', status_at = ?,
-                       reason = CASE WHEN status = 'UNKNOWN' THEN 'campaign cancelled; an earlier attempt may have been sent'
-                                     ELSE 'campaign cancelled' END
-                WHERE campaign_id = ? AND status IN ('PENDING', 'UNKNOWN')""", ps -> {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setLong(2, id);
-            return ps.executeUpdate();
-        });
+        int cancelled = outbox.cancelCampaign(id, now);
         jdbc.prepareStatement("UPDATE campaign SET completed_at = ? WHERE id = ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setLong(2, id);

@@ -78,11 +78,4 @@ public class CampaignSettings {
         this.housekeepingInterval = housekeepingInterval;
         this.deceasedEventTypes = List.copyOf(deceasedEventTypes);
     }
-
-    /** Capped exponential backoff after the {@code attempts}-th retryable failure. */
-    Duration backoff(int attempts) {
-        long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
-        Duration wait = retryBase.multipliedBy(factor);
-        return wait.compareTo(retryCap) > 0 ? retryCap : wait;
-    }
 }

@@ -1,7 +1,7 @@
 package io.uptake.optout;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.outbox.Outbox;
 import jakarta.inject.Singleton;
 
 /**
@@ -11,21 +11,14 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class QueuedSends {
-    private final JdbcOperations jdbc;
+    private final Outbox outbox;
 
-    QueuedSends(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    QueuedSends(Outbox outbox) {
+        this.outbox = outbox;
     }
 
     /** @return how many queued texts were cancelled */
     public int cancelFor(@Nullable Long patientId, @Nullable String phone, String reason) {
-        return jdbc.prepareStatement("""
-                UPDATE message SET status = 'CANCELLED', reason = ?
-                WHERE status = 'PENDING' AND (patient_id = ? OR to_number = ?)""", ps -> {
-            ps.setString(1, reason);
-            ps.setObject(2, patientId, java.sql.Types.BIGINT);
-            ps.setString(3, phone);
-            return ps.executeUpdate();
-        });
+        return outbox.cancelQueued(patientId, phone, reason);
     }
 }

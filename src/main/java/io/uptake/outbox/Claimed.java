@@ -1,0 +1,23 @@
+package io.uptake.outbox;
+
+import io.uptake.template.Placeholders;
+
+import java.time.Instant;
+
+/**
+ * A message a claim took, with what the send checks and the text need, read in the same statement as
+ * the claim. {@code was} is its status before the claim: PENDING (to send) or UNKNOWN (to reconcile).
+ */
+public record Claimed(long id, MessageStatus was, long campaignId, long recipientId, long patientId, int wave,
+                      String templateKey, String to, String language, Instant dueAt, Instant attemptedAt,
+                      int attempts, Context context) {
+
+    /**
+     * The campaign's status, the patient's opt-out and death, the first qualifying event that counts as
+     * conversion (null for none), the status of the earlier wave (null for wave 1) and the text's values
+     * (null when the patient's practice is not on record).
+     */
+    public record Context(String campaignStatus, String programme, String nhsNumber, boolean optedOut,
+                          boolean deceased, String conversion, MessageStatus previousStatus, Placeholders values) {
+    }
+}

@@ -1,0 +1,571 @@
+package io.uptake.outbox;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.template.Placeholders;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one writer of {@code message} rows: every statement that creates a message or changes its status,
+ * claim or due time is here, and nowhere else (MessageWriterArchitectureTest fails the build otherwise).
+ * It holds SQL, not decisions: the dispatcher decides what a claimed message becomes, the status
+ * callbacks decide whether a report moves it forward, housekeeping and the campaign decide when to
+ * defer, skip or cancel.
+ * <p>
+ * The claim's statements ({@link #claim}, {@link #extendLease}, {@link #record}) run on the pool itself in
+ * autocommit, one transaction per batch, because the dispatcher owns its threads. The others join the
+ * caller's transaction.
+ */
+@Singleton
+public class Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    /** Why a message gave up a provider id a reconcile had matched (see settleProviderIds). */
+    static final String LOOK_ALIKE = "the provider text a reconcile matched was another message's: to reconcile again";
+
+    private final DataSource db;
+    private final JdbcOperations jdbc;
+
+    Outbox(DataSource dataSource, JdbcOperations jdbc) {
+        this.db = DelegatingDataSource.unwrapDataSource(dataSource);
+        this.jdbc = jdbc;
+    }
+
+    /** What a claim is for, and what its checks need to know. */
+    public record ClaimRequest(String token, Collection<Long> campaignIds, Instant now, int limit, Instant leaseUntil,
+                               List<String> deceasedEventTypes, List<String> qualifyingProgrammes,
+                               List<String> qualifyingEvents) {
+    }
+
+    /**
+     * Claims up to {@code limit} due messages (PENDING to send, UNKNOWN to reconcile) of the given campaigns
+     * with FOR UPDATE SKIP LOCKED under the token's lease, and reads, in the same statement, everything the
+     * re-checks and the text need: one round trip and one (autocommit) transaction per batch. The sub-selects
+     * read the snapshot before the claim, which is what they should see: the claim changes only this batch's
+     * status and lease.
+     */
+    public List<Claimed> claim(ClaimRequest r) throws SQLException {
+        if (r.limit() <= 0) {
+            return List.of();
+        }
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
+                WITH due AS (
+                    SELECT id, status AS was FROM message
+                    WHERE status IN ('PENDING', 'UNKNOWN') AND due_at <= ? AND campaign_id = ANY(?)
+                    ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
+                claimed AS (
+                    UPDATE message m SET status = 'SENDING', claimed_by = ?, claimed_until = ?
+                    FROM due WHERE m.id = due.id
+                    RETURNING m.id, due.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
+                              m.to_number, m.language, m.due_at, m.attempted_at, m.attempts, m.sent_at)
+                SELECT m.id, m.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
+                       m.to_number, m.language, m.due_at, m.attempted_at, m.attempts,
+                       c.status, c.programme, p.nhs_number,
+                       -- The opt-out rule (views of V80): the patient, or the number this text goes to, which
+                       -- was frozen at launch and may no longer be the mobile on their record.
+                       (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = m.patient_id)
+                        OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = m.to_number)) AS opted_out,
+                       EXISTS (SELECT 1 FROM event e WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)) AS deceased,
+                       (SELECT e.event_type || ' dated ' || e.event_date
+                        FROM event e JOIN unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS q(programme, event_type)
+                             ON q.event_type = e.event_type AND q.programme = c.programme
+                        WHERE e.patient_id = m.patient_id
+                          AND (e.event_date >= w1.day OR (e.imported_at >= c.launched_at AND e.event_date >= c.as_of))
+                        ORDER BY e.event_date LIMIT 1) AS conversion,
+                       CASE WHEN m.wave > 1 THEN (
+                           SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
+                               AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
+                       p.given_name, pr.name AS practice_name, pr.phone AS practice_phone
+                FROM claimed m
+                JOIN campaign c ON c.id = m.campaign_id
+                JOIN patient p ON p.id = m.patient_id
+                LEFT JOIN practice pr ON pr.code = p.practice_code
+                -- The day of the patient's first text (or its due day): a wave-1 message is its own first text,
+                -- so only reminders look the invitation up (CASE evaluates the sub-select only when needed).
+                CROSS JOIN LATERAL (
+                    SELECT CASE WHEN m.wave = 1
+                                THEN CAST(COALESCE(m.sent_at, m.due_at) AT TIME ZONE 'Europe/London' AS DATE)
+                                ELSE (SELECT CAST(COALESCE(w.sent_at, w.due_at) AT TIME ZONE 'Europe/London' AS DATE)
+                                      FROM message w WHERE w.campaign_id = m.campaign_id AND w.patient_id = m.patient_id
+                                        AND w.wave = 1) END AS day) w1
+                ORDER BY m.due_at, m.id""")) {
+            ps.setTimestamp(1, Timestamp.from(r.now()));
+            ps.setArray(2, c.createArrayOf("bigint", r.campaignIds().toArray()));
+            ps.setInt(3, r.limit());
+            ps.setString(4, r.token());
+            ps.setTimestamp(5, Timestamp.from(r.leaseUntil()));
+            ps.setArray(6, c.createArrayOf("text", r.deceasedEventTypes().toArray()));
+            ps.setArray(7, c.createArrayOf("text", r.qualifyingProgrammes().toArray()));
+            ps.setArray(8, c.createArrayOf("text", r.qualifyingEvents().toArray()));
+            List<Claimed> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String practice = rs.getString("practice_name");
+                    String phone = rs.getString("practice_phone");
+                    Placeholders values = practice == null ? null
+                            : new Placeholders(rs.getString("given_name"), practice, phone == null ? "" : phone, null);
+                    String previous = rs.getString(19);
+                    Claimed.Context context = new Claimed.Context(rs.getString(13), rs.getString(14),
+                            rs.getString(15), rs.getBoolean(16), rs.getBoolean(17), rs.getString(18),
+                            previous == null ? null : MessageStatus.valueOf(previous), values);
+                    Timestamp attempted = rs.getTimestamp(11);
+                    out.add(new Claimed(rs.getLong(1), MessageStatus.valueOf(rs.getString(2)), rs.getLong(3),
+                            rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.getTimestamp(10).toInstant(),
+                            attempted == null ? null : attempted.toInstant(), rs.getInt(12), context));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Extends the lease of the messages this claim still holds. Returns, for each, its campaign's status now;
+     * a message missing from the answer is not this claim's any more.
+     */
+    public Map<Long, String> extendLease(String token, Collection<Long> ids, Instant until) throws SQLException {
+        Map<Long, String> held = new HashMap<>();
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
+                UPDATE message m SET claimed_until = ? WHERE id = ANY(?) AND claimed_by = ? AND status = 'SENDING'
+                RETURNING m.id, (SELECT c.status FROM campaign c WHERE c.id = m.campaign_id)""")) {
+            ps.setTimestamp(1, Timestamp.from(until));
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+            ps.setString(3, token);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Records the transitions of one claim in one statement (so one transaction and one round trip), with
+     * the wave-1 index date of recipients whose invitation the provider took. Only rows the claim still
+     * holds are touched: if its lease ran out and another claim took the message over, that one decides
+     * instead. A status a callback already moved on from SENDING is kept.
+     *
+     * @param reconcileAgain when a message that lost a provider id to its true owner is reconciled again
+     */
+    public void record(String token, List<Transition> transitions, List<Claimed> claimed, Instant now,
+                       Instant reconcileAgain) throws SQLException {
+        try {
+            write(token, transitions, claimed, now);
+        } catch (SQLException e) {
+            if (!providerIdTaken(e)) {
+                throw e;
+            }
+            // A reconcile matched a look-alike text (same number, same body) and so two messages claim one
+            // provider id. Settle who owns it, then write the batch once more.
+            write(token, settleProviderIds(transitions, reconcileAgain), claimed, now);
+        }
+    }
+
+    /** One transition as the record statement's columns; null columns are left as they are. */
+    private record Columns(MessageStatus status, boolean released, String reason, String errorCode,
+                           String providerSid, String body, Integer segments, Instant sentAt, Instant dueAt,
+                           int addAttempts, Instant attemptedAt) {
+        static Columns of(Transition t, MessageStatus was) {
+            if (t instanceof Transition.Release r) {
+                return new Columns(was, true, null, null, null, null, null, null, r.until(), 0, null);
+            }
+            if (t instanceof Transition.Stop s) {
+                return new Columns(s.status(), false, s.reason(), null, null, null, null, null, null, 0, null);
+            }
+            if (t instanceof Transition.Accepted a) {
+                return new Columns(MessageStatus.QUEUED, false, null, null, a.providerSid(), a.body(), a.segments(),
+                        a.sentAt(), null, 0, a.attemptedAt());
+            }
+            if (t instanceof Transition.Retry r) {
+                return new Columns(MessageStatus.PENDING, false, r.reason(), r.errorCode(), null, null, null, null,
+                        r.dueAt(), r.addAttempts(), r.attemptedAt());
+            }
+            if (t instanceof Transition.Failed f) {
+                return new Columns(MessageStatus.FAILED, false, f.reason(), f.errorCode(), null, f.body(),
+                        f.segments(), null, null, f.addAttempts(), f.attemptedAt());
+            }
+            Transition.Unknown u = (Transition.Unknown) t;
+            return new Columns(MessageStatus.UNKNOWN, false, u.reason(), u.errorCode(), null, u.body(), u.segments(),
+                    null, u.reconcileAt(), 0, u.attemptedAt());
+        }
+    }
+
+    private void write(String token, List<Transition> transitions, List<Claimed> claimed, Instant now)
+            throws SQLException {
+        Map<Long, Claimed> byId = new HashMap<>();
+        claimed.forEach(m -> byId.put(m.id(), m));
+        int n = transitions.size();
+        Long[] ids = new Long[n];
+        String[] status = new String[n];
+        Boolean[] released = new Boolean[n];
+        String[] reason = new String[n];
+        String[] errorCode = new String[n];
+        String[] sid = new String[n];
+        String[] body = new String[n];
+        Integer[] segments = new Integer[n];
+        String[] sentAt = new String[n];
+        String[] dueAt = new String[n];
+        Integer[] addAttempts = new Integer[n];
+        String[] attemptedAt = new String[n];
+        List<Long> invited = new ArrayList<>();
+        List<String> invitedAt = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Transition t = transitions.get(i);
+            Claimed m = byId.get(t.id());
+            Columns u = Columns.of(t, m.was());
+            if (m.wave() == 1 && t instanceof Transition.Accepted a && a.sentAt() != null) {
+                invited.add(m.recipientId());
+                invitedAt.add(text(a.sentAt()));
+            }
+            ids[i] = t.id();
+            status[i] = u.status().name();
+            released[i] = u.released();
+            reason[i] = u.reason();
+            errorCode[i] = u.errorCode();
+            sid[i] = u.providerSid();
+            body[i] = u.body();
+            segments[i] = u.segments();
+            sentAt[i] = text(u.sentAt());
+            dueAt[i] = text(u.dueAt());
+            addAttempts[i] = u.addAttempts();
+            attemptedAt[i] = text(u.attemptedAt());
+        }
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH u AS (
+                    SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]),
+                                         CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INT[]),
+                                         CAST(? AS TIMESTAMPTZ[]), CAST(? AS TIMESTAMPTZ[]), CAST(? AS INT[]),
+                                         CAST(? AS TIMESTAMPTZ[]))
+                        AS u(id, status, released, reason, error_code, provider_sid, body, segments, sent_at, due_at,
+                             add_attempts, attempted_at)),
+                done AS (
+                    -- A status callback can arrive before this record: then the row has left SENDING, and its
+                    -- status, reason, error code and status time are the callback's, kept as they are.
+                    UPDATE message m SET
+                        status = CASE WHEN m.status = 'SENDING' THEN u.status ELSE m.status END,
+                        reason = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.reason ELSE u.reason END,
+                        error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
+                                          ELSE u.error_code END,
+                        provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
+                        segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
+                        status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
+                        due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
+                        attempted_at = COALESCE(u.attempted_at, m.attempted_at), claimed_by = NULL, claimed_until = NULL
+                    FROM u WHERE m.id = u.id AND m.claimed_by = ?
+                    RETURNING m.id)
+                -- The index date is the day the invitation went, whoever records the message: even when our
+                -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
+                UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
+                WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("text", status));
+            ps.setArray(3, c.createArrayOf("bool", released));
+            ps.setArray(4, c.createArrayOf("text", reason));
+            ps.setArray(5, c.createArrayOf("text", errorCode));
+            ps.setArray(6, c.createArrayOf("text", sid));
+            ps.setArray(7, c.createArrayOf("text", body));
+            ps.setArray(8, c.createArrayOf("int4", segments));
+            ps.setArray(9, c.createArrayOf("text", sentAt));
+            ps.setArray(10, c.createArrayOf("text", dueAt));
+            ps.setArray(11, c.createArrayOf("int4", addAttempts));
+            ps.setArray(12, c.createArrayOf("text", attemptedAt));
+            ps.setTimestamp(13, Timestamp.from(now));
+            ps.setString(14, token);
+            ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
+            ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean providerIdTaken(SQLException e) {
+        return e instanceof org.postgresql.util.PSQLException p && "23505".equals(p.getSQLState())
+                && p.getServerErrorMessage() != null
+                && "message_provider_sid_key".equals(p.getServerErrorMessage().getConstraint());
+    }
+
+    /**
+     * Who owns a provider id that two messages claim. The provider's answer to a send is the truth: a message
+     * of this batch that got the id from its own send keeps it, and another message holding it (a reconcile
+     * adopted the look-alike before this batch recorded it) goes back to UNKNOWN, to be reconciled again and,
+     * if the provider has nothing for it, checked and sent. A message of this batch that got the id from a
+     * reconcile gives it up to whoever sent or holds it, and is reconciled again itself. Either way no text
+     * is sent twice, and no message is recorded as sent on another's text.
+     */
+    private List<Transition> settleProviderIds(List<Transition> transitions, Instant again) throws SQLException {
+        Map<String, Long> sentBy = new HashMap<>();
+        List<Long> batch = new ArrayList<>();
+        List<String> sids = new ArrayList<>();
+        for (Transition t : transitions) {
+            batch.add(t.id());
+            if (t instanceof Transition.Accepted a && a.providerSid() != null) {
+                sids.add(a.providerSid());
+                if (!a.reconciled()) {
+                    sentBy.put(a.providerSid(), a.id());
+                }
+            }
+        }
+        Map<String, Long> heldElsewhere = holdersOutside(sids, batch);
+        List<Long> takeFrom = new ArrayList<>();
+        List<String> takeSids = new ArrayList<>();
+        sentBy.forEach((sid, owner) -> {
+            Long holder = heldElsewhere.get(sid);
+            if (holder != null) {
+                LOG.warn("Message {} held provider id {}, which the provider gave to message {}: reconciling it again",
+                        holder, sid, owner);
+                takeFrom.add(holder);
+                takeSids.add(sid);
+            }
+        });
+        if (!takeFrom.isEmpty()) {
+            takeBack(takeFrom, takeSids, again);
+        }
+        List<Transition> settled = new ArrayList<>(transitions.size());
+        for (Transition t : transitions) {
+            if (t instanceof Transition.Accepted a && a.reconciled() && a.providerSid() != null
+                    && (sentBy.containsKey(a.providerSid()) || heldElsewhere.containsKey(a.providerSid()))) {
+                LOG.warn("Message {}: the provider text its reconcile matched ({}) is another message's; reconciling"
+                        + " it again", a.id(), a.providerSid());
+                settled.add(Transition.unknown(a.id(), LOOK_ALIKE, null, a.body(), a.segments(), again, null));
+            } else {
+                settled.add(t);
+            }
+        }
+        return settled;
+    }
+
+    /** Which of {@code sids} messages outside {@code batch} hold, by id. */
+    private Map<String, Long> holdersOutside(List<String> sids, List<Long> batch) throws SQLException {
+        Map<String, Long> holders = new HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT provider_sid, id FROM message WHERE provider_sid = ANY(?) AND id <> ALL(?)")) {
+            ps.setArray(1, c.createArrayOf("text", sids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", batch.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    holders.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return holders;
+    }
+
+    /** Messages {@code ids} give up {@code sids}, which the provider gave to this batch's sends. */
+    private void takeBack(List<Long> ids, List<String> sids, Instant again) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?, reason = ?,
+                       claimed_by = NULL, claimed_until = NULL
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS t(id, sid)
+                WHERE o.id = t.id AND o.provider_sid = t.sid""")) {
+            ps.setTimestamp(1, Timestamp.from(again));
+            ps.setString(2, LOOK_ALIKE);
+            ps.setArray(3, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(4, c.createArrayOf("text", sids.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    // --- Creating messages (in the caller's transaction) ---
+
+    /** One message per TEXTED recipient of the campaign for this wave; those without a usable mobile are SKIPPED. */
+    public int enqueueWave(long campaignId, int wave, String templateKey, Instant due, Instant now) {
+        return jdbc.prepareStatement("""
+                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
+                                     status, reason, due_at, created_at)
+                SELECT r.campaign_id, r.id, r.patient_id, ?, ?, COALESCE(r.mobile, ''), r.language,
+                       CASE WHEN r.mobile IS NULL OR r.mobile = '' THEN 'SKIPPED' ELSE 'PENDING' END,
+                       CASE WHEN r.mobile IS NULL OR r.mobile = '' THEN 'no usable mobile number' END, ?, ?
+                FROM recipient r WHERE r.campaign_id = ? AND r.arm = 'TEXTED'""", ps -> {
+            ps.setInt(1, wave);
+            ps.setString(2, templateKey);
+            ps.setTimestamp(3, Timestamp.from(due));
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setLong(5, campaignId);
+            return ps.executeUpdate();
+        });
+    }
+
+    // --- Set-based chores (housekeeping, the campaign's own actions, opt-outs; in the caller's transaction) ---
+
+    /** SENDING messages whose claim ran out may have gone: UNKNOWN, to reconcile before any resend. */
+    public int expireClaims(Instant now) {
+        return jdbc.prepareStatement("""
+                UPDATE message SET status = 'UNKNOWN', claimed_by = NULL, claimed_until = NULL,
+                       reason = 'claim expired while sending (instance stopped?): reconcile before any resend'
+                WHERE status = 'SENDING' AND claimed_until < ?""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            return ps.executeUpdate();
+        });
+    }
+
+    /**
+     * Cancels the PENDING reminders of a programme's open campaigns whose patient had a qualifying event on or
+     * after the day of their invitation, which went.
+     */
+    public int cancelConverted(String programme, List<String> qualifyingEvents, Instant now) {
+        return jdbc.prepareStatement("""
+                WITH conv AS (
+                    SELECT m.id, (SELECT e.event_type || ' dated ' || e.event_date FROM event e
+                                  WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)
+                                    AND e.event_date >= CAST(COALESCE(w1.sent_at, w1.due_at) AT TIME ZONE 'Europe/London' AS DATE)
+                                  ORDER BY e.event_date LIMIT 1) AS what
+                    FROM message m
+                    JOIN campaign c ON c.id = m.campaign_id
+                    JOIN message w1 ON w1.campaign_id = m.campaign_id AND w1.patient_id = m.patient_id AND w1.wave = 1
+                    WHERE c.programme = ? AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')
+                      AND m.wave > 1 AND m.status = 'PENDING'
+                      AND w1.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED'))
+                UPDATE message m SET status = 'CANCELLED', status_at = ?, reason = 'converted: ' || conv.what
+                FROM conv WHERE m.id = conv.id AND conv.what IS NOT NULL""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text", qualifyingEvents.toArray()));
+            ps.setString(2, programme);
+            ps.setTimestamp(3, Timestamp.from(now));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** SKIPPED: PENDING messages of sending campaigns due before {@code limit} (downtime past the catch-up limit). */
+    public int skipMissed(Instant now, Instant limit, long catchUpHours) {
+        return jdbc.prepareStatement("""
+                UPDATE message m SET status = 'SKIPPED', status_at = ?,
+                       reason = 'missed: due ' || to_char(m.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')
+                                || ', more than the catch-up limit of ' || ? || 'h ago'
+                FROM campaign c WHERE c.id = m.campaign_id AND c.status = 'SENDING'
+                  AND m.status = 'PENDING' AND m.due_at < ?""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setLong(2, catchUpHours);
+            ps.setTimestamp(3, Timestamp.from(limit));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** The campaign's PENDING messages due at or before {@code now} move to {@code to} (its window is closed). */
+    public int deferDue(long campaignId, Instant now, Instant to) {
+        return jdbc.prepareStatement("""
+                UPDATE message SET due_at = ? WHERE campaign_id = ? AND status = 'PENDING' AND due_at <= ?""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(to));
+            ps.setLong(2, campaignId);
+            ps.setTimestamp(3, Timestamp.from(now));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** The campaign's PENDING messages due before {@code to} move to it (a resumed campaign's next open slot). */
+    public int deferBefore(long campaignId, Instant to) {
+        return jdbc.prepareStatement("""
+                UPDATE message SET due_at = ? WHERE campaign_id = ? AND status = 'PENDING' AND due_at < ?""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(to));
+            ps.setLong(2, campaignId);
+            ps.setTimestamp(3, Timestamp.from(to));
+            return ps.executeUpdate();
+        });
+    }
+
+    /** A cancelled campaign's unsent messages; an UNKNOWN one's reason says it may have gone. */
+    public int cancelCampaign(long campaignId, Instant now) {
+        return jdbc.prepareStatement("""
+                UPDATE message SET status = 'CANCELLED', status_at = ?,
+                       reason = CASE WHEN status = 'UNKNOWN' THEN 'campaign cancelled; an earlier attempt may have been sent'
+                                     ELSE 'campaign cancelled' END
+                WHERE campaign_id = ? AND status IN ('PENDING', 'UNKNOWN')""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setLong(2, campaignId);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** PENDING messages to this patient or this number (an opt-out): CANCELLED with the reason. */
+    public int cancelQueued(@Nullable Long patientId, @Nullable String phone, String reason) {
+        return jdbc.prepareStatement("""
+                UPDATE message SET status = 'CANCELLED', reason = ?
+                WHERE status = 'PENDING' AND (patient_id = ? OR to_number = ?)""", ps -> {
+            ps.setString(1, reason);
+            ps.setObject(2, patientId, java.sql.Types.BIGINT);
+            ps.setString(3, phone);
+            return ps.executeUpdate();
+        });
+    }
+
+    // --- Provider reports (status callbacks; in the caller's transaction) ---
+
+    /** A message as a provider report finds it, locked until the caller's transaction ends. */
+    public record Locked(long id, MessageStatus status, String providerSid, long patientId, String to) {
+    }
+
+    /** Finds and locks the message by our id or, without one, by the provider's id. */
+    public Optional<Locked> lockForReport(@Nullable Long messageId, @Nullable String providerSid) {
+        if (messageId == null && providerSid == null) {
+            return Optional.empty();
+        }
+        String where = messageId != null ? "id = ?" : "provider_sid = ?";
+        return jdbc.prepareStatement(
+                "SELECT id, status, provider_sid, patient_id, to_number FROM message WHERE " + where + " FOR UPDATE",
+                ps -> {
+                    if (messageId != null) {
+                        ps.setLong(1, messageId);
+                    } else {
+                        ps.setString(1, providerSid);
+                    }
+                    try (var rs = ps.executeQuery()) {
+                        return rs.next()
+                                ? Optional.of(new Locked(rs.getLong(1), MessageStatus.valueOf(rs.getString(2)),
+                                rs.getString(3), rs.getLong(4), rs.getString(5)))
+                                : Optional.empty();
+                    }
+                });
+    }
+
+    /**
+     * What the provider reported for a locked message. The caller has checked it moves the status forward
+     * ({@link MessageStatus#movesForwardTo}).
+     *
+     * @param providerSid   the provider's id, kept only if the row has none and no other message holds it
+     * @param providerTookIt the provider had the text, so its send time is set if not yet
+     */
+    public record Report(long id, MessageStatus status, @Nullable String errorCode, @Nullable String reason,
+                         @Nullable String providerSid, boolean providerTookIt) {
+    }
+
+    public void report(Report r, Instant now) {
+        jdbc.prepareStatement("""
+                UPDATE message SET status = ?, error_code = ?, reason = ?,
+                    -- Not while a reconcile has given this id to a look-alike message: the dispatcher's
+                    -- record settles who owns it, and the status still counts here.
+                    provider_sid = COALESCE(provider_sid, (SELECT s.sid FROM (SELECT CAST(? AS TEXT) AS sid) s
+                        WHERE NOT EXISTS (SELECT 1 FROM message o WHERE o.provider_sid = s.sid))),
+                    sent_at = CASE WHEN ? THEN COALESCE(sent_at, ?) ELSE sent_at END,
+                    status_at = ?
+                WHERE id = ?""", ps -> {
+            ps.setString(1, r.status().name());
+            ps.setString(2, r.errorCode());
+            ps.setString(3, r.reason());
+            ps.setString(4, r.providerSid());
+            ps.setBoolean(5, r.providerTookIt());
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setTimestamp(7, Timestamp.from(now));
+            ps.setLong(8, r.id());
+            return ps.executeUpdate();
+        });
+    }
+
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
+    }
+}

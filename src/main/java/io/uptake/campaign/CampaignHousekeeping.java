@@ -54,12 +54,14 @@ public class CampaignHousekeeping {
             List<String> qualifying = programmes.find(code).orElseThrow().getQualifyingEvents();
             int cancelled = jdbc.prepareStatement("""
                     WITH conv AS (
-                        SELECT m.id, (SELECT e.event_type || ' dated ' || e.event_date FROM event e
-                                      WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)
-                                        AND e.event_date >= CAST(COALESCE(w1.sent_at, w1.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                      ORDER BY e.event_date LIMIT 1) AS what
+                        -- The one conversion rule (V120, docs/reports.md): the report counts the same event.
+                        SELECT m.id, (SELECT cv.event_type || ' dated ' || cv.event_date
+                                      FROM conversion(m.patient_id, CAST(? AS TEXT[]),
+                                                      conversion_index_date(r.index_date, c.start_at, ?),
+                                                      c.attribution_days) cv) AS what
                         FROM message m
                         JOIN campaign c ON c.id = m.campaign_id
+                        JOIN recipient r ON r.id = m.recipient_id
                         JOIN message w1 ON w1.campaign_id = m.campaign_id AND w1.patient_id = m.patient_id AND w1.wave = 1
                         WHERE c.programme = ? AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')
                           AND m.wave > 1 AND m.status = 'PENDING'
@@ -67,8 +69,9 @@ public class CampaignHousekeeping {
                     UPDATE message m SET status = 'CANCELLED', status_at = ?, reason = 'converted: ' || conv.what
                     FROM conv WHERE m.id = conv.id AND conv.what IS NOT NULL""", ps -> {
                 ps.setArray(1, ps.getConnection().createArrayOf("text", qualifying.toArray()));
-                ps.setString(2, code);
-                ps.setTimestamp(3, Timestamp.from(now));
+                ps.setString(2, clock.getZone().getId());
+                ps.setString(3, code);
+                ps.setTimestamp(4, Timestamp.from(now));
                 return ps.executeUpdate();
             });
             if (cancelled > 0) {

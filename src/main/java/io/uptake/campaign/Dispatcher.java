@@ -327,12 +327,13 @@ public class Dispatcher {
                        (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = m.patient_id)
                         OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = m.to_number)) AS opted_out,
                        EXISTS (SELECT 1 FROM event e WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)) AS deceased,
-                       (SELECT e.event_type || ' dated ' || e.event_date
-                        FROM event e JOIN unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS q(programme, event_type)
-                             ON q.event_type = e.event_type AND q.programme = c.programme
-                        WHERE e.patient_id = m.patient_id
-                          AND (e.event_date >= w1.day OR (e.imported_at >= c.launched_at AND e.event_date >= c.as_of))
-                        ORDER BY e.event_date LIMIT 1) AS conversion,
+                       -- The one conversion rule (V120, docs/reports.md): the report counts the same event.
+                       (SELECT cv.event_type || ' dated ' || cv.event_date
+                        FROM conversion(m.patient_id,
+                                        ARRAY(SELECT q.event_type FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]))
+                                                  AS q(programme, event_type) WHERE q.programme = c.programme),
+                                        conversion_index_date(r.index_date, c.start_at, ?), c.attribution_days) cv
+                       ) AS conversion,
                        CASE WHEN m.wave > 1 THEN (
                            SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
                                AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
@@ -340,15 +341,8 @@ public class Dispatcher {
                 FROM claimed m
                 JOIN campaign c ON c.id = m.campaign_id
                 JOIN patient p ON p.id = m.patient_id
+                JOIN recipient r ON r.id = m.recipient_id
                 LEFT JOIN practice pr ON pr.code = p.practice_code
-                -- The day of the patient's first text (or its due day): a wave-1 message is its own first text,
-                -- so only reminders look the invitation up (CASE evaluates the sub-select only when needed).
-                CROSS JOIN LATERAL (
-                    SELECT CASE WHEN m.wave = 1
-                                THEN CAST(COALESCE(m.sent_at, m.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                ELSE (SELECT CAST(COALESCE(w.sent_at, w.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                      FROM message w WHERE w.campaign_id = m.campaign_id AND w.patient_id = m.patient_id
-                                        AND w.wave = 1) END AS day) w1
                 ORDER BY m.due_at, m.id""")) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setArray(2, c.createArrayOf("bigint", campaignIds.toArray()));
@@ -358,6 +352,7 @@ public class Dispatcher {
             ps.setArray(6, c.createArrayOf("text", settings.deceasedEventTypes.toArray()));
             ps.setArray(7, c.createArrayOf("text", qualifyingProgrammes.toArray()));
             ps.setArray(8, c.createArrayOf("text", qualifyingEvents.toArray()));
+            ps.setString(9, clock.getZone().getId());
             List<Claimed> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -725,8 +720,9 @@ public class Dispatcher {
                     RETURNING m.id)
                 -- The index date is the day the invitation went, whoever records the message: even when our
                 -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
-                UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
-                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
+                UPDATE recipient r SET index_date = CAST(timezone(z.zone, x.sent_at) AS DATE)
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at),
+                     (SELECT CAST(? AS TEXT) AS zone) z
                 WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", status));
@@ -744,6 +740,7 @@ public class Dispatcher {
             ps.setString(14, claimToken);
             ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
             ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
+            ps.setString(17, clock.getZone().getId());
             ps.executeUpdate();
         }
     }

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +27,11 @@ public class BankHolidays {
     private final Map<LocalDate, String> holidays = new HashMap<>();
     private final LocalDate validUntil;
     private final String source;
+    private final ZoneId zone;
 
-    public BankHolidays(@Value("${uptake.campaign.bank-holidays:calendar/bank-holidays-england-and-wales.csv}") String resource) {
+    public BankHolidays(@Value("${uptake.campaign.bank-holidays:calendar/bank-holidays-england-and-wales.csv}") String resource,
+                        Clock clock) {
+        this.zone = clock.getZone();
         String until = null;
         String from = null;
         var stream = Objects.requireNonNull(getClass().getClassLoader().getResourceAsStream(resource),
@@ -68,6 +73,11 @@ public class BankHolidays {
                     + " to calendar/bank-holidays-england-and-wales.csv");
         }
         return holidays.containsKey(date);
+    }
+
+    /** The zone in which these are days, and send windows are hours: the service clock's (uptake.timezone). */
+    public ZoneId zone() {
+        return zone;
     }
 
     public LocalDate validUntil() {

@@ -25,7 +25,9 @@ import io.uptake.template.RenderedMessage;
 import io.uptake.security.Role;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -45,9 +47,11 @@ class CampaignPageController {
     private final CohortEstimator estimator;
     private final MessageTemplates templates;
     private final Cohorts cohorts;
+    private final ZoneId zone;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
-                           MessageTemplates templates, Cohorts cohorts) {
+                           MessageTemplates templates, Cohorts cohorts, Clock clock) {
+        this.zone = clock.getZone();
         this.campaigns = campaigns;
         this.programmes = programmes;
         this.estimator = estimator;
@@ -94,7 +98,7 @@ class CampaignPageController {
     HttpResponse<?> launch(@Body LaunchForm form, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         try {
-            CampaignView view = campaigns.launch(form.toRequest(), user);
+            CampaignView view = campaigns.launch(form.toRequest(zone), user);
             return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id());
         } catch (CampaignPlan.Invalid e) {
             return HttpResponse.ok(new ModelAndView<>("campaigns :: form", listModel(user, e.errors, form)));
@@ -110,6 +114,7 @@ class CampaignPageController {
         model.put("programmes", programmes.codes());
         model.put("errors", errors);
         model.put("form", form == null ? LaunchForm.blank() : form);
+        model.put("zone", zone.getId());
         model.put("canLaunch", user.role() == Role.CCC);
         return model;
     }
@@ -188,12 +193,12 @@ class CampaignPageController {
             return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0");
         }
 
-        CampaignRequest toRequest() {
+        CampaignRequest toRequest(ZoneId zone) {
             List<CampaignPlan.FieldError> errors = new ArrayList<>();
             String start = null;
             if (startAt != null && !startAt.isBlank()) {
                 try {
-                    start = LocalDateTime.parse(startAt).atZone(SendWindow.LONDON).toInstant().toString();
+                    start = LocalDateTime.parse(startAt).atZone(zone).toInstant().toString();
                 } catch (DateTimeParseException e) {
                     errors.add(new CampaignPlan.FieldError("startAt", "must be a date and time"));
                 }

@@ -7,6 +7,7 @@ import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
         }
     }
 
-    static CampaignPlan from(CampaignRequest r, Instant now, Programmes programmes) {
+    static CampaignPlan from(CampaignRequest r, Instant now, ZoneId zone, Programmes programmes) {
         List<FieldError> errors = new ArrayList<>();
         String name = r.name() == null ? "" : r.name().strip();
         if (name.isEmpty()) {
@@ -51,11 +52,11 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
         if (programme.isEmpty()) {
             errors.add(new FieldError("programme", "must be one of " + programmes.codes()));
         }
-        LocalDate asOf = now.atZone(SendWindow.LONDON).toLocalDate();
+        LocalDate asOf = now.atZone(zone).toLocalDate();
         if (r.asOf() != null) {
             try {
                 asOf = LocalDate.parse(r.asOf());
-                LocalDate today = now.atZone(SendWindow.LONDON).toLocalDate();
+                LocalDate today = now.atZone(zone).toLocalDate();
                 // A cohort is drawn from what is known today: a date far ahead counts kits as overdue that are not.
                 if (asOf.isAfter(today.plusYears(1)) || asOf.isBefore(today.minusYears(100))) {
                     errors.add(new FieldError("asOf", "must be no later than a year from today"));

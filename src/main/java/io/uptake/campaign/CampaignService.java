@@ -81,14 +81,14 @@ public class CampaignService {
             throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("pcn", "only a PCN's staff launch campaigns")));
         }
         Instant now = clock.instant();
-        CampaignPlan plan = CampaignPlan.from(request, now, programmes);
+        CampaignPlan plan = CampaignPlan.from(request, now, clock.getZone(), programmes);
         Instant wave1;
         List<Instant> reminderDue = new ArrayList<>();
         try {
             wave1 = plan.window().nextOpen(plan.startAt(), holidays);
             for (int days : plan.reminderDays()) {
                 reminderDue.add(plan.window().nextOpen(
-                        wave1.atZone(SendWindow.LONDON).plusDays(days).toInstant(), holidays));
+                        wave1.atZone(clock.getZone()).plusDays(days).toInstant(), holidays));
             }
         } catch (BankHolidays.CalendarExpiredException e) {
             throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("startAt", e.getMessage())));
@@ -125,7 +125,7 @@ public class CampaignService {
         long seed = random.nextLong();
         long recipients = count("SELECT count(*) FROM recipient WHERE campaign_id = ?", id);
         long control = Math.round(recipients * plan.controlFraction().doubleValue());
-        LocalDate wave1Day = wave1.atZone(SendWindow.LONDON).toLocalDate();
+        LocalDate wave1Day = wave1.atZone(clock.getZone()).toLocalDate();
         // The split is an ordering by a seeded hash of the patient id: the same seed and cohort give the same
         // arms, so an auditor can reproduce it; the hash spreads practices and ages evenly across both arms.
         jdbc.prepareStatement("""
@@ -331,14 +331,17 @@ public class CampaignService {
                            count(*) FILTER (WHERE r.arm = 'TEXTED' AND conv.hit) AS converted,
                            count(*) FILTER (WHERE r.arm = 'CONTROL' AND conv.hit) AS control_converted
                     FROM recipient r JOIN campaign c ON c.id = r.campaign_id
-                    CROSS JOIN LATERAL (SELECT r.index_date IS NOT NULL AND EXISTS (
-                        SELECT 1 FROM event e WHERE e.patient_id = r.patient_id AND e.event_type = ANY(?)
-                          AND e.event_date BETWEEN r.index_date AND r.index_date + c.attribution_days)) AS conv(hit)
+                    -- The one conversion rule (V120, docs/reports.md), so these counts are the report's.
+                    CROSS JOIN LATERAL (SELECT EXISTS (
+                        SELECT 1 FROM conversion(r.patient_id, CAST(? AS TEXT[]),
+                                                 conversion_index_date(r.index_date, c.start_at, ?),
+                                                 c.attribution_days))) AS conv(hit)
                     WHERE r.campaign_id = ?)
                 SELECT * FROM m, r""", ps -> {
             ps.setLong(1, id);
             ps.setArray(2, ps.getConnection().createArrayOf("text", qualifying.toArray()));
-            ps.setLong(3, id);
+            ps.setString(3, clock.getZone().getId());
+            ps.setLong(4, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new CampaignView.Counts(rs.getLong("recipients"), rs.getLong("control"), rs.getLong("pending"),

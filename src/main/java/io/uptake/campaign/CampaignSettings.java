@@ -1,14 +1,43 @@
 package io.uptake.campaign;
 
-import io.micronaut.context.annotation.Value;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.List;
 
-/** Tunables of the campaign engine (uptake.campaign.*); defaults are the issue's. */
+/**
+ * Tunables of the campaign engine ({@code uptake.campaign.*}), bound by {@code @ConfigurationProperties}. Their one
+ * set of defaults is application.yml, where each is explained; a key missing there (or set empty) stops the
+ * service at startup naming it, instead of a second default here drifting from the first. The one computed default
+ * is the hand-over limit's (half the lease), which application.yml leaves commented out.
+ */
 @Singleton
 public class CampaignSettings {
+    /** {@code uptake.campaign.*} */
+    @ConfigurationProperties("uptake.campaign")
+    record Engine(@Nullable Duration catchUpLimit, @Nullable Duration housekeepingInterval,
+                  @Nullable List<String> deceasedEventTypes) {
+    }
+
+    /** {@code uptake.campaign.dispatcher.*} */
+    @ConfigurationProperties("uptake.campaign.dispatcher")
+    record Dispatching(@Nullable Integer workers, @Nullable Integer batchSize, @Nullable Integer sendConcurrency,
+                       @Nullable Integer sendsInFlight, @Nullable Duration idlePoll, @Nullable Duration lease,
+                       @Nullable Duration handOverLimit, @Nullable Duration reconcileAfter) {
+    }
+
+    /** {@code uptake.campaign.throttle.*} */
+    @ConfigurationProperties("uptake.campaign.throttle")
+    record Throttle(@Nullable Double messagesPerSecond) {
+    }
+
+    /** {@code uptake.campaign.retry.*} */
+    @ConfigurationProperties("uptake.campaign.retry")
+    record Retry(@Nullable Duration base, @Nullable Duration cap, @Nullable Integer maxAttempts) {
+    }
+
     /** The longest one Twilio call can take: pool wait 5 s + connect 5 s + read 15 s (TwilioClientFactory). */
     static final Duration ONE_PROVIDER_CALL = Duration.ofSeconds(25);
     final Duration catchUpLimit;
@@ -27,22 +56,22 @@ public class CampaignSettings {
     final Duration housekeepingInterval;
     final List<String> deceasedEventTypes;
 
-    CampaignSettings(@Value("${uptake.campaign.catch-up-limit:2d}") Duration catchUpLimit,
-                     @Value("${uptake.campaign.dispatcher.batch-size:10}") int batchSize,
-                     @Value("${uptake.campaign.dispatcher.workers:2}") int workers,
-                     @Value("${uptake.campaign.dispatcher.send-concurrency:4}") int sendConcurrency,
-                     @Value("${uptake.campaign.dispatcher.sends-in-flight:8}") int sendsInFlight,
-                     @Value("${uptake.campaign.dispatcher.idle-poll:500ms}") Duration idlePoll,
-                     @Value("${uptake.campaign.dispatcher.lease:2m}") Duration lease,
-                     @io.micronaut.core.annotation.Nullable
-                     @Value("${uptake.campaign.dispatcher.hand-over-limit:}") Duration handOverLimit,
-                     @Value("${uptake.campaign.throttle.messages-per-second:10}") double messagesPerSecond,
-                     @Value("${uptake.campaign.retry.base:30s}") Duration retryBase,
-                     @Value("${uptake.campaign.retry.cap:30m}") Duration retryCap,
-                     @Value("${uptake.campaign.retry.max-attempts:8}") int maxAttempts,
-                     @Value("${uptake.campaign.dispatcher.reconcile-after:30s}") Duration reconcileAfter,
-                     @Value("${uptake.campaign.housekeeping-interval:5s}") Duration housekeepingInterval,
-                     @Value("${uptake.campaign.deceased-event-types:DECEASED}") List<String> deceasedEventTypes) {
+    CampaignSettings(Engine engine, Dispatching dispatching, Throttle throttle, Retry retry) {
+        Duration catchUpLimit = required(engine.catchUpLimit(), "catch-up-limit");
+        Duration housekeepingInterval = required(engine.housekeepingInterval(), "housekeeping-interval");
+        List<String> deceasedEventTypes = required(engine.deceasedEventTypes(), "deceased-event-types");
+        int batchSize = required(dispatching.batchSize(), "dispatcher.batch-size");
+        int workers = required(dispatching.workers(), "dispatcher.workers");
+        int sendConcurrency = required(dispatching.sendConcurrency(), "dispatcher.send-concurrency");
+        int sendsInFlight = required(dispatching.sendsInFlight(), "dispatcher.sends-in-flight");
+        Duration idlePoll = required(dispatching.idlePoll(), "dispatcher.idle-poll");
+        Duration lease = required(dispatching.lease(), "dispatcher.lease");
+        Duration handOverLimit = dispatching.handOverLimit();
+        Duration reconcileAfter = required(dispatching.reconcileAfter(), "dispatcher.reconcile-after");
+        double messagesPerSecond = required(throttle.messagesPerSecond(), "throttle.messages-per-second");
+        Duration retryBase = required(retry.base(), "retry.base");
+        Duration retryCap = required(retry.cap(), "retry.cap");
+        int maxAttempts = required(retry.maxAttempts(), "retry.max-attempts");
         if (batchSize < 1 || workers < 0 || maxAttempts < 1 || sendConcurrency < 1 || sendsInFlight < 1) {
             throw new IllegalArgumentException(
                     "uptake.campaign: batch-size, send-concurrency, sends-in-flight and max-attempts must be >= 1,"
@@ -77,5 +106,13 @@ public class CampaignSettings {
         this.reconcileAfter = reconcileAfter;
         this.housekeepingInterval = housekeepingInterval;
         this.deceasedEventTypes = List.copyOf(deceasedEventTypes);
+    }
+
+    private static <T> T required(@Nullable T value, String key) {
+        if (value == null) {
+            throw new IllegalStateException("uptake.campaign." + key + " is not set: application.yml holds its"
+                    + " default, so set it there or in the environment");
+        }
+        return value;
     }
 }

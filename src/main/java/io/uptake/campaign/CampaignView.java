@@ -21,7 +21,7 @@ public record CampaignView(long id, String name, String programme, String status
      * @param sent             accepted by the provider (queued, sent, delivered or undelivered)
      * @param failed           failed permanently or undelivered
      * @param optedOut         recipients opted out now
-     * @param converted        texted recipients with a qualifying event within the attribution window
+     * @param converted        texted recipients who converted (the one rule of V120 and docs/reports.md, as the report)
      * @param controlConverted the same for the control arm, for comparison
      */
     @Serdeable

@@ -34,7 +34,6 @@ public class Cohorts {
     private final String workMemSetting;
 
     Cohorts(JdbcOperations jdbc, RuleBook rules, MessageTemplates templates, Clock clock,
-            @Value("${uptake.timezone:Europe/London}") String zone,
             @Value("${uptake.cohort.work-mem:64MB}") String workMem) {
         if (!workMem.matches("\\d{1,6}(kB|MB|GB)")) {
             throw new IllegalArgumentException("uptake.cohort.work-mem: a size such as 64MB");
@@ -44,7 +43,7 @@ public class Cohorts {
         this.rules = rules;
         this.templates = templates;
         this.clock = clock;
-        this.zone = ZoneId.of(zone);
+        this.zone = clock.getZone(); // uptake.timezone, through the one clock
     }
 
     public List<Programme> programmes() {
@@ -56,7 +55,7 @@ public class Cohorts {
         return rules.programme(name).orElseThrow(() -> new UnknownProgrammeException(name, rules.names()));
     }
 
-    /** Today in the service's zone (Europe/London): the default asOf. */
+    /** Today in the service's zone ({@code uptake.timezone}): the default asOf. */
     public LocalDate today() {
         return LocalDate.now(clock.withZone(zone));
     }

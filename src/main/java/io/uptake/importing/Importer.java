@@ -55,8 +55,7 @@ public class Importer {
     Importer(List<ImportKind> kinds, TransactionOperations<Connection> transactions, EventCodeList codes,
              AuditLog audit, Clock clock,
              @Value("${uptake.importing.max-upload-bytes:104857600}") long maxUploadBytes,
-             @Value("${uptake.importing.max-errors-in-answer:100}") int maxErrors,
-             @Value("${uptake.timezone:Europe/London}") String timezone) {
+             @Value("${uptake.importing.max-errors-in-answer:100}") int maxErrors) {
         this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(ImportKind::name, Function.identity()));
         this.transactions = transactions;
         this.codes = codes;
@@ -64,7 +63,7 @@ public class Importer {
         this.clock = clock;
         this.maxUploadBytes = maxUploadBytes;
         this.maxErrors = maxErrors;
-        this.timezone = timezone;
+        this.timezone = clock.getZone().getId(); // uptake.timezone, through the one clock
     }
 
     public Set<String> kinds() {

@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,10 +43,13 @@ public class Outbox {
 
     private final DataSource db;
     private final JdbcOperations jdbc;
+    /** The service's zone (uptake.timezone, through the clock): the day a text went, and conversion windows. */
+    private final ZoneId zone;
 
-    Outbox(DataSource dataSource, JdbcOperations jdbc) {
+    Outbox(DataSource dataSource, JdbcOperations jdbc, Clock clock) {
         this.db = DelegatingDataSource.unwrapDataSource(dataSource);
         this.jdbc = jdbc;
+        this.zone = clock.getZone();
     }
 
     /** What a claim is for, and what its checks need to know. */
@@ -82,12 +87,19 @@ public class Outbox {
                        (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = m.patient_id)
                         OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = m.to_number)) AS opted_out,
                        EXISTS (SELECT 1 FROM event e WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)) AS deceased,
-                       (SELECT e.event_type || ' dated ' || e.event_date
-                        FROM event e JOIN unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS q(programme, event_type)
-                             ON q.event_type = e.event_type AND q.programme = c.programme
-                        WHERE e.patient_id = m.patient_id
-                          AND (e.event_date >= w1.day OR (e.imported_at >= c.launched_at AND e.event_date >= c.as_of))
-                        ORDER BY e.event_date LIMIT 1) AS conversion,
+                       -- The one conversion rule (V120, docs/reports.md): the report counts the same event.
+                       -- Besides it, a safety stop that is not a conversion: a test dated on or after the
+                       -- cohort's asOf but before the first text, imported after launch, means the patient acted
+                       -- after they were chosen, so the text would ask them for what they have done.
+                       COALESCE(
+                           (SELECT cv.event_type || ' dated ' || cv.event_date
+                            FROM conversion(m.patient_id, q.events,
+                                            conversion_index_date(r.index_date, c.start_at, ?), c.attribution_days) cv),
+                           (SELECT e.event_type || ' dated ' || e.event_date || ', before the first text'
+                            FROM event e
+                            WHERE e.patient_id = m.patient_id AND e.event_type = ANY(q.events)
+                              AND e.imported_at >= c.launched_at AND e.event_date >= c.as_of
+                            ORDER BY e.event_date LIMIT 1)) AS conversion,
                        CASE WHEN m.wave > 1 THEN (
                            SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
                                AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
@@ -95,15 +107,11 @@ public class Outbox {
                 FROM claimed m
                 JOIN campaign c ON c.id = m.campaign_id
                 JOIN patient p ON p.id = m.patient_id
+                JOIN recipient r ON r.id = m.recipient_id
                 LEFT JOIN practice pr ON pr.code = p.practice_code
-                -- The day of the patient's first text (or its due day): a wave-1 message is its own first text,
-                -- so only reminders look the invitation up (CASE evaluates the sub-select only when needed).
                 CROSS JOIN LATERAL (
-                    SELECT CASE WHEN m.wave = 1
-                                THEN CAST(COALESCE(m.sent_at, m.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                ELSE (SELECT CAST(COALESCE(w.sent_at, w.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                      FROM message w WHERE w.campaign_id = m.campaign_id AND w.patient_id = m.patient_id
-                                        AND w.wave = 1) END AS day) w1
+                    SELECT ARRAY(SELECT q.event_type FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]))
+                                     AS q(programme, event_type) WHERE q.programme = c.programme) AS events) q
                 ORDER BY m.due_at, m.id""")) {
             ps.setTimestamp(1, Timestamp.from(r.now()));
             ps.setArray(2, c.createArrayOf("bigint", r.campaignIds().toArray()));
@@ -111,8 +119,9 @@ public class Outbox {
             ps.setString(4, r.token());
             ps.setTimestamp(5, Timestamp.from(r.leaseUntil()));
             ps.setArray(6, c.createArrayOf("text", r.deceasedEventTypes().toArray()));
-            ps.setArray(7, c.createArrayOf("text", r.qualifyingProgrammes().toArray()));
-            ps.setArray(8, c.createArrayOf("text", r.qualifyingEvents().toArray()));
+            ps.setString(7, zone.getId());
+            ps.setArray(8, c.createArrayOf("text", r.qualifyingProgrammes().toArray()));
+            ps.setArray(9, c.createArrayOf("text", r.qualifyingEvents().toArray()));
             List<Claimed> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -272,8 +281,9 @@ public class Outbox {
                     RETURNING m.id)
                 -- The index date is the day the invitation went, whoever records the message: even when our
                 -- lease ran out meanwhile, this send time is truer than a later reconciliation's.
-                UPDATE recipient r SET index_date = CAST(x.sent_at AT TIME ZONE 'Europe/London' AS DATE)
-                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at)
+                UPDATE recipient r SET index_date = CAST(timezone(z.zone, x.sent_at) AS DATE)
+                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TIMESTAMPTZ[])) AS x(recipient_id, sent_at),
+                     (SELECT CAST(? AS TEXT) AS zone) z
                 WHERE r.id = x.recipient_id AND r.index_date IS NULL""")) {
             ps.setArray(1, c.createArrayOf("bigint", ids));
             ps.setArray(2, c.createArrayOf("text", status));
@@ -291,6 +301,7 @@ public class Outbox {
             ps.setString(14, token);
             ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
             ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
+            ps.setString(17, zone.getId());
             ps.executeUpdate();
         }
     }
@@ -422,12 +433,14 @@ public class Outbox {
     public int cancelConverted(String programme, List<String> qualifyingEvents, Instant now) {
         return jdbc.prepareStatement("""
                 WITH conv AS (
-                    SELECT m.id, (SELECT e.event_type || ' dated ' || e.event_date FROM event e
-                                  WHERE e.patient_id = m.patient_id AND e.event_type = ANY(?)
-                                    AND e.event_date >= CAST(COALESCE(w1.sent_at, w1.due_at) AT TIME ZONE 'Europe/London' AS DATE)
-                                  ORDER BY e.event_date LIMIT 1) AS what
+                    -- The one conversion rule (V120, docs/reports.md): the report counts the same event.
+                    SELECT m.id, (SELECT cv.event_type || ' dated ' || cv.event_date
+                                  FROM conversion(m.patient_id, CAST(? AS TEXT[]),
+                                                  conversion_index_date(r.index_date, c.start_at, ?),
+                                                  c.attribution_days) cv) AS what
                     FROM message m
                     JOIN campaign c ON c.id = m.campaign_id
+                    JOIN recipient r ON r.id = m.recipient_id
                     JOIN message w1 ON w1.campaign_id = m.campaign_id AND w1.patient_id = m.patient_id AND w1.wave = 1
                     WHERE c.programme = ? AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')
                       AND m.wave > 1 AND m.status = 'PENDING'
@@ -435,8 +448,9 @@ public class Outbox {
                 UPDATE message m SET status = 'CANCELLED', status_at = ?, reason = 'converted: ' || conv.what
                 FROM conv WHERE m.id = conv.id AND conv.what IS NOT NULL""", ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("text", qualifyingEvents.toArray()));
-            ps.setString(2, programme);
-            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(2, zone.getId());
+            ps.setString(3, programme);
+            ps.setTimestamp(4, Timestamp.from(now));
             return ps.executeUpdate();
         });
     }

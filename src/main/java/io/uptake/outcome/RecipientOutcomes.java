@@ -46,7 +46,7 @@ public class RecipientOutcomes {
             rcp AS MATERIALIZED (
                 SELECT r.id AS recipient_id, r.campaign_id, r.patient_id, r.arm, r.language,
                        -- a texted recipient never reached is measured, like control, from the campaign start
-                       COALESCE(r.index_date, CAST(timezone(params.zone, c.start_at) AS DATE)) AS index_date,
+                       conversion_index_date(r.index_date, c.start_at, params.zone) AS index_date,
                        c.attribution_days, c.programme, params.zone, params.window_days
                 FROM params
                 JOIN recipient r ON r.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
@@ -70,14 +70,17 @@ public class RecipientOutcomes {
                   AND e.event_date BETWEEN span.lo AND span.hi
             ),
             -- Each recipient's events from their index date, with the conversion date (first qualifying event
-            -- within the attribution window) computed over the recipient's rows without a join back.
+            -- within the attribution window) computed over the recipient's rows without a join back. The index
+            -- date and the window are the one conversion rule's (V120), which the campaign counts and the
+            -- send-time checks use too; both functions are inlined, so the plan is as if written out here.
             hits AS MATERIALIZED (
                 SELECT rcp.recipient_id, rcp.programme, rcp.window_days,
                        -- the age at the test date decides the threshold: looked up for these few rows only
                        (SELECT p.date_of_birth FROM patient p WHERE p.id = rcp.patient_id) AS date_of_birth,
                        cand.event_type, cand.event_date, cand.value, cand.value_num,
                        min(cand.event_date) FILTER (WHERE q.event_type IS NOT NULL
-                                                    AND cand.event_date <= rcp.index_date + rcp.attribution_days)
+                                                    AND within_attribution_window(cand.event_date, rcp.index_date,
+                                                                                  rcp.attribution_days))
                            OVER (PARTITION BY rcp.recipient_id) AS converted_on
                 FROM rcp
                 JOIN cand ON cand.patient_id = rcp.patient_id AND cand.event_date >= rcp.index_date

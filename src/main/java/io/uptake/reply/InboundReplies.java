@@ -135,7 +135,7 @@ class InboundReplies {
         return ledger.isNumberOptedOut(from) || (match.patientId() != null && ledger.isOptedOut(match.patientId()));
     }
 
-    /** Counted from what we stored, per calendar day of the service's clock (Europe/London). */
+    /** Counted from what we stored, per calendar day of the service's clock (its zone, uptake.timezone). */
     private int autoRepliesToday(String from, Instant now) {
         Instant startOfDay = LocalDate.ofInstant(now, clock.getZone()).atStartOfDay(clock.getZone()).toInstant();
         return jdbc.prepareStatement("""

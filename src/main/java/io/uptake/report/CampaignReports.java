@@ -4,6 +4,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.uptake.outcome.OutcomeRules;
 import io.uptake.outcome.RecipientOutcomes;
 import io.uptake.security.CurrentUser;
+import io.uptake.template.MessageTemplates;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
@@ -89,10 +90,14 @@ class CampaignReports {
     private final ReportSettings settings;
     private final ReplyStats replies;
     private final OutcomeRules rules;
+    /** The price per segment and its currency: the templates' (uptake.template.*), so the cost estimate before
+     * launch and the report's cost afterwards are priced alike. */
+    private final MessageTemplates tariff;
 
     CampaignReports(JdbcOperations jdbc, RecipientOutcomes outcomes, ReportSettings settings, ReplyStats replies,
-                    OutcomeRules rules) {
+                    OutcomeRules rules, MessageTemplates tariff) {
         this.rules = rules;
+        this.tariff = tariff;
         this.jdbc = jdbc;
         this.outcomes = outcomes;
         this.settings = settings;
@@ -144,7 +149,7 @@ class CampaignReports {
 
         Long segments = external ? null : texted.segments;
         BigDecimal cost = segments == null ? null
-                : settings.getPricePerSegment().multiply(BigDecimal.valueOf(segments)).setScale(2, RoundingMode.HALF_UP);
+                : tariff.pricePerSegment().multiply(BigDecimal.valueOf(segments)).setScale(2, RoundingMode.HALF_UP);
         BigDecimal costPerConversion = cost == null || converted == null || converted == 0 ? null
                 : cost.divide(BigDecimal.valueOf(converted), 2, RoundingMode.HALF_UP);
 
@@ -183,7 +188,7 @@ class CampaignReports {
                 disclosure.count(texted.diagnosed),
                 disclosure.count(texted.ruledOut),
                 disclosure.mayShowStatisticOf(texted.withOutcome) ? texted.medianDays : null,
-                segments, cost, costPerConversion, settings.getCurrency(),
+                segments, cost, costPerConversion, tariff.currency(),
                 controlArm, uplift, breakdowns(cells, disclosure, rate));
     }
 

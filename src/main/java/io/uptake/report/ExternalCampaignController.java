@@ -31,7 +31,7 @@ class ExternalCampaignController {
                            @Nullable @QueryValue Integer attributionDays, @Body String body, Authentication auth) {
         try {
             ExternalCampaigns.Result result = campaigns.create(CurrentUser.of(auth), name, programme, attributionDays, body);
-            return result.campaignId() == null ? HttpResponse.badRequest(result) : HttpResponse.created(result);
+            return result.id() == null ? HttpResponse.badRequest(result) : HttpResponse.created(result);
         } catch (ExternalCampaigns.Refused e) {
             return HttpResponse.badRequest(Map.of("message", e.getMessage()));
         }

@@ -58,9 +58,18 @@ class ExternalCampaigns {
     record LineError(long line, String field, String message) {
     }
 
+    /**
+     * The answer to POST /api/campaigns/external. {@code id} names the campaign as POST /api/campaigns does;
+     * {@code campaignId} is the same value under the name this answer used before, kept for one release
+     * (deprecated, docs/reports.md) so that scripts written against it keep working.
+     */
     @Serdeable
-    record Result(Long campaignId, String name, String programme, int attributionDays, long recipients,
+    record Result(Long id, Long campaignId, String name, String programme, int attributionDays, long recipients,
                   long rejected, List<LineError> errors) {
+        Result(Long id, String name, String programme, int attributionDays, long recipients, long rejected,
+               List<LineError> errors) {
+            this(id, id, name, programme, attributionDays, recipients, rejected, errors);
+        }
     }
 
     /** Thrown for a request that cannot be read at all (no header, unknown programme): a 400 with the reason. */

@@ -2,14 +2,11 @@ package io.uptake.report;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
-import java.math.BigDecimal;
 import java.util.List;
 
-/** {@code uptake.report.*}: cost, age bands, highlighting and the publication rules. */
+/** {@code uptake.report.*}: age bands, highlighting and the publication rules (cost: {@code uptake.template.price-per-segment}). */
 @ConfigurationProperties("uptake.report")
 public class ReportSettings {
-    private BigDecimal pricePerSegment = new BigDecimal("0.04");
-    private String currency = "GBP";
     /** Lower bounds of the age bands after the first ("under N"); the last band is open ("N+"). */
     private List<Integer> ageBandStarts = List.of(45, 50, 55, 60, 65, 70, 75);
     /** A group smaller than this is never marked as the lowest uptake: its rate is mostly noise. */
@@ -19,22 +16,6 @@ public class ReportSettings {
     private int suppressTo = 7;
     /** ... and every other count, totals included, is rounded to a multiple of this (1 = no rounding). */
     private int roundTo = 5;
-
-    public BigDecimal getPricePerSegment() {
-        return pricePerSegment;
-    }
-
-    public void setPricePerSegment(BigDecimal pricePerSegment) {
-        this.pricePerSegment = pricePerSegment;
-    }
-
-    public String getCurrency() {
-        return currency;
-    }
-
-    public void setCurrency(String currency) {
-        this.currency = currency;
-    }
 
     public List<Integer> getAgeBandStarts() {
         return ageBandStarts;

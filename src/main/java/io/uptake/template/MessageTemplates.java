@@ -44,8 +44,8 @@ public class MessageTemplates {
 
     @Inject
     MessageTemplates(ResourceResolver resources,
-                     @Value("${uptake.template.price-per-segment:0.04}") BigDecimal pricePerSegment,
-                     @Value("${uptake.template.currency:GBP}") String currency,
+                     @Value("${uptake.template.price-per-segment}") BigDecimal pricePerSegment,
+                     @Value("${uptake.template.currency}") String currency,
                      @Value("${uptake.template.max-segments:6}") int maxSegments) {
         this(new TemplateCatalogue(path -> resources.getResourceAsStream("classpath:" + path)),
                 pricePerSegment, currency, maxSegments);

@@ -11,6 +11,7 @@ import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,8 @@ class OptOutApiTest {
     OptOutLedger ledger;
     @Inject
     TwilioSignature signature;
+    @Inject
+    java.time.Clock clock;
 
     Rows rows;
     Api api;
@@ -85,19 +88,11 @@ class OptOutApiTest {
 
     @Test
     void aCccRecordsAnObjectionMadeByPhoneOrLetterAndItsWithdrawalForTheirPcnsPatient() {
-        long campaign = rows.queryLong("""
-                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, attribution_days, created_by,
-                                      created_at)
-                SELECT id, 'FIT', 'fit-non-returners', 'SENDING', CURRENT_DATE, now(), 90, 'test', now()
-                FROM pcn WHERE name = 'North PCN' RETURNING id""");
-        long recipient = rows.queryLong("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, created_at)
-                VALUES (?, ?, 'TEXTED', 'en', ?, now()) RETURNING id""", campaign, adaId, adaMobile);
-        long reminder = rows.queryLong("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     status, due_at, created_at)
-                VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'PENDING', now() + interval '1 day', now()) RETURNING id""",
-                campaign, recipient, adaId, adaMobile);
+        CampaignRows campaigns = new CampaignRows(dataSource, clock);
+        long campaign = campaigns.campaign(rows.pcnNamed("North PCN")).name("FIT").attributionDays(90).insert();
+        long recipient = campaigns.recipient(campaign, adaId).language("en").mobile(adaMobile).insert();
+        long reminder = campaigns.message(campaign, recipient, adaId)
+                .dueAt(campaigns.now().plus(java.time.Duration.ofDays(1))).insert();
 
         Map<String, Object> out = post("/api/patients/" + ada.nhsNumber() + "/opt-out",
                 Map.of("reason", "letter of 3 March: no texts please"), northCcc);

@@ -67,7 +67,7 @@ class InboundDurabilityTest {
     void setUp() {
         Database.reset(dataSource);
         clock.set(START);
-        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature, clock);
         long pcn = db.pcn("North PCN");
         db.practice("P84001", "Oak Surgery", pcn);
         patient = db.patient("P84001", mobile, "en", "Ada");

@@ -61,7 +61,7 @@ class InboundWebhookTest {
     void setUp() {
         Database.reset(dataSource);
         clock.set(START);
-        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature, clock);
         pcn = db.pcn("North PCN");
         db.practice("P84001", "Oak Surgery", pcn);
         patient = db.patient("P84001", mobile, "en", "Ada");

@@ -34,6 +34,8 @@ class InboxTest {
     @Inject
     DataSource dataSource;
     @Inject
+    java.time.Clock clock;
+    @Inject
     TwilioSignature signature;
     @Inject
     OptOutLedger ledger;
@@ -53,7 +55,7 @@ class InboxTest {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature, clock);
         api = new Api(client.toBlocking());
         ReplyFixtures.NorthAndSouth rows = db.northAndSouth(northMobile, southMobile);
         northPatient = rows.northPatient();

@@ -49,6 +49,8 @@ class KeywordsPerLanguageTest {
     @Inject
     DataSource dataSource;
     @Inject
+    java.time.Clock clock;
+    @Inject
     TwilioSignature signature;
     @Inject
     MessageTemplates templates;
@@ -61,7 +63,7 @@ class KeywordsPerLanguageTest {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature, clock);
         long pcn = db.pcn("North PCN");
         db.practice("P84001", "Oak Surgery", pcn);
         campaign = db.campaign(pcn, "FIT non-returners");

@@ -7,6 +7,7 @@ import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
 
 import javax.sql.DataSource;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -32,10 +34,15 @@ final class ReplyFixtures {
     private final Rows rows;
     private final BlockingHttpClient http;
     private final TwilioSignature signature;
+    private final CampaignRows campaigns;
+    private final Clock clock;
 
-    ReplyFixtures(DataSource dataSource, BlockingHttpClient http, TwilioSignature signature) {
+    /** Rows dated by the service clock ({@code clock}): the context's TestClock where the test moves time. */
+    ReplyFixtures(DataSource dataSource, BlockingHttpClient http, TwilioSignature signature, Clock clock) {
         this.dataSource = Database.raw(dataSource);
         this.rows = new Rows(dataSource);
+        this.campaigns = new CampaignRows(dataSource, clock);
+        this.clock = clock;
         this.http = http;
         this.signature = signature;
     }
@@ -77,47 +84,29 @@ final class ReplyFixtures {
         long southPatient = patient("P84002", southMobile, "en", "Cy");
         long northCampaign = campaign(north, "North FIT");
         long southCampaign = campaign(south, "South FIT");
-        Instant yesterday = Instant.now().minus(1, ChronoUnit.DAYS);
+        Instant yesterday = clock.instant().minus(1, ChronoUnit.DAYS);
         sentMessage(northCampaign, northPatient, northMobile, "en", yesterday);
         sentMessage(southCampaign, southPatient, southMobile, "en", yesterday);
         return new NorthAndSouth(north, south, northPatient, southPatient, northCampaign, southCampaign);
     }
 
     long campaign(long pcnId, String name) {
-        return insert("""
-                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, attribution_days,
-                                      created_by, created_at)
-                VALUES (?, ?, 'BOWEL', 'SENDING', CURRENT_DATE, now(), 90, 'test', now()) RETURNING id""",
-                pcnId, name);
+        return campaigns.campaign(pcnId).name(name).programme("BOWEL").attributionDays(90).notLaunched().insert();
     }
 
     /** A text already sent to the patient at {@code sentAt}. */
     long sentMessage(long campaignId, long patientId, String to, String language, Instant sentAt) {
-        long recipient = recipient(campaignId, patientId, to, language);
-        return insert("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     body, segments, status, due_at, sent_at, created_at)
-                VALUES (?, ?, ?, 1, 'initial', ?, ?, 'Your bowel screening kit: please return it. Reply CALL.', 1,
-                        'DELIVERED', ?, ?, ?) RETURNING id""",
-                campaignId, recipient, patientId, to, language, Timestamp.from(sentAt), Timestamp.from(sentAt),
-                Timestamp.from(sentAt));
+        long recipient = campaigns.recipient(campaignId, patientId).language(language).mobile(to)
+                .indexDate(LocalDate.ofInstant(sentAt, clock.getZone())).insert();
+        return campaigns.message(campaignId, recipient, patientId).to(to).language(language)
+                .body("Your bowel screening kit: please return it. Reply CALL.").segments(1).status("DELIVERED")
+                .sentAt(sentAt).insert();
     }
 
     /** A reminder queued for later: not yet sent. */
     long queuedMessage(long campaignId, long patientId, String to, Instant dueAt) {
         long recipient = insert("SELECT id FROM recipient WHERE campaign_id = ? AND patient_id = ?", campaignId, patientId);
-        return insert("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     status, due_at, created_at)
-                VALUES (?, ?, ?, 2, 'reminder', ?, 'en', 'PENDING', ?, now()) RETURNING id""",
-                campaignId, recipient, patientId, to, Timestamp.from(dueAt));
-    }
-
-    private long recipient(long campaignId, long patientId, String to, String language) {
-        return insert("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
-                VALUES (?, ?, 'TEXTED', ?, ?, ?, now()) RETURNING id""",
-                campaignId, patientId, language, to, java.sql.Date.valueOf(LocalDate.of(2026, 1, 1)));
+        return campaigns.message(campaignId, recipient, patientId).wave(2).to(to).language("en").dueAt(dueAt).insert();
     }
 
     String messageStatus(long messageId) {

@@ -39,6 +39,8 @@ class ReplyPagesTest {
     @Inject
     DataSource dataSource;
     @Inject
+    java.time.Clock clock;
+    @Inject
     TwilioSignature signature;
 
     ReplyFixtures db;
@@ -50,7 +52,7 @@ class ReplyPagesTest {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature, clock);
         api = new Api(client.toBlocking());
         northPatient = db.northAndSouth(northMobile, southMobile).northPatient();
     }

@@ -30,6 +30,8 @@ class ExternalCampaignTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    @Inject
+    java.time.Clock clock;
 
     BlockingHttpClient http;
     Fixtures db;
@@ -40,7 +42,7 @@ class ExternalCampaignTest {
     void setUp() {
         Database.reset(dataSource);
         http = client.toBlocking();
-        db = new Fixtures(dataSource);
+        db = new Fixtures(dataSource, clock);
         api = new Api(http);
         long north = db.pcn("North PCN");
         db.practice("N10001", "Northside Surgery", north);
@@ -65,7 +67,7 @@ class ExternalCampaignTest {
                 + unknown + ",2025-05-10\r\n"
                 + elsewhere.nhsNumber() + ",2025-05-10\r\n"
                 + second.nhsNumber() + ",yesterday\r\n"
-                + second.nhsNumber() + ",2099-01-01\r\n";
+                + second.nhsNumber() + "," + java.time.LocalDate.now(clock).plusDays(1) + "\r\n"; // tomorrow
         HttpResponse<Map> response = http.exchange(Api.csv(HttpRequest.POST(
                 "/api/campaigns/external?name=Practice%20texts%20May&programme=fit-non-returners", csv)).bearerAuth(ccc), Map.class);
         assertThat(response.getStatus().getCode()).isEqualTo(201);
@@ -80,7 +82,9 @@ class ExternalCampaignTest {
                 "7 nhs_number no patient with this NHS number in your PCN",
                 "8 sent_at expected a date (YYYY-MM-DD or DD/MM/YYYY) or an ISO instant",
                 "9 sent_at in the future");
-        long id = n(body, "campaignId");
+        // The campaign's id under the name POST /api/campaigns uses, and under the old name for one release.
+        long id = n(body, "id");
+        assertThat(n(body, "campaignId")).isEqualTo(id);
         assertThat(db.count("SELECT count(*) FROM campaign WHERE id = ? AND source = 'EXTERNAL' AND status = 'COMPLETED'", id))
                 .isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ? AND index_date = DATE '2025-05-10'",

@@ -1,10 +1,12 @@
 package io.uptake.report;
 
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
 
 import javax.sql.DataSource;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -13,9 +15,14 @@ import java.time.ZoneId;
 final class Fixtures {
     static final ZoneId LONDON = ZoneId.of("Europe/London");
     private final Rows rows;
+    private final CampaignRows campaigns;
+    private final Clock clock;
 
-    Fixtures(DataSource dataSource) {
+    /** Rows dated by the service clock ({@code clock}): the context's TestClock where the test moves time. */
+    Fixtures(DataSource dataSource, Clock clock) {
         this.rows = new Rows(dataSource);
+        this.campaigns = new CampaignRows(dataSource, clock);
+        this.clock = clock;
     }
 
     long pcn(String name) {
@@ -42,19 +49,12 @@ final class Fixtures {
     }
 
     long campaign(long pcnId, String name, String programme, LocalDate start, int attributionDays) {
-        Instant at = start.atTime(9, 0).atZone(LONDON).toInstant();
-        return insert("""
-                INSERT INTO campaign (pcn_id, name, programme, source, status, as_of, start_at, attribution_days,
-                                      created_by, created_at, launched_at)
-                VALUES (?, ?, ?, 'SMS', 'SENDING', ?, ?, ?, 'lead', now(), ?) RETURNING id""",
-                pcnId, name, programme, Date.valueOf(start), Timestamp.from(at), attributionDays, Timestamp.from(at));
+        return campaigns.campaign(pcnId).name(name).programme(programme).startingOn(start)
+                .attributionDays(attributionDays).createdBy("lead").insert();
     }
 
     long recipient(long campaignId, Patient patient, String arm, LocalDate indexDate) {
-        return insert("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
-                SELECT ?, id, ?, language, mobile, ?, now() FROM patient WHERE id = ? RETURNING id""",
-                campaignId, arm, indexDate == null ? null : Date.valueOf(indexDate), patient.id());
+        return campaigns.recipient(campaignId, patient.id()).arm(arm).indexDate(indexDate).insert();
     }
 
     /** A texted recipient with one first-wave text in the given final status. */
@@ -66,18 +66,16 @@ final class Fixtures {
 
     void message(long campaignId, long recipientId, Patient patient, int wave, LocalDate sent, String status,
                  int segments) {
-        Timestamp at = Timestamp.from(sent.atTime(10, 0).atZone(LONDON).toInstant());
-        update("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     body, segments, status, due_at, sent_at, status_at, created_at)
-                VALUES (?, ?, ?, ?, 'initial', '+447700900123', 'en', 'text', ?, ?, ?, ?, ?, now())""",
-                campaignId, recipientId, patient.id(), wave, segments, status, at, at, at);
+        campaigns.message(campaignId, recipientId, patient.id()).wave(wave).templateKey("initial")
+                .to("+447700900123").language("en").body("text").segments(segments).status(status)
+                .sentAt(campaigns.at(sent)).insert();
     }
 
     void event(Patient patient, LocalDate date, String type, String value) {
         update("""
                 INSERT INTO event (patient_id, event_date, event_type, value, imported_at)
-                VALUES (?, ?, ?, ?, now())""", patient.id(), Date.valueOf(date), type, value == null ? "" : value);
+                VALUES (?, ?, ?, ?, ?)""", patient.id(), Date.valueOf(date), type, value == null ? "" : value,
+                Timestamp.from(clock.instant()));
     }
 
     void optOut(Patient patient, Instant at) {
@@ -100,8 +98,8 @@ final class Fixtures {
         update("""
                 INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, patient_id,
                                              campaign_id, language, classification, inbox_status)
-                VALUES (?, '+447700900123', '+447700900999', 'reply', now(), ?, ?, 'en', ?, 'NONE')""",
-                sid, patient.id(), campaignId, classification);
+                VALUES (?, '+447700900123', '+447700900999', 'reply', ?, ?, ?, 'en', ?, 'NONE')""",
+                sid, Timestamp.from(clock.instant()), patient.id(), campaignId, classification);
     }
 
     long count(String sql, Object... args) {

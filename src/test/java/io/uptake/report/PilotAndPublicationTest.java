@@ -34,6 +34,8 @@ class PilotAndPublicationTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    @Inject
+    java.time.Clock clock;
 
     BlockingHttpClient http;
     Fixtures db;
@@ -44,7 +46,7 @@ class PilotAndPublicationTest {
     void setUp() {
         Database.reset(dataSource);
         http = client.toBlocking();
-        db = new Fixtures(dataSource);
+        db = new Fixtures(dataSource, clock);
         long pcn = db.pcn("Oldham PCN");
         db.practice("P85001", "Oldham Surgery", pcn);
         lead = new Api(http).user("lead.oldham", "LEAD", "Oldham PCN");

@@ -31,6 +31,8 @@ class ReportApiTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    @Inject
+    java.time.Clock clock;
 
     BlockingHttpClient http;
     Fixtures db;
@@ -42,7 +44,7 @@ class ReportApiTest {
     void setUp() {
         Database.reset(dataSource);
         http = client.toBlocking();
-        db = new Fixtures(dataSource);
+        db = new Fixtures(dataSource, clock);
         api = new Api(http);
         north = db.pcn("North PCN");
         db.practice("N10001", "Northside Surgery", north);

@@ -37,6 +37,8 @@ class ReportPageBrowserTest {
     @Inject
     DataSource dataSource;
     @Inject
+    java.time.Clock clock;
+    @Inject
     EmbeddedServer server;
 
     BlockingHttpClient http;
@@ -48,7 +50,7 @@ class ReportPageBrowserTest {
     void setUp() {
         Database.reset(dataSource);
         http = client.toBlocking();
-        db = new Fixtures(dataSource);
+        db = new Fixtures(dataSource, clock);
         long pcn = db.pcn("North PCN");
         db.practice("N10001", "Northside Surgery", pcn);
         lead = new Api(http).user("lead.north", "LEAD", "North PCN");

@@ -10,6 +10,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.LocalDate;
-import java.time.ZoneId;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ class CrossPcnOraclesTest {
     DataSource dataSource;
     @Inject
     TwilioSignature signature;
+    @Inject
+    java.time.Clock clock;
 
     BlockingHttpClient http;
     Rows rows;
@@ -68,20 +71,16 @@ class CrossPcnOraclesTest {
         Rows.PatientRow adaRow = rows.patient("P84001").named("Ada", "North").mobile(SHARED_MOBILE);
         ada = adaRow.insert();
         adaNhs = adaRow.nhsNumber();
-        northCampaign = rows.queryLong("""
-                INSERT INTO campaign (pcn_id, name, programme, source, status, as_of, start_at, attribution_days,
-                                      created_by, created_at, launched_at)
-                VALUES (?, 'North FIT', 'fit-non-returners', 'SMS', 'SENDING', CURRENT_DATE - 3, now() - interval '3 days',
-                        28, 'ccc.north', now(), now() - interval '3 days') RETURNING id""", north);
-        long recipient = rows.queryLong("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
-                VALUES (?, ?, 'TEXTED', 'en', ?, CURRENT_DATE - 3, now()) RETURNING id""", northCampaign, ada, SHARED_MOBILE);
-        rows.execute("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     body, segments, status, due_at, sent_at, status_at, created_at)
-                VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'Your bowel screening kit: please return it.', 1, 'DELIVERED',
-                        now() - interval '3 days', now() - interval '3 days', now() - interval '3 days', now())""",
-                northCampaign, recipient, ada, SHARED_MOBILE);
+        CampaignRows campaigns = new CampaignRows(dataSource, clock);
+        LocalDate threeDaysAgo = campaigns.today().minusDays(3);
+        Instant sent = campaigns.now().minus(java.time.Duration.ofDays(3));
+        northCampaign = campaigns.campaign(north).name("North FIT").startAt(sent).asOf(threeDaysAgo)
+                .createdBy("ccc.north").insert();
+        long recipient = campaigns.recipient(northCampaign, ada).language("en").mobile(SHARED_MOBILE)
+                .indexDate(threeDaysAgo).insert();
+        campaigns.message(northCampaign, recipient, ada).to(SHARED_MOBILE).language("en")
+                .body("Your bowel screening kit: please return it.").segments(1).status("DELIVERED").sentAt(sent)
+                .insert();
     }
 
     @Test
@@ -129,8 +128,8 @@ class CrossPcnOraclesTest {
         rows.execute("""
                 INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, patient_id,
                     campaign_id, pcn_id, candidate_patients, language, classification, inbox_status)
-                VALUES ('SMold', ?, '+447700900999', 'Call me', now(), ?, ?, ?, 3, 'en', 'CALL_REQUEST', 'OPEN')""",
-                SHARED_MOBILE, ada, northCampaign, north);
+                VALUES ('SMold', ?, '+447700900999', 'Call me', ?, ?, ?, ?, 3, 'en', 'CALL_REQUEST', 'OPEN')""",
+                SHARED_MOBILE, java.sql.Timestamp.from(clock.instant()), ada, northCampaign, north);
         String migration = Files.readString(Path.of(
                 "src/main/resources/db/migration/V110__inbound_candidates_within_pcn.sql"), StandardCharsets.UTF_8);
         try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement()) {
@@ -142,12 +141,12 @@ class CrossPcnOraclesTest {
 
     @Test
     void anAdminsLookAtAPcnsPatientsIsInThatPcnsAuditForItsLead() {
-        LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
-        rows.execute("INSERT INTO event (patient_id, event_date, event_type, value, imported_at) VALUES (?, ?, 'FIT_KIT_ISSUED', '', now())",
-                ada, java.sql.Date.valueOf(today.minusDays(30)));
+        LocalDate today = LocalDate.now(clock);
+        rows.execute("INSERT INTO event (patient_id, event_date, event_type, value, imported_at) VALUES (?, ?, 'FIT_KIT_ISSUED', '', ?)",
+                ada, java.sql.Date.valueOf(today.minusDays(30)), java.sql.Timestamp.from(clock.instant()));
         long sam = rows.patient("P84002").named("Sam", "South").insert();
-        rows.execute("INSERT INTO event (patient_id, event_date, event_type, value, imported_at) VALUES (?, ?, 'FIT_KIT_ISSUED', '', now())",
-                sam, java.sql.Date.valueOf(today.minusDays(30)));
+        rows.execute("INSERT INTO event (patient_id, event_date, event_type, value, imported_at) VALUES (?, ?, 'FIT_KIT_ISSUED', '', ?)",
+                sam, java.sql.Date.valueOf(today.minusDays(30)), java.sql.Timestamp.from(clock.instant()));
         String northLead = api.user("lead.north", "LEAD", "North PCN");
         String southLead = api.user("lead.south", "LEAD", "South PCN");
         reply("Please ring me");

@@ -18,6 +18,7 @@ import io.micronaut.web.router.UriRouteInfo;
 import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,6 +154,8 @@ class RoleMatrixTest {
     DataSource dataSource;
     @Inject
     TwilioSignature signature;
+    @Inject
+    java.time.Clock clock;
 
     BlockingHttpClient http;
     Map<Caller, String> tokens = new LinkedHashMap<>();
@@ -184,22 +187,16 @@ class RoleMatrixTest {
         Rows.PatientRow patient = rows.patient("P84001").named("Ada", "Testperson").mobile(mobile);
         patientId = String.valueOf(patient.insert());
         nhsNumber = patient.nhsNumber();
-        long campaign = rows.queryLong("""
-                INSERT INTO campaign (pcn_id, name, programme, source, status, as_of, start_at, attribution_days,
-                                      created_by, created_at, launched_at)
-                VALUES (?, 'North FIT', 'fit-non-returners', 'SMS', 'SENDING', CURRENT_DATE - 7, now() - interval '7 days',
-                        90, 'ccc.north', now(), now() - interval '7 days') RETURNING id""", north);
+        CampaignRows campaigns = new CampaignRows(dataSource, clock);
+        java.time.Instant weekAgo = campaigns.now().minus(java.time.Duration.ofDays(7));
+        long campaign = campaigns.campaign(north).name("North FIT").startAt(weekAgo)
+                .asOf(campaigns.today().minusDays(7)).attributionDays(90).createdBy("ccc.north").insert();
         campaignId = String.valueOf(campaign);
-        long recipient = rows.queryLong("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
-                VALUES (?, ?, 'TEXTED', 'en', ?, CURRENT_DATE - 7, now()) RETURNING id""",
-                campaign, Long.parseLong(patientId), mobile);
-        messageId = rows.queryLong("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     body, segments, status, due_at, sent_at, status_at, created_at)
-                VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'Your bowel screening kit: please return it.', 1, 'SENT',
-                        now() - interval '7 days', now() - interval '7 days', now() - interval '7 days', now())
-                RETURNING id""", campaign, recipient, Long.parseLong(patientId), mobile);
+        long recipient = campaigns.recipient(campaign, Long.parseLong(patientId)).language("en").mobile(mobile)
+                .indexDate(campaigns.today().minusDays(7)).insert();
+        messageId = campaigns.message(campaign, recipient, Long.parseLong(patientId)).to(mobile).language("en")
+                .body("Your bowel screening kit: please return it.").segments(1).status("SENT").sentAt(weekAgo)
+                .insert();
         // A reply that needs a person, through the real signed webhook: the inbox item the inbox routes act on.
         assertThat(inbound("Please can someone ring me about the kit").code()).isEqualTo(200);
         inboxId = String.valueOf(rows.queryLong("SELECT id FROM inbound_message WHERE inbox_status = 'OPEN'"));

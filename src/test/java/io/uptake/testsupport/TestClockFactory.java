@@ -23,7 +23,7 @@ public class TestClockFactory {
     @Singleton
     @Replaces(value = Clock.class, factory = ClockFactory.class)
     TestClock settableClock(@Value("${" + TestClock.START + "}") String start,
-                            @Value("${uptake.timezone:Europe/London}") String zone) {
+                            @Value("${uptake.timezone}") String zone) {
         return new TestClock(Instant.parse(start), ZoneId.of(zone));
     }
 }

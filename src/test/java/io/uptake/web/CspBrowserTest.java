@@ -11,6 +11,7 @@ import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Browser;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,8 @@ class CspBrowserTest {
     DataSource dataSource;
     @Inject
     TwilioSignature signature;
+    @Inject
+    java.time.Clock clock;
 
     BlockingHttpClient http;
     WebDriver driver;
@@ -71,20 +74,15 @@ class CspBrowserTest {
         rows.practice("P84001", "Oak Surgery", north, Rows.PRACTICE_PHONE);
         String mobile = Rows.mobile(432);
         long patient = rows.patient("P84001").named("Ada", "Testperson").mobile(mobile).insert();
-        campaign = rows.queryLong("""
-                INSERT INTO campaign (pcn_id, name, programme, source, status, as_of, start_at, attribution_days,
-                                      created_by, created_at, launched_at)
-                VALUES (?, 'North FIT', 'fit-non-returners', 'SMS', 'SENDING', CURRENT_DATE - 7, now() - interval '7 days',
-                        28, 'ccc.north', now(), now() - interval '7 days') RETURNING id""", north);
-        long recipient = rows.queryLong("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, index_date, created_at)
-                VALUES (?, ?, 'TEXTED', 'en', ?, CURRENT_DATE - 7, now()) RETURNING id""", campaign, patient, mobile);
-        rows.execute("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     body, segments, status, due_at, sent_at, status_at, created_at)
-                VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'Your bowel screening kit: please return it.', 1, 'DELIVERED',
-                        now() - interval '7 days', now() - interval '7 days', now() - interval '7 days', now())""",
-                campaign, recipient, patient, mobile);
+        CampaignRows campaigns = new CampaignRows(dataSource, clock);
+        java.time.Instant weekAgo = campaigns.now().minus(java.time.Duration.ofDays(7));
+        campaign = campaigns.campaign(north).name("North FIT").startAt(weekAgo).asOf(campaigns.today().minusDays(7))
+                .createdBy("ccc.north").insert();
+        long recipient = campaigns.recipient(campaign, patient).language("en").mobile(mobile)
+                .indexDate(campaigns.today().minusDays(7)).insert();
+        campaigns.message(campaign, recipient, patient).to(mobile).language("en")
+                .body("Your bowel screening kit: please return it.").segments(1).status("DELIVERED").sentAt(weekAgo)
+                .insert();
         Map<String, String> form = new LinkedHashMap<>(Map.of("MessageSid", "SMcsp1", "AccountSid", "ACtest",
                 "From", mobile, "To", "+447700900999", "Body", "Please call me", "NumSegments", "1"));
         http.exchange(HttpRequest.POST("/webhooks/twilio/inbound", form).contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE)

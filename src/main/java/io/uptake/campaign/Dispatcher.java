@@ -336,9 +336,12 @@ public class Dispatcher {
                        CASE WHEN m.wave > 1 THEN (
                            SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
                                AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
-                       p.given_name, pr.name AS practice_name, pr.phone AS practice_phone
+                       p.given_name, pr.name AS practice_name, pr.phone AS practice_phone,
+                       -- Tracked booking link (issued once at launch) and the campaign's phone for replies.
+                       bl.token AS booking_token, c.reply_phone
                 FROM claimed m
                 JOIN campaign c ON c.id = m.campaign_id
+                LEFT JOIN booking_link bl ON bl.message_id = m.id
                 JOIN patient p ON p.id = m.patient_id
                 LEFT JOIN practice pr ON pr.code = p.practice_code
                 -- The day of the patient's first text (or its due day): a wave-1 message is its own first text,
@@ -362,9 +365,12 @@ public class Dispatcher {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String practice = rs.getString("practice_name");
-                    String phone = rs.getString("practice_phone");
+                    String phone = rs.getString("reply_phone") != null ? rs.getString("reply_phone")
+                            : rs.getString("practice_phone");
+                    String token = rs.getString("booking_token");
                     Placeholders values = practice == null ? null
-                            : new Placeholders(rs.getString("given_name"), practice, phone == null ? "" : phone, null);
+                            : new Placeholders(rs.getString("given_name"), practice, phone == null ? "" : phone,
+                            token == null ? null : texts.get().bookingLink(token));
                     Context context = new Context(rs.getString(13), rs.getString(14), rs.getString(15),
                             rs.getBoolean(16), rs.getBoolean(17), rs.getString(18), rs.getString(19), values);
                     out.add(new Claimed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),

@@ -31,6 +31,7 @@
     const steps = [
       ['Texted', r.recipients],
       ['Delivered', r.delivered],
+      ['Clicked booking link', r.clicked],
       ['Converted (tested)', r.converted],
       ['Abnormal result', r.abnormal],
       ['Urgent referral', r.urgentReferrals],

@@ -15,6 +15,9 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.micronaut.http.annotation.QueryValue;
+import io.uptake.booking.BookingLinks;
+import io.uptake.booking.ReplyPhone;
+import io.uptake.booking.TrackedLinks;
 import io.uptake.cohort.CohortEstimator;
 import io.uptake.cohort.Cohorts;
 import io.uptake.cohort.UnknownProgrammeException;
@@ -48,10 +51,12 @@ class CampaignPageController {
     private final MessageTemplates templates;
     private final Cohorts cohorts;
     private final ZoneId zone;
+    private final BookingLinks bookingLinks;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
-                           MessageTemplates templates, Cohorts cohorts, Clock clock) {
+                           MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks) {
         this.zone = clock.getZone();
+        this.bookingLinks = bookingLinks;
         this.campaigns = campaigns;
         this.programmes = programmes;
         this.estimator = estimator;
@@ -66,18 +71,35 @@ class CampaignPageController {
      */
     @Get("/preview")
     ModelAndView<Map<String, Object>> preview(@Nullable @QueryValue String programme, @Nullable @QueryValue String asOf,
-                                              Authentication auth) {
+                                              @Nullable @QueryValue String bookingUrl,
+                                              @Nullable @QueryValue String replyPhone, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         Map<String, Object> model = new HashMap<>();
         String chosen = programme == null || programme.isBlank() ? programmes.codes().iterator().next() : programme.strip();
         try {
             LocalDate day = asOf == null || asOf.isBlank() ? cohorts.today() : LocalDate.parse(asOf.strip());
-            model.put("estimate", estimator.estimate(chosen, day, user.pcnScope(), "initial", null));
+            // A booking URL puts each patient's own short link in the text: the estimate and the preview count a
+            // link of that length (never the booking URL itself, which the patient's text does not hold).
+            List<String> problems = new ArrayList<>();
+            TrackedLinks.bookingUrlProblem(bookingUrl).ifPresent(p -> problems.add("Booking link " + p));
+            ReplyPhone.Checked phone = ReplyPhone.check(replyPhone);
+            if (phone.problem() != null) {
+                problems.add("Phone number for replies " + phone.problem());
+            }
+            boolean linked = bookingUrl != null && !bookingUrl.isBlank() && problems.isEmpty();
+            String link = linked ? bookingLinks.sampleLink() : null;
+            model.put("estimate", estimator.estimate(chosen, day, user.pcnScope(), "initial", link, phone.national()));
+            Placeholders sample = Placeholders.sample();
+            sample = new Placeholders(sample.givenName(), sample.practiceName(),
+                    phone.national() == null ? sample.practicePhone() : phone.national(), link);
             List<RenderedMessage> texts = new ArrayList<>();
             for (String lang : templates.completeLanguages(chosen)) {
-                texts.add(templates.render(chosen, "initial", lang, Placeholders.sample()));
+                texts.add(templates.render(chosen, "initial", lang, sample));
             }
             model.put("texts", texts);
+            model.put("linkProblems", problems);
+            model.put("bookingUrl", linked ? bookingUrl.strip() : null);
+            model.put("replyPhone", phone.national());
             model.put("previewError", null);
         } catch (DateTimeParseException e) {
             model.put("previewError", "Cohort date: a date as YYYY-MM-DD");
@@ -187,10 +209,12 @@ class CampaignPageController {
     @Serdeable
     record LaunchForm(@Nullable String name, @Nullable String programme, @Nullable String asOf,
                       @Nullable String startAt, @Nullable String days, @Nullable String from, @Nullable String to,
-                      @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction) {
+                      @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction,
+                      @Nullable String bookingUrl, @Nullable String replyPhone) {
 
         static LaunchForm blank() {
-            return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0");
+            return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0",
+                    "", "");
         }
 
         CampaignRequest toRequest(ZoneId zone) {
@@ -228,7 +252,7 @@ class CampaignPageController {
                     : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             return new CampaignRequest(name, programme, asOf == null || asOf.isBlank() ? null : asOf, start,
                     new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
-                    reminderList, fraction, null);
+                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone));
         }
 
         private static String blankToNull(String s) {

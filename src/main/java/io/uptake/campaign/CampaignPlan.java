@@ -1,6 +1,8 @@
 package io.uptake.campaign;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.uptake.booking.ReplyPhone;
+import io.uptake.booking.TrackedLinks;
 
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -16,7 +18,8 @@ import java.util.Locale;
 
 /** A validated campaign request with every default filled in. */
 record CampaignPlan(String name, String programme, LocalDate asOf, Instant startAt, SendWindow window,
-                    List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays) {
+                    List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays,
+                    String bookingUrl, String replyPhone) {
 
     static final BigDecimal MAX_CONTROL = new BigDecimal("0.5");
     /**
@@ -108,11 +111,17 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
             }
             attribution = r.attributionDays();
         }
+        String bookingUrl = r.bookingUrl() == null || r.bookingUrl().isBlank() ? null : r.bookingUrl().strip();
+        TrackedLinks.bookingUrlProblem(bookingUrl).ifPresent(p -> errors.add(new FieldError("bookingUrl", p)));
+        ReplyPhone.Checked phone = ReplyPhone.check(r.replyPhone());
+        if (phone.problem() != null) {
+            errors.add(new FieldError("replyPhone", phone.problem()));
+        }
         if (!errors.isEmpty()) {
             throw new Invalid(errors);
         }
         return new CampaignPlan(name, programme.orElseThrow().code(), asOf, startAt, window, List.copyOf(reminders),
-                control, attribution);
+                control, attribution, bookingUrl, phone.national());
     }
 
     private static SendWindow window(CampaignRequest.Window w, List<FieldError> errors) {

@@ -11,7 +11,8 @@ import java.util.List;
 public record CampaignRequest(@Nullable String name, @Nullable String programme, @Nullable String asOf,
                               @Nullable String startAt, @Nullable Window sendWindow,
                               @Nullable List<Reminder> reminders, @Nullable BigDecimal controlFraction,
-                              @Nullable Integer attributionDays) {
+                              @Nullable Integer attributionDays, @Nullable String bookingUrl,
+                              @Nullable String replyPhone) {
 
     @Serdeable
     public record Window(@Nullable List<String> days, @Nullable String from, @Nullable String to,

@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.audit.AuditLog;
+import io.uptake.booking.BookingLinks;
 import io.uptake.outbox.Outbox;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
@@ -40,13 +41,15 @@ public class CampaignService {
     private final AuditLog audit;
     private final JsonMapper json;
     private final BeanProvider<CampaignScheduler> scheduler;
+    private final BookingLinks bookingLinks;
     private final SecureRandom random = new SecureRandom();
 
     private final Outbox outbox;
 
     CampaignService(JdbcOperations jdbc, Clock clock, Programmes programmes, BankHolidays holidays,
                     BeanProvider<CampaignCohorts> cohorts, AuditLog audit, JsonMapper json,
-                    BeanProvider<CampaignScheduler> scheduler, Outbox outbox) {
+                    BeanProvider<CampaignScheduler> scheduler, Outbox outbox, BookingLinks bookingLinks) {
+        this.bookingLinks = bookingLinks;
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.clock = clock;
@@ -103,8 +106,8 @@ public class CampaignService {
         reminders.append(']');
         long id = jdbc.prepareStatement("""
                 INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, send_window, reminders,
-                                      control_fraction, attribution_days, created_by, created_at)
-                VALUES (?, ?, ?, 'SCHEDULED', ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?, ?, ?) RETURNING id""", ps -> {
+                                      control_fraction, attribution_days, created_by, created_at, booking_url, reply_phone)
+                VALUES (?, ?, ?, 'SCHEDULED', ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?, ?, ?, ?, ?) RETURNING id""", ps -> {
             ps.setLong(1, user.pcnId());
             ps.setString(2, plan.name());
             ps.setString(3, plan.programme());
@@ -116,6 +119,8 @@ public class CampaignService {
             ps.setInt(9, plan.attributionDays());
             ps.setString(10, user.username());
             ps.setTimestamp(11, Timestamp.from(now));
+            ps.setString(12, plan.bookingUrl());
+            ps.setString(13, plan.replyPhone());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -142,6 +147,7 @@ public class CampaignService {
         for (int i = 0; i < reminderDue.size(); i++) {
             createWave(id, i + 2, "reminder", reminderDue.get(i), now);
         }
+        int links = plan.bookingUrl() == null ? 0 : bookingLinks.issue(id, now);
         jdbc.prepareStatement("""
                 UPDATE campaign SET rule_version = ?, cohort_summary = CAST(? AS JSONB), split_seed = ?, launched_at = ?
                 WHERE id = ?""", ps -> {
@@ -153,7 +159,8 @@ public class CampaignService {
             return ps.executeUpdate();
         });
         audit.record(user, "CAMPAIGN_LAUNCH", "campaign:" + id, plan.programme() + ", " + recipients
-                + " recipients, " + control + " control, seed " + seed + ", wave 1 at " + wave1);
+                + " recipients, " + control + " control, seed " + seed + ", wave 1 at " + wave1
+                + (plan.bookingUrl() == null ? "" : ", booking link " + plan.bookingUrl() + " (" + links + " tracked links)"));
         LOG.info("Campaign {} launched: {} recipients, {} control, wave 1 at {}", id, recipients, control, wave1);
         scheduler.ifPresent(CampaignScheduler::ensureJobs);
         return find(id, user).orElseThrow();
@@ -306,7 +313,8 @@ public class CampaignService {
                         rs.getDate("as_of").toLocalDate(), instant(rs, "start_at"), window, List.of(reminders),
                         rs.getBigDecimal("control_fraction"), rs.getInt("attribution_days"), rs.getString("rule_version"),
                         splitSeed, rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "launched_at"),
-                        instant(rs, "completed_at"), counts(id, programme)));
+                        instant(rs, "completed_at"), counts(id, programme), rs.getString("booking_url"),
+                        rs.getString("reply_phone")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -11,6 +11,9 @@ public interface CampaignTexts {
      */
     Rendered render(String programme, String templateKey, String language, Placeholders values);
 
+    /** The short link a text holds for a message's booking-link token. */
+    String bookingLink(String token);
+
     record Rendered(String body, int segments) {
     }
 }

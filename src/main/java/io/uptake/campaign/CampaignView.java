@@ -14,7 +14,8 @@ public record CampaignView(long id, String name, String programme, String status
                            CampaignRequest.Window sendWindow, List<CampaignRequest.Reminder> reminders,
                            BigDecimal controlFraction, int attributionDays, @Nullable String ruleVersion,
                            @Nullable Long splitSeed, String createdBy, Instant createdAt,
-                           @Nullable Instant launchedAt, @Nullable Instant completedAt, Counts counts) {
+                           @Nullable Instant launchedAt, @Nullable Instant completedAt, Counts counts,
+                           @Nullable String bookingUrl, @Nullable String replyPhone) {
 
     /**
      * @param pending          not yet sent (pending, being sent, or awaiting reconciliation)

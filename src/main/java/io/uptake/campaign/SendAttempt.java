@@ -9,6 +9,7 @@ import io.uptake.outbox.Claimed;
 import io.uptake.outbox.MessageStatus;
 import io.uptake.outbox.Transition;
 import io.uptake.patient.NhsNumber;
+import io.uptake.template.Placeholders;
 import io.uptake.sms.MessageStatusService;
 import io.uptake.sms.SmsSender;
 import io.uptake.sms.SmsSender.OutboundSms;
@@ -82,7 +83,10 @@ final class SendAttempt {
             if (c.values() == null) {
                 throw new IllegalStateException("the patient's practice is not on record");
             }
-            text = texts.get().render(c.programme(), m.templateKey(), m.language(), c.values());
+            Placeholders values = c.bookingToken() == null ? c.values()
+                    : new Placeholders(c.values().givenName(), c.values().practiceName(), c.values().practicePhone(),
+                            texts.get().bookingLink(c.bookingToken()));
+            text = texts.get().render(c.programme(), m.templateKey(), m.language(), values);
         } catch (RuntimeException e) {
             LOG.error("Message {} for {} cannot be rendered", m.id(), NhsNumber.mask(c.nhsNumber()), e);
             return SendOutcomes.unrenderable(m, e.getMessage());

@@ -1,5 +1,6 @@
 package io.uptake.campaign;
 
+import io.uptake.booking.BookingLinks;
 import io.uptake.template.MessageTemplates;
 import io.uptake.template.Placeholders;
 import io.uptake.template.RenderedMessage;
@@ -9,9 +10,16 @@ import jakarta.inject.Singleton;
 @Singleton
 class TemplateTexts implements CampaignTexts {
     private final MessageTemplates templates;
+    private final BookingLinks links;
 
-    TemplateTexts(MessageTemplates templates) {
+    TemplateTexts(MessageTemplates templates, BookingLinks links) {
         this.templates = templates;
+        this.links = links;
+    }
+
+    @Override
+    public String bookingLink(String token) {
+        return links.link(token);
     }
 
     @Override

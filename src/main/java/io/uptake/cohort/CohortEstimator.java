@@ -28,6 +28,12 @@ public class CohortEstimator {
 
     public CohortEstimate estimate(String programme, LocalDate asOf, Long pcnScope, String template,
                             @Nullable String bookingLink) {
+        return estimate(programme, asOf, pcnScope, template, bookingLink, null);
+    }
+
+    /** With a campaign's phone number for replies, which takes the practice's place in its texts. */
+    public CohortEstimate estimate(String programme, LocalDate asOf, Long pcnScope, String template,
+                            @Nullable String bookingLink, @Nullable String replyPhone) {
         cohorts.programme(programme);
         if (!templates.messages(programme).contains(template)) {
             throw new IllegalArgumentException("template: one of " + templates.messages(programme));
@@ -35,7 +41,8 @@ public class CohortEstimator {
         Map<String, Acc> byLang = new TreeMap<>();
         for (Cohorts.TextGroup g : cohorts.eligibleTextGroups(programme, asOf, pcnScope)) {
             RenderedMessage m = templates.render(programme, template, g.messageLanguage(),
-                    new Placeholders(g.givenName(), g.practiceName(), g.practicePhone(), bookingLink));
+                    new Placeholders(g.givenName(), g.practiceName(),
+                            replyPhone == null ? g.practicePhone() : replyPhone, bookingLink));
             byLang.computeIfAbsent(m.lang(), l -> new Acc(m.draft())).add(m, g.patients());
         }
         List<CohortEstimate.Line> lines = new ArrayList<>();

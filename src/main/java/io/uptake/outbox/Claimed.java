@@ -15,9 +15,15 @@ public record Claimed(long id, MessageStatus was, long campaignId, long recipien
     /**
      * The campaign's status, the patient's opt-out and death, the first qualifying event that counts as
      * conversion (null for none), the status of the earlier wave (null for wave 1) and the text's values
-     * (null when the patient's practice is not on record).
+     * (null when the patient's practice is not on record; the phone is the campaign's reply phone when it has
+     * one), and the message's tracked booking-link token (null when the campaign has no booking URL).
      */
     public record Context(String campaignStatus, String programme, String nhsNumber, boolean optedOut,
-                          boolean deceased, String conversion, MessageStatus previousStatus, Placeholders values) {
+                          boolean deceased, String conversion, MessageStatus previousStatus, Placeholders values,
+                          String bookingToken) {
+        public Context(String campaignStatus, String programme, String nhsNumber, boolean optedOut,
+                       boolean deceased, String conversion, MessageStatus previousStatus, Placeholders values) {
+            this(campaignStatus, programme, nhsNumber, optedOut, deceased, conversion, previousStatus, values, null);
+        }
     }
 }

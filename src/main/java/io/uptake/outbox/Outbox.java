@@ -103,9 +103,14 @@ public class Outbox {
                        CASE WHEN m.wave > 1 THEN (
                            SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
                                AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
-                       p.given_name, pr.name AS practice_name, pr.phone AS practice_phone
+                       p.given_name, pr.name AS practice_name,
+                       -- The campaign's phone for replies, when it has one, stands for the practice's.
+                       COALESCE(c.reply_phone, pr.phone) AS practice_phone,
+                       -- The tracked booking link, issued once at launch (V150).
+                       bl.token AS booking_token
                 FROM claimed m
                 JOIN campaign c ON c.id = m.campaign_id
+                LEFT JOIN booking_link bl ON bl.message_id = m.id
                 JOIN patient p ON p.id = m.patient_id
                 JOIN recipient r ON r.id = m.recipient_id
                 LEFT JOIN practice pr ON pr.code = p.practice_code
@@ -132,7 +137,7 @@ public class Outbox {
                     String previous = rs.getString(19);
                     Claimed.Context context = new Claimed.Context(rs.getString(13), rs.getString(14),
                             rs.getString(15), rs.getBoolean(16), rs.getBoolean(17), rs.getString(18),
-                            previous == null ? null : MessageStatus.valueOf(previous), values);
+                            previous == null ? null : MessageStatus.valueOf(previous), values, rs.getString("booking_token"));
                     Timestamp attempted = rs.getTimestamp(11);
                     out.add(new Claimed(rs.getLong(1), MessageStatus.valueOf(rs.getString(2)), rs.getLong(3),
                             rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8),

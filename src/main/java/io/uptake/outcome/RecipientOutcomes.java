@@ -19,7 +19,7 @@ import java.time.Clock;
  *
  * <p>Columns of {@code base}: recipient_id, campaign_id, patient_id, nhs_number, arm, language, index_date,
  * sex, ethnicity_group, imd_quintile (1-5 or null), practice_code, age (years at the index date), texts,
- * delivered, failed, segments, statuses, opted_out, converted_on, days_to_convert, abnormal (null when the
+ * delivered, failed, segments, statuses, clicked (opened a tracked booking link), opted_out, converted_on, days_to_convert, abnormal (null when the
  * result cannot be judged), referred_on, pathway, diagnosed_on, cancer_site, ruled_out_on, days_to_outcome.
  */
 @Singleton
@@ -118,8 +118,10 @@ public class RecipientOutcomes {
                        bool_or(m.status = 'DELIVERED') AS delivered,
                        bool_or(m.status IN ('FAILED', 'UNDELIVERED')) AS failed,
                        sum(m.segments) FILTER (WHERE m.sent_at IS NOT NULL) AS segments,
-                       string_agg(m.wave || ':' || m.status, ' ' ORDER BY m.wave) AS statuses
+                       string_agg(m.wave || ':' || m.status, ' ' ORDER BY m.wave) AS statuses,
+                       bool_or(bl.first_clicked_at IS NOT NULL) AS clicked
                 FROM message m
+                LEFT JOIN booking_link bl ON bl.message_id = m.id
                 WHERE m.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
                 GROUP BY m.recipient_id
             ),
@@ -143,6 +145,7 @@ public class RecipientOutcomes {
                        COALESCE(msg.failed, FALSE) AND NOT COALESCE(msg.delivered, FALSE) AS failed,
                        COALESCE(msg.segments, 0) AS segments,
                        msg.statuses,
+                       COALESCE(msg.clicked, FALSE) AS clicked,
                        COALESCE(opted.at >= timezone(rcp.zone, CAST(rcp.index_date AS TIMESTAMP)), FALSE) AS opted_out,
                        outc.converted_on,
                        outc.converted_on - rcp.index_date AS days_to_convert,

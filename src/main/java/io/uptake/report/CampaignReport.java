@@ -8,19 +8,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GET /api/campaigns/{id}/report. Counts are patients of the texted arm unless named otherwise: in particular
+ * GET /api/campaigns/{id}/report. {@code clicked}: patients who opened their tracked booking link (0 for a
+ * campaign without one, and for the control arm, who get no text). Counts are patients of the texted arm unless named otherwise: in particular
  * {@code recipients} is the texted arm (the issue's contract, the denominator of {@code conversionRate}), while
  * {@code allRecipients} is both arms, the figure the campaign API calls {@code counts.recipients}. Rates are
  * raw fractions (0.069, rounded only for display); a null count is either withheld (publication mode, see
  * {@link Publication}) or not measured for this campaign (replies before the replies feature exists;
- * delivery and segments of an external campaign; abnormal results for a programme without a threshold).
+ * delivery, clicks and segments of an external campaign; abnormal results for a programme without a threshold).
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record CampaignReport(
         long campaignId, String name, String programme, String source, int attributionDays, int outcomeWindowDays,
         String ruleVersion, Publication publication,
-        Long recipients, Long allRecipients, Long sent, Long delivered, Long failed, Long optedOut, Long replied, Long callRequests,
+        Long recipients, Long allRecipients, Long sent, Long delivered, Long clicked, Long failed, Long optedOut, Long replied, Long callRequests,
         Long converted, Double conversionRate, List<Double> conversionRateCi95,
         Long abnormal, Long abnormalWithUrgentReferral, Long urgentReferrals, Long cancersDiagnosed,
         Long cancersRuledOut, Double medianDaysReferralToOutcome,
@@ -30,7 +31,7 @@ public record CampaignReport(
     /** The control arm, measured from the day its patients would have been texted. */
     @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Arm(Long patients, Long converted, Double conversionRate, List<Double> conversionRateCi95) {
+    public record Arm(Long patients, Long clicked, Long converted, Double conversionRate, List<Double> conversionRateCi95) {
     }
 
     /** Texted minus control conversion rate, with Newcombe's hybrid score 95% interval. */
@@ -42,7 +43,7 @@ public record CampaignReport(
     /** One cell of a breakdown. lowest marks the lowest-uptake group(s); belowOverall a CI wholly below the overall rate. */
     @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Group(String value, String label, Long recipients, Long converted, Double rate, List<Double> ci95,
+    public record Group(String value, String label, Long recipients, Long clicked, Long converted, Double rate, List<Double> ci95,
                         boolean lowest, boolean belowOverall) {
     }
 

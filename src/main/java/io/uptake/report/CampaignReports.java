@@ -42,7 +42,7 @@ class CampaignReports {
                        width_bucket(base.age, CAST(? AS INT[])) AS age_bucket, base.sex, base.imd_quintile,
                        base.practice_code, base.texts, base.delivered, base.failed, base.opted_out,
                        base.converted_on, base.abnormal, base.referred_on, base.diagnosed_on, base.ruled_out_on,
-                       base.days_to_outcome, base.segments
+                       base.days_to_outcome, base.segments, base.clicked
                 FROM base
             )
             SELECT arm,
@@ -63,7 +63,8 @@ class CampaignReports {
                    count(ruled_out_on) AS ruled_out,
                    count(days_to_outcome) AS with_outcome,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_outcome) AS median_days,
-                   sum(segments) AS segments
+                   sum(segments) AS segments,
+                   count(*) FILTER (WHERE clicked) AS clicked
             FROM cells
             GROUP BY arm
             UNION ALL
@@ -71,7 +72,8 @@ class CampaignReports {
                    language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code,
                    GROUPING(language), GROUPING(ethnicity_group), GROUPING(age_bucket), GROUPING(sex),
                    GROUPING(imd_quintile), GROUPING(practice_code),
-                   count(*), 0, 0, 0, 0, count(converted_on), 0, 0, 0, 0, 0, 0, NULL, 0
+                   count(*), 0, 0, 0, 0, count(converted_on), 0, 0, 0, 0, 0, 0, NULL, 0,
+                   count(*) FILTER (WHERE clicked)
             FROM cells
             GROUP BY GROUPING SETS ((arm, language), (arm, ethnicity_group), (arm, age_bucket), (arm, sex),
                                     (arm, imd_quintile), (arm, practice_code))
@@ -158,8 +160,8 @@ class CampaignReports {
         if (control.recipients > 0) {
             Long patients = disclosure.count(control.recipients);
             Long controlConverted = disclosure.count(control.converted);
-            controlArm = new CampaignReport.Arm(patients, controlConverted, rateOf(controlConverted, patients),
-                    intervalOf(controlConverted, patients));
+            controlArm = new CampaignReport.Arm(patients, external ? null : disclosure.count(control.clicked),
+                    controlConverted, rateOf(controlConverted, patients), intervalOf(controlConverted, patients));
             if (converted != null && recipients != null && controlConverted != null && patients != null
                     && recipients > 0 && patients > 0) {
                 uplift = new CampaignReport.Uplift((double) converted / recipients - (double) controlConverted / patients,
@@ -177,6 +179,7 @@ class CampaignReports {
                 disclosure.count(texted.recipients + control.recipients),
                 disclosure.count(external ? texted.recipients : texted.sent),
                 external ? null : disclosure.count(texted.delivered),
+                external ? null : disclosure.count(texted.clicked),
                 external ? null : disclosure.count(texted.failed),
                 disclosure.count(texted.optedOut),
                 replyCounts == null ? null : disclosure.count(replyCounts.replied()),
@@ -263,8 +266,9 @@ class CampaignReports {
                 Long n = disclosure.count(cell.recipients);
                 Long k = disclosure.count(cell.converted);
                 List<Double> ci = intervalOf(k, n);
-                rows.add(new CampaignReport.Group(cell.value, label(dimension, cell.value, practiceNames), n, k,
-                        rateOf(k, n), ci, false, overall != null && ci != null && ci.get(1) < overall));
+                rows.add(new CampaignReport.Group(cell.value, label(dimension, cell.value, practiceNames), n,
+                        disclosure.count(cell.clicked), k, rateOf(k, n), ci, false,
+                        overall != null && ci != null && ci.get(1) < overall));
             }
             rows.sort(Comparator.comparing(CampaignReport.Group::value, Comparator.nullsLast(Comparator.naturalOrder())));
             result.put(dimension, markLowest(rows));
@@ -283,8 +287,8 @@ class CampaignReports {
         }
         return rows.stream().map(g -> g.rate() != null && g.rate().equals(lowest) && g.recipients() != null
                 && g.recipients() >= settings.getLowestGroupMinRecipients()
-                ? new CampaignReport.Group(g.value(), g.label(), g.recipients(), g.converted(), g.rate(), g.ci95(),
-                true, g.belowOverall())
+                ? new CampaignReport.Group(g.value(), g.label(), g.recipients(), g.clicked(), g.converted(), g.rate(),
+                g.ci95(), true, g.belowOverall())
                 : g).toList();
     }
 
@@ -384,6 +388,7 @@ class CampaignReports {
         long withOutcome;
         Double medianDays;
         long segments;
+        long clicked;
 
         static Cell empty(String arm) {
             Cell c = new Cell();
@@ -415,6 +420,7 @@ class CampaignReports {
             double median = rs.getDouble("median_days");
             c.medianDays = rs.wasNull() ? null : median;
             c.segments = rs.getLong("segments");
+            c.clicked = rs.getLong("clicked");
             return c;
         }
     }

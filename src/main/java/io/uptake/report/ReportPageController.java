@@ -58,7 +58,8 @@ class ReportPageController {
                 "ruleVersion", r.ruleVersion()));
         model.put("figures", figures(r));
         model.put("control", r.control() == null ? null : Map.of(
-                "patients", count(r.control().patients()), "converted", count(r.control().converted()),
+                "patients", count(r.control().patients()), "clicked", count(r.control().clicked()),
+                "converted", count(r.control().converted()),
                 "rate", pct(r.control().conversionRate()), "ci", ci(r.control().conversionRateCi95()),
                 "difference", r.uplift().difference() == null ? "n/a" : points(r.uplift().difference()),
                 "upliftCi", r.uplift().ci95() == null ? "n/a" : points(r.uplift().ci95().get(0)) + " to "
@@ -70,6 +71,7 @@ class ReportPageController {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("label", g.label());
                 row.put("recipients", count(g.recipients()));
+                row.put("clicked", count(g.clicked()));
                 row.put("converted", count(g.converted()));
                 row.put("rate", pct(g.rate()));
                 row.put("ci", ci(g.ci95()));
@@ -132,6 +134,8 @@ class ReportPageController {
         add(f, "recipients", "Texted arm (patients)", count(r.recipients()), "");
         add(f, "sent", sms ? "Sent at least one text" : "In the send log", count(r.sent()), "");
         add(f, "delivered", "Delivered", count(r.delivered()), sms ? "" : "not known for a campaign sent elsewhere");
+        add(f, "clicked", "Opened their booking link", count(r.clicked()), r.clicked() == null
+                ? "not known for a campaign sent elsewhere" : share(r.clicked(), r.delivered()) + " of delivered");
         add(f, "failed", "Failed (never delivered)", count(r.failed()), "");
         add(f, "optedOut", "Opted out since their first text", count(r.optedOut()), "");
         add(f, "replied", "Replied", count(r.replied()), r.replied() == null ? "not available yet" : "");

@@ -9,6 +9,11 @@ import jakarta.inject.Singleton;
 @Requires(property = "spec.name", pattern = "Campaign.*")
 class TestTexts implements CampaignTexts {
     @Override
+    public String bookingLink(String token) {
+        return "https://uptake.test/b/" + token;
+    }
+
+    @Override
     public Rendered render(String programme, String templateKey, String language, io.uptake.template.Placeholders values) {
         return new Rendered("Test practice: " + programme + " " + templateKey + " (" + language + "). Reply STOP to opt out.", 1);
     }

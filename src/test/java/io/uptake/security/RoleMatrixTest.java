@@ -59,6 +59,7 @@ class RoleMatrixTest {
             GET    /health                                          | ANYONE
             GET    /health/{selector}                               | ANYONE
             POST   /login                                           | ANYONE
+            GET    /b/{token}                                       | ANYONE
             GET    /ui/login                                        | ANYONE
             POST   /ui/login                                        | ANYONE
             POST   /webhooks/twilio/inbound                         | ANYONE
@@ -145,6 +146,8 @@ class RoleMatrixTest {
 
     enum Caller { ADMIN, LEAD, CCC, NOBODY }
 
+    private static final String BOOKING_TOKEN = "AAAAAAAAAAAAAAAA";
+
     @Inject
     Router router;
     @Inject
@@ -197,6 +200,12 @@ class RoleMatrixTest {
         messageId = campaigns.message(campaign, recipient, Long.parseLong(patientId)).to(mobile).language("en")
                 .body("Your bowel screening kit: please return it.").segments(1).status("SENT").sentAt(weekAgo)
                 .insert();
+        // The message's tracked booking link (a patient opens it without a login).
+        rows.execute("UPDATE campaign SET booking_url = 'https://book.example.nhs.uk/fit' WHERE id = ?", campaign);
+        rows.execute("""
+                INSERT INTO booking_link (message_id, token, campaign_id, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?)""", messageId, BOOKING_TOKEN, campaign, java.sql.Timestamp.from(campaigns.now()),
+                java.sql.Timestamp.from(campaigns.now().plus(java.time.Duration.ofDays(30))));
         // A reply that needs a person, through the real signed webhook: the inbox item the inbox routes act on.
         assertThat(inbound("Please can someone ring me about the kit").code()).isEqualTo(200);
         inboxId = String.valueOf(rows.queryLong("SELECT id FROM inbound_message WHERE inbox_status = 'OPEN'"));
@@ -482,6 +491,7 @@ class RoleMatrixTest {
             case "patientId" -> patientId;
             case "action" -> "opt-out";
             case "selector" -> "liveness";
+            case "token" -> BOOKING_TOKEN;
             default -> throw new AssertionError("RoleMatrixTest has no fixture value for {" + variable + "} in "
                     + template + ": add one to value()");
         };

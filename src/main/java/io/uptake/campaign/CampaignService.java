@@ -450,6 +450,37 @@ public class CampaignService {
         return new CampaignView.MessagePage(page, size, total, rows);
     }
 
+    /** A patient the CCC left out of a campaign before launch, with the reason they recorded. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record LeftOut(String nhsNumber, String givenName, String familyName, String practiceCode, String reason,
+                          String leftOutBy, Instant leftOutAt) {
+    }
+
+    /** Who was left out of the campaign by name, and why (empty for a LEAD, who reads no patient list). */
+    @Transactional
+    public List<LeftOut> leftOut(long id, CurrentUser user) {
+        if (find(id, user).isEmpty()) {
+            throw new NotFound();
+        }
+        if (user.role() == io.uptake.security.Role.LEAD) {
+            return List.of();
+        }
+        return jdbc.prepareStatement("""
+                SELECT p.nhs_number, p.given_name, p.family_name, p.practice_code, l.reason, l.left_out_by, l.left_out_at
+                FROM campaign_left_out l JOIN patient p ON p.id = l.patient_id
+                WHERE l.campaign_id = ? ORDER BY p.family_name, p.given_name, p.id""", ps -> {
+            ps.setLong(1, id);
+            List<LeftOut> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LeftOut(rs.getString(1).strip(), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), instant(rs, "left_out_at")));
+                }
+            }
+            return out;
+        });
+    }
+
     private long count(String sql, long id) {
         return jdbc.prepareStatement(sql, ps -> {
             ps.setLong(1, id);

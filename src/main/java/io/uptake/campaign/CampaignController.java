@@ -29,9 +29,18 @@ import java.util.Map;
 class CampaignController {
     static final int MAX_PAGE_SIZE = 1000;
     private final CampaignService campaigns;
+    private final LaunchReviews reviews;
 
-    CampaignController(CampaignService campaigns) {
+    CampaignController(CampaignService campaigns, LaunchReviews reviews) {
         this.campaigns = campaigns;
+        this.reviews = reviews;
+    }
+
+    /** What POST /api/campaigns would do with this body, without creating anything. */
+    @Post("/preview")
+    @Secured(Role.CCC_NAME)
+    LaunchReview preview(@Body CampaignRequest request, Authentication auth) {
+        return reviews.review(request, CurrentUser.of(auth));
     }
 
     @Post

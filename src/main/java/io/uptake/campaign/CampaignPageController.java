@@ -21,6 +21,7 @@ import io.uptake.booking.TrackedLinks;
 import io.uptake.cohort.CohortEstimator;
 import io.uptake.cohort.Cohorts;
 import io.uptake.cohort.UnknownProgrammeException;
+import io.uptake.audit.AuditLog;
 import io.uptake.security.CurrentUser;
 import io.uptake.template.MessageTemplates;
 import io.uptake.template.Placeholders;
@@ -52,9 +53,12 @@ class CampaignPageController {
     private final Cohorts cohorts;
     private final ZoneId zone;
     private final BookingLinks bookingLinks;
+    private final LaunchReviews reviews;
+    private final AuditLog audit;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
-                           MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks) {
+                           MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks,
+                           LaunchReviews reviews, AuditLog audit) {
         this.zone = clock.getZone();
         this.bookingLinks = bookingLinks;
         this.campaigns = campaigns;
@@ -62,6 +66,8 @@ class CampaignPageController {
         this.estimator = estimator;
         this.templates = templates;
         this.cohorts = cohorts;
+        this.reviews = reviews;
+        this.audit = audit;
     }
 
     /**
@@ -114,20 +120,91 @@ class CampaignPageController {
         return new ModelAndView<>("campaigns", listModel(CurrentUser.of(auth), List.of(), null));
     }
 
-    /** The launch form, posted by htmx; on success the browser goes to the new campaign's page. */
+    /**
+     * The launch form's "Continue", and the review's "Update": the check-your-answers page for this launch, with the
+     * named list to leave patients out of. Nothing is created. A form the plan refuses comes back with its errors.
+     */
+    @Post(value = "/review", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Secured(Role.CCC_NAME)
+    HttpResponse<?> review(@Body LaunchForm form, Authentication auth) {
+        return reviewOrForm(form, CurrentUser.of(auth), null);
+    }
+
+    /** The review's "Change": the launch form again, with everything as it was typed. */
+    @Post(value = "/edit", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Secured(Role.CCC_NAME)
+    HttpResponse<?> edit(@Body LaunchForm form, Authentication auth) {
+        return HttpResponse.ok(new ModelAndView<>("campaigns :: form", listModel(CurrentUser.of(auth), List.of(), form)));
+    }
+
+    /**
+     * The review's "Launch campaign". A launch comes only from a review: without the review's token, or when the
+     * figures are no longer those the CCC saw (an import, an opt-out since), the review is shown again instead.
+     * On success the browser goes to the new campaign's page, which shows the confirmation panel.
+     */
     @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Secured(Role.CCC_NAME)
     HttpResponse<?> launch(@Body LaunchForm form, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         try {
-            CampaignView view = campaigns.launch(form.toRequest(zone), user);
-            return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id());
+            CampaignRequest request = form.toRequest(zone);
+            LaunchReview now = reviews.review(request, user);
+            if (form.reviewToken() == null || !form.reviewToken().equals(now.token())) {
+                return reviewOrForm(form, user, form.reviewToken() == null || form.reviewToken().isBlank()
+                        ? "Check the campaign below before you launch it."
+                        : "The figures changed since you checked them (new data or opt-outs). Check them again.");
+            }
+            CampaignView view = campaigns.launch(request, user);
+            return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id() + "?launched=true");
         } catch (CampaignPlan.Invalid e) {
-            return HttpResponse.ok(new ModelAndView<>("campaigns :: form", listModel(user, e.errors, form)));
+            return formWithErrors(user, e.errors, form);
         } catch (CampaignService.Conflict e) {
-            return HttpResponse.ok(new ModelAndView<>("campaigns :: form",
-                    listModel(user, List.of(new CampaignPlan.FieldError("campaign", e.getMessage())), form)));
+            return formWithErrors(user, List.of(new CampaignPlan.FieldError("campaign", e.getMessage())), form);
         }
+    }
+
+    private HttpResponse<?> reviewOrForm(LaunchForm form, CurrentUser user, @Nullable String notice) {
+        try {
+            CampaignRequest request = form.toRequest(zone);
+            LaunchReview review = reviews.review(request, user);
+            List<io.uptake.cohort.CohortMember> named = reviews.namedList(review.programme(), review.asOf(), user);
+            audit.recordForPractices(user, named.stream().map(io.uptake.cohort.CohortMember::practiceCode).toList(),
+                    "VIEW_LAUNCH_NAMED_LIST", "cohort:" + review.programme(), named.size() + " patients as of " + review.asOf());
+            Map<String, String> reasons = new HashMap<>();
+            review.leftOut().forEach(l -> reasons.put(l.nhsNumber(), l.reason()));
+            Map<String, Object> model = new HashMap<>();
+            model.put("r", review);
+            model.put("form", form);
+            model.put("named", named);
+            model.put("reasons", reasons);
+            model.put("notice", notice);
+            model.put("waveDates", review.waves().stream().map(w -> WHEN.format(w.startsAt().atZone(zone))).toList());
+            model.put("window", windowText(request));
+            return HttpResponse.ok(new ModelAndView<>("campaign-review :: review", model))
+                    .header("HX-Retarget", "main").header("HX-Reswap", "innerHTML");
+        } catch (CampaignPlan.Invalid e) {
+            return formWithErrors(user, e.errors, form);
+        } catch (CampaignService.Conflict e) {
+            return formWithErrors(user, List.of(new CampaignPlan.FieldError("campaign", e.getMessage())), form);
+        }
+    }
+
+    private HttpResponse<?> formWithErrors(CurrentUser user, List<CampaignPlan.FieldError> errors, LaunchForm form) {
+        return HttpResponse.ok(new ModelAndView<>("campaigns :: form", listModel(user, errors, form)))
+                .header("HX-Retarget", "main").header("HX-Reswap", "innerHTML");
+    }
+
+    static final java.time.format.DateTimeFormatter WHEN =
+            java.time.format.DateTimeFormatter.ofPattern("EEEE d MMMM yyyy 'at' h:mma", java.util.Locale.UK);
+
+    private static String windowText(CampaignRequest request) {
+        CampaignRequest.Window w = request.sendWindow();
+        if (w == null) {
+            return "Monday to Friday, 08:00 to 18:00, not on bank holidays";
+        }
+        return String.join(", ", w.days() == null ? List.of("MON", "TUE", "WED", "THU", "FRI") : w.days()) + ", "
+                + (w.from() == null ? "08:00" : w.from()) + " to " + (w.to() == null ? "18:00" : w.to())
+                + (Boolean.FALSE.equals(w.skipBankHolidays()) ? ", bank holidays included" : ", not on bank holidays");
     }
 
     private Map<String, Object> listModel(CurrentUser user, List<CampaignPlan.FieldError> errors, @Nullable LaunchForm form) {
@@ -142,12 +219,14 @@ class CampaignPageController {
     }
 
     @Get("/{id}")
-    ModelAndView<Map<String, Object>> campaign(long id, Authentication auth) {
+    ModelAndView<Map<String, Object>> campaign(long id, @Nullable @QueryValue Boolean launched, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         CampaignView view = campaigns.find(id, user).orElseThrow(CampaignService.NotFound::new);
         Map<String, Object> model = new HashMap<>();
         model.put("c", view);
         model.put("canSteer", user.role() == Role.CCC);
+        model.put("launched", launched != null && launched && view.launchedAt() != null);
+        model.put("leftOut", campaigns.leftOut(id, user));
         // The messages list names patients (NHS number, mobile, text): a LEAD reads the counts and the report only.
         model.put("messages", user.role() == Role.LEAD ? null : campaigns.messages(id, 0, 200, user));
         return new ModelAndView<>("campaign", model);
@@ -210,11 +289,28 @@ class CampaignPageController {
     record LaunchForm(@Nullable String name, @Nullable String programme, @Nullable String asOf,
                       @Nullable String startAt, @Nullable String days, @Nullable String from, @Nullable String to,
                       @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction,
-                      @Nullable String bookingUrl, @Nullable String replyPhone) {
+                      @Nullable String bookingUrl, @Nullable String replyPhone,
+                      @Nullable List<String> leaveOutNhs, @Nullable List<String> leaveOutReason,
+                      @Nullable String reviewToken) {
 
         static LaunchForm blank() {
             return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0",
-                    "", "");
+                    "", "", null, null, null);
+        }
+
+        /** The named list's rows with a reason typed: those patients are left out. */
+        List<CampaignRequest.LeaveOut> leaveOut() {
+            List<CampaignRequest.LeaveOut> out = new ArrayList<>();
+            if (leaveOutNhs == null || leaveOutReason == null) {
+                return out;
+            }
+            for (int i = 0; i < Math.min(leaveOutNhs.size(), leaveOutReason.size()); i++) {
+                String reason = leaveOutReason.get(i);
+                if (reason != null && !reason.isBlank()) {
+                    out.add(new CampaignRequest.LeaveOut(leaveOutNhs.get(i), reason.strip()));
+                }
+            }
+            return out;
         }
 
         CampaignRequest toRequest(ZoneId zone) {
@@ -252,7 +348,7 @@ class CampaignPageController {
                     : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             return new CampaignRequest(name, programme, asOf == null || asOf.isBlank() ? null : asOf, start,
                     new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
-                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone));
+                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut());
         }
 
         private static String blankToNull(String s) {

@@ -13,13 +13,18 @@ import java.time.ZoneId;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** A validated campaign request with every default filled in. */
 record CampaignPlan(String name, String programme, LocalDate asOf, Instant startAt, SendWindow window,
                     List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays,
-                    String bookingUrl, String replyPhone) {
+                    String bookingUrl, String replyPhone, Map<String, String> leaveOut) {
+    /** The most patients one launch may leave out by name: more is a different cohort, not a named list. */
+    static final int MAX_LEAVE_OUT = 5000;
+    static final int MAX_REASON = 500;
 
     static final BigDecimal MAX_CONTROL = new BigDecimal("0.5");
     /**
@@ -117,11 +122,64 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
         if (phone.problem() != null) {
             errors.add(new FieldError("replyPhone", phone.problem()));
         }
+        Map<String, String> leaveOut = leaveOut(r.leaveOut(), errors);
         if (!errors.isEmpty()) {
             throw new Invalid(errors);
         }
         return new CampaignPlan(name, programme.orElseThrow().code(), asOf, startAt, window, List.copyOf(reminders),
-                control, attribution, bookingUrl, phone.national());
+                control, attribution, bookingUrl, phone.national(), leaveOut);
+    }
+
+    /**
+     * When each wave falls due: wave 1 at the first open slot of the send window from the start, each reminder
+     * its days after wave 1, moved on to the next open slot. The launch and its review both use this.
+     */
+    List<Instant> waveDue(BankHolidays holidays) {
+        try {
+            List<Instant> due = new ArrayList<>();
+            Instant wave1 = window.nextOpen(startAt, holidays);
+            due.add(wave1);
+            for (int days : reminderDays) {
+                due.add(window.nextOpen(wave1.atZone(holidays.zone()).plusDays(days).toInstant(), holidays));
+            }
+            return due;
+        } catch (BankHolidays.CalendarExpiredException e) {
+            throw new Invalid(List.of(new FieldError("startAt", e.getMessage())));
+        }
+    }
+
+    /** The size of the control arm for this many recipients: the launch splits off exactly this many. */
+    long controlSize(long recipients) {
+        return Math.round(recipients * controlFraction.doubleValue());
+    }
+
+    /** NHS number (digits only) to the CCC's reason, in the order given. */
+    private static Map<String, String> leaveOut(List<CampaignRequest.LeaveOut> given, List<FieldError> errors) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (given == null) {
+            return out;
+        }
+        if (given.size() > MAX_LEAVE_OUT) {
+            errors.add(new FieldError("leaveOut", "at most " + MAX_LEAVE_OUT + " patients can be left out by name"));
+            return out;
+        }
+        for (int i = 0; i < given.size(); i++) {
+            CampaignRequest.LeaveOut l = given.get(i);
+            String nhs = l == null ? null : io.uptake.patient.NhsNumber.normalise(l.nhsNumber());
+            String reason = l == null || l.reason() == null ? "" : l.reason().strip();
+            if (!io.uptake.patient.NhsNumber.isValid(nhs)) {
+                errors.add(new FieldError("leaveOut[" + i + "].nhsNumber", "must be a valid 10-digit NHS number"));
+            } else if (out.containsKey(nhs)) {
+                errors.add(new FieldError("leaveOut[" + i + "].nhsNumber", "is left out twice"));
+            } else if (reason.isEmpty()) {
+                errors.add(new FieldError("leaveOut[" + i + "].reason", "say why this patient is left out"));
+            } else if (reason.length() > MAX_REASON) {
+                errors.add(new FieldError("leaveOut[" + i + "].reason", "must be at most " + MAX_REASON + " characters"));
+            } else {
+                out.put(nhs, reason);
+            }
+        }
+        return out;
     }
 
     private static SendWindow window(CampaignRequest.Window w, List<FieldError> errors) {

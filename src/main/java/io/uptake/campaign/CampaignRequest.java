@@ -6,13 +6,23 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** The body of POST /api/campaigns, as sent; {@link CampaignPlan#from} validates and fills defaults. */
+/**
+ * The body of POST /api/campaigns (and of POST /api/campaigns/preview), as sent; {@link CampaignPlan#from}
+ * validates and fills defaults. {@code leaveOut} names eligible patients the CCC leaves out, with a reason each.
+ */
 @Serdeable
 public record CampaignRequest(@Nullable String name, @Nullable String programme, @Nullable String asOf,
                               @Nullable String startAt, @Nullable Window sendWindow,
                               @Nullable List<Reminder> reminders, @Nullable BigDecimal controlFraction,
                               @Nullable Integer attributionDays, @Nullable String bookingUrl,
-                              @Nullable String replyPhone) {
+                              @Nullable String replyPhone, @Nullable List<LeaveOut> leaveOut) {
+
+    public CampaignRequest(String name, String programme, String asOf, String startAt, Window sendWindow,
+                           List<Reminder> reminders, BigDecimal controlFraction, Integer attributionDays,
+                           String bookingUrl, String replyPhone) {
+        this(name, programme, asOf, startAt, sendWindow, reminders, controlFraction, attributionDays, bookingUrl,
+                replyPhone, null);
+    }
 
     @Serdeable
     public record Window(@Nullable List<String> days, @Nullable String from, @Nullable String to,
@@ -21,5 +31,10 @@ public record CampaignRequest(@Nullable String name, @Nullable String programme,
 
     @Serdeable
     public record Reminder(@Nullable Integer afterDays) {
+    }
+
+    /** A patient left out of the campaign before launch: never texted, shown as excluded with this reason. */
+    @Serdeable
+    public record LeaveOut(@Nullable String nhsNumber, @Nullable String reason) {
     }
 }

@@ -85,17 +85,9 @@ public class CampaignService {
         }
         Instant now = clock.instant();
         CampaignPlan plan = CampaignPlan.from(request, now, clock.getZone(), programmes);
-        Instant wave1;
-        List<Instant> reminderDue = new ArrayList<>();
-        try {
-            wave1 = plan.window().nextOpen(plan.startAt(), holidays);
-            for (int days : plan.reminderDays()) {
-                reminderDue.add(plan.window().nextOpen(
-                        wave1.atZone(clock.getZone()).plusDays(days).toInstant(), holidays));
-            }
-        } catch (BankHolidays.CalendarExpiredException e) {
-            throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("startAt", e.getMessage())));
-        }
+        List<Instant> due = plan.waveDue(holidays);
+        Instant wave1 = due.get(0);
+        List<Instant> reminderDue = due.subList(1, due.size());
         if (!cohorts.isPresent()) {
             throw new Conflict("The cohort engine is not installed in this build: campaigns cannot be launched");
         }
@@ -127,9 +119,10 @@ public class CampaignService {
             }
         });
         CampaignCohorts.Frozen frozen = cohorts.get().freeze(id, plan.programme(), user.pcnId(), plan.asOf());
+        leaveOut(id, plan, user, now);
         long seed = random.nextLong();
         long recipients = count("SELECT count(*) FROM recipient WHERE campaign_id = ?", id);
-        long control = Math.round(recipients * plan.controlFraction().doubleValue());
+        long control = plan.controlSize(recipients);
         LocalDate wave1Day = wave1.atZone(clock.getZone()).toLocalDate();
         // The split is an ordering by a seeded hash of the patient id: the same seed and cohort give the same
         // arms, so an auditor can reproduce it; the hash spreads practices and ages evenly across both arms.
@@ -164,6 +157,58 @@ public class CampaignService {
         LOG.info("Campaign {} launched: {} recipients, {} control, wave 1 at {}", id, recipients, control, wave1);
         scheduler.ifPresent(CampaignScheduler::ensureJobs);
         return find(id, user).orElseThrow();
+    }
+
+    /**
+     * Takes the patients the CCC left out off the frozen list, before the split, and records each with its reason
+     * (audited one by one, as the CCC decided one by one). A patient named who is not an eligible member of the
+     * cohort refuses the launch: the CCC left out someone they did not see, so what they reviewed is not this.
+     */
+    private void leaveOut(long id, CampaignPlan plan, CurrentUser user, Instant now) {
+        if (plan.leaveOut().isEmpty()) {
+            return;
+        }
+        List<String> nhsNumbers = List.copyOf(plan.leaveOut().keySet());
+        List<String> reasons = nhsNumbers.stream().map(plan.leaveOut()::get).toList();
+        List<String[]> removed = jdbc.prepareStatement("""
+                WITH chosen AS (SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS t(nhs_number, reason)),
+                gone AS (
+                    DELETE FROM recipient r USING patient p, chosen c
+                    WHERE r.campaign_id = ? AND p.id = r.patient_id AND p.nhs_number = c.nhs_number
+                    RETURNING r.patient_id, p.nhs_number, c.reason)
+                INSERT INTO campaign_left_out (campaign_id, patient_id, reason, left_out_by, left_out_at)
+                SELECT ?, patient_id, reason, ?, ? FROM gone
+                RETURNING patient_id, (SELECT nhs_number FROM patient WHERE id = patient_id)""", ps -> {
+            ps.setArray(1, textArray(ps.getConnection(), nhsNumbers));
+            ps.setArray(2, textArray(ps.getConnection(), reasons));
+            ps.setLong(3, id);
+            ps.setLong(4, id);
+            ps.setString(5, user.username());
+            ps.setTimestamp(6, Timestamp.from(now));
+            List<String[]> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[]{rs.getString(1), rs.getString(2).strip()});
+                }
+            }
+            return out;
+        });
+        if (removed.size() != nhsNumbers.size()) {
+            List<String> found = removed.stream().map(r -> r[1]).toList();
+            List<CampaignPlan.FieldError> errors = new ArrayList<>();
+            for (int i = 0; i < nhsNumbers.size(); i++) {
+                if (!found.contains(nhsNumbers.get(i))) {
+                    errors.add(new CampaignPlan.FieldError("leaveOut[" + i + "].nhsNumber",
+                            "is not an eligible patient of this cohort"));
+                }
+            }
+            throw new CampaignPlan.Invalid(errors);
+        }
+        for (String[] r : removed) {
+            audit.record(user, "CAMPAIGN_LEAVE_OUT", "campaign:" + id,
+                    "patient " + r[0] + " (" + io.uptake.patient.NhsNumber.mask(r[1]) + ") left out: "
+                            + plan.leaveOut().get(r[1]));
+        }
     }
 
     private void createWave(long campaignId, int wave, String templateKey, Instant due, Instant now) {
@@ -391,6 +436,37 @@ public class CampaignService {
         audit.recordFor(user, count("SELECT pcn_id FROM campaign WHERE id = ?", id), "VIEW_CAMPAIGN_MESSAGES",
                 "campaign:" + id, "page " + page + ", size " + size);
         return new CampaignView.MessagePage(page, size, total, rows);
+    }
+
+    /** A patient the CCC left out of a campaign before launch, with the reason they recorded. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record LeftOut(String nhsNumber, String givenName, String familyName, String practiceCode, String reason,
+                          String leftOutBy, Instant leftOutAt) {
+    }
+
+    /** Who was left out of the campaign by name, and why (empty for a LEAD, who reads no patient list). */
+    @Transactional
+    public List<LeftOut> leftOut(long id, CurrentUser user) {
+        if (find(id, user).isEmpty()) {
+            throw new NotFound();
+        }
+        if (user.role() == io.uptake.security.Role.LEAD) {
+            return List.of();
+        }
+        return jdbc.prepareStatement("""
+                SELECT p.nhs_number, p.given_name, p.family_name, p.practice_code, l.reason, l.left_out_by, l.left_out_at
+                FROM campaign_left_out l JOIN patient p ON p.id = l.patient_id
+                WHERE l.campaign_id = ? ORDER BY p.family_name, p.given_name, p.id""", ps -> {
+            ps.setLong(1, id);
+            List<LeftOut> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LeftOut(rs.getString(1).strip(), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), instant(rs, "left_out_at")));
+                }
+            }
+            return out;
+        });
     }
 
     private long count(String sql, long id) {

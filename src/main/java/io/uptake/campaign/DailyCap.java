@@ -66,7 +66,7 @@ public final class DailyCap {
 
     /** {@link #lastSendDay} with a campaign's send window and the bank holiday calendar. */
     public static LocalDate lastSendDay(List<Wave> waves, @Nullable Integer cap, SendWindow window, BankHolidays holidays) {
-        return lastSendDay(waves, cap, d -> window.isOpen(d.atTime(window.from()).atZone(SendWindow.LONDON).toInstant(),
+        return lastSendDay(waves, cap, d -> window.isOpen(d.atTime(window.from()).atZone(holidays.zone()).toInstant(),
                 holidays));
     }
 }

@@ -25,10 +25,14 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class HomeController {
+    /** An import older than this is stale: cohorts built on it may text people who died or moved (hazard H-007). */
+    static final java.time.Duration STALE = java.time.Duration.ofDays(30);
     private final JdbcOperations jdbc;
+    private final java.time.Clock clock;
 
-    HomeController(JdbcOperations jdbc) {
+    HomeController(JdbcOperations jdbc, java.time.Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     @Get
@@ -43,11 +47,84 @@ class HomeController {
         CurrentUser user = CurrentUser.of(auth);
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("practices", practices(user.pcnScope()));
+        model.put("role", user.role().name());
+        if (user.role() == io.uptake.security.Role.CCC) {
+            model.put("openReplies", count("""
+                    SELECT count(*) FROM inbound_message WHERE pcn_id = ? AND inbox_status = 'OPEN'""", user.pcnId()));
+            model.put("openCalls", count("""
+                    SELECT count(*) FROM inbound_message WHERE pcn_id = ? AND inbox_status = 'OPEN'
+                    AND classification = 'CALL_REQUEST'""", user.pcnId()));
+            model.put("active", campaigns(user.pcnId(), "('SCHEDULED', 'SENDING', 'PAUSED')"));
+            model.put("imports", imports(user.pcnId()));
+        }
+        if (user.role() == io.uptake.security.Role.LEAD) {
+            model.put("overview", campaigns(user.pcnId(), "('SCHEDULED', 'SENDING', 'PAUSED', 'COMPLETED', 'CANCELLED')"));
+        }
         if (user.pcnScope() == null) {
+            model.put("users", count("SELECT count(*) FROM app_user WHERE disabled_at IS NULL AND CAST(? AS BOOLEAN)", true));
             // Replies from numbers no PCN holds reach no CCC: the ADMIN is who traces them (hazard H-006).
             model.put("unmatchedOpen", unmatchedOpen());
         }
         return new ModelAndView<>("home", model);
+    }
+
+    private long count(String sql, Object param) {
+        return jdbc.prepareStatement(sql, ps -> {
+            ps.setObject(1, param);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** The PCN's campaigns in these states, newest first, with texted, sent and converted counts. */
+    private List<Map<String, Object>> campaigns(long pcnId, String statuses) {
+        return jdbc.prepareStatement("""
+                SELECT c.id, c.name, c.status, c.start_at,
+                       (SELECT count(*) FROM recipient r WHERE r.campaign_id = c.id AND r.arm = 'TEXTED') AS texted,
+                       (SELECT count(*) FROM message m WHERE m.campaign_id = c.id
+                         AND m.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED')) AS sent,
+                       (SELECT count(*) FROM message m WHERE m.campaign_id = c.id
+                         AND m.status IN ('PENDING', 'SENDING', 'UNKNOWN')) AS pending
+                FROM campaign c WHERE c.pcn_id = ? AND c.status IN """ + statuses + """
+                ORDER BY c.start_at DESC, c.id DESC LIMIT 20""", ps -> {
+            ps.setLong(1, pcnId);
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(Map.of("id", rs.getLong("id"), "name", rs.getString("name"), "status", rs.getString("status"),
+                            "start", DAY.format(rs.getTimestamp("start_at").toInstant().atZone(clock.getZone())),
+                            "texted", rs.getLong("texted"), "sent", rs.getLong("sent"), "pending", rs.getLong("pending")));
+                }
+            }
+            return rows;
+        });
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY =
+            java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.UK);
+
+    /** The PCN's latest patient and event imports, each marked stale when older than {@link #STALE} or missing. */
+    private List<Map<String, Object>> imports(long pcnId) {
+        java.time.Instant now = clock.instant();
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (String kind : List.of("patients", "events")) {
+            java.sql.Timestamp last = jdbc.prepareStatement(
+                    "SELECT max(at) FROM import_run WHERE kind = ? AND pcn_id = ?", ps -> {
+                        ps.setString(1, kind);
+                        ps.setLong(2, pcnId);
+                        try (var rs = ps.executeQuery()) {
+                            rs.next();
+                            return rs.getTimestamp(1);
+                        }
+                    });
+            boolean stale = last == null || last.toInstant().isBefore(now.minus(STALE));
+            rows.add(Map.of("kind", kind, "stale", stale,
+                    "last", last == null ? "never" : DAY.format(last.toInstant().atZone(clock.getZone())),
+                    "days", last == null ? -1L : java.time.Duration.between(last.toInstant(), now).toDays()));
+        }
+        return rows;
     }
 
     /** Open inbox items (call requests, free text) from numbers matched to no PCN. */

@@ -70,8 +70,9 @@ class CampaignPagesTest {
             driver.findElement(By.id("controlFraction")).clear();
             driver.findElement(By.id("controlFraction")).sendKeys("0.25");
             try {
-                // The launch answers HX-Redirect: the campaign's own page replaces this one.
-                Browser.clickAndWaitForPage(driver, By.id("launch-button"));
+                // Continue shows the check-your-answers page; its Launch answers HX-Redirect to the campaign's page.
+                Browser.clickAndWaitForSwap(driver, By.id("review-button"), By.id("review-heading"));
+                Browser.clickAndWaitForPage(driver, By.id("confirm-launch"));
             } catch (RuntimeException e) {
                 Browser.screenshot(driver, "campaign-launch-failed");
                 throw new AssertionError("No campaign page after launch; page was: " + driver.getPageSource(), e);

@@ -108,6 +108,7 @@ class RoleMatrixTest {
             GET    /ui/templates                                    | ADMIN LEAD CCC
             GET    /api/campaigns                                   | ADMIN LEAD CCC
             POST   /api/campaigns                                   | CCC
+            POST   /api/campaigns/preview                           | CCC
             GET    /api/campaigns/{id}                              | ADMIN LEAD CCC
             GET    /api/campaigns/{id}/messages                     | ADMIN CCC
             POST   /api/campaigns/{id}/pause                        | CCC
@@ -117,6 +118,8 @@ class RoleMatrixTest {
             GET    /ui/campaigns                                    | ADMIN LEAD CCC
             POST   /ui/campaigns                                    | CCC
             GET    /ui/campaigns/preview                            | ADMIN LEAD CCC
+            POST   /ui/campaigns/review                             | CCC
+            POST   /ui/campaigns/edit                               | CCC
             GET    /ui/campaigns/{id}                               | ADMIN LEAD CCC
             GET    /ui/campaigns/{id}/counts                        | ADMIN LEAD CCC
             POST   /ui/campaigns/{id}/pause                         | CCC

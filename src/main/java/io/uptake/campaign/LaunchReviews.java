@@ -1,0 +1,243 @@
+package io.uptake.campaign;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import io.uptake.cohort.CohortMember;
+import io.uptake.cohort.CohortSql;
+import io.uptake.cohort.CohortSummary;
+import io.uptake.cohort.Cohorts;
+import io.uptake.security.CurrentUser;
+import io.uptake.template.LanguageInfo;
+import io.uptake.template.MessageTemplates;
+import io.uptake.template.Placeholders;
+import io.uptake.template.RenderedMessage;
+import jakarta.inject.Singleton;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Computes the review of a launch without writing anything: the same plan, schedule, cohort and split size as
+ * {@link CampaignService#launch}, so that what the CCC checks is what the launch then does.
+ */
+@Singleton
+public class LaunchReviews {
+    /** The exclusion reason shown for a patient the CCC left out by name. */
+    public static final String LEFT_OUT = "left-out-by-ccc";
+    static final Map<String, String> REASON_LABELS = new LinkedHashMap<>();
+
+    static {
+        REASON_LABELS.put("deceased", "Deceased");
+        REASON_LABELS.put("opted-out", "Opted out of texts");
+        REASON_LABELS.put("no-mobile", "No usable mobile");
+        REASON_LABELS.put("palliative", "Palliative care");
+        REASON_LABELS.put("already-diagnosed", "Already diagnosed with this cancer");
+        REASON_LABELS.put("recently-texted", "Texted about this programme recently");
+        REASON_LABELS.put("declined", "Declined screening (informed choice)");
+        REASON_LABELS.put("control-arm", "In another campaign's control arm");
+        REASON_LABELS.put(LEFT_OUT, "Left out by a CCC before launch");
+    }
+
+    private final JdbcOperations jdbc;
+    private final Cohorts cohorts;
+    private final MessageTemplates templates;
+    private final Programmes programmes;
+    private final BankHolidays holidays;
+    private final Clock clock;
+
+    LaunchReviews(JdbcOperations jdbc, Cohorts cohorts, MessageTemplates templates, Programmes programmes,
+                  BankHolidays holidays, Clock clock) {
+        this.jdbc = jdbc;
+        this.cohorts = cohorts;
+        this.templates = templates;
+        this.programmes = programmes;
+        this.holidays = holidays;
+        this.clock = clock;
+    }
+
+    static String label(String reason) {
+        return REASON_LABELS.getOrDefault(reason, reason);
+    }
+
+    @Transactional(readOnly = true)
+    public LaunchReview review(CampaignRequest request, CurrentUser user) {
+        if (user.pcnId() == null) {
+            throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("pcn", "only a PCN's staff launch campaigns")));
+        }
+        long pcnId = user.pcnId();
+        CampaignPlan plan = CampaignPlan.from(request, clock.instant(), clock.getZone(), programmes);
+        List<Instant> due = plan.waveDue(holidays);
+        String programme = plan.programme();
+        CohortSummary summary = cohorts.summary(programme, plan.asOf(), pcnId);
+        List<String> leaveOut = List.copyOf(plan.leaveOut().keySet());
+        List<LaunchReview.LeftOut> leftOut = leftOut(plan, pcnId, leaveOut);
+
+        long recipients = summary.eligible() - leftOut.size();
+        long control = plan.controlSize(recipients);
+        long texted = recipients - control;
+        List<LaunchReview.Exclusion> exclusions = new ArrayList<>();
+        summary.excluded().forEach((reason, n) -> exclusions.add(new LaunchReview.Exclusion(reason, label(reason), n)));
+        exclusions.add(new LaunchReview.Exclusion(LEFT_OUT, label(LEFT_OUT), leftOut.size()));
+        LaunchReview.Cohort cohort = new LaunchReview.Cohort(summary.candidates(), summary.eligible(),
+                summary.excludedPatients() + leftOut.size(), recipients, exclusions);
+        LaunchReview.Arms arms = new LaunchReview.Arms(recipients, plan.controlFraction(), control, texted);
+
+        List<LaunchReview.Wave> waves = new ArrayList<>();
+        for (int i = 0; i < due.size(); i++) {
+            waves.add(new LaunchReview.Wave(i + 1, template(i + 1), due.get(i), texted));
+        }
+
+        // Every recipient's texts, rendered once per group of patients who get the same words (language, given
+        // name, practice), as the dispatcher renders them; then scaled to the texted arm.
+        CohortSql groups = cohorts.cohortSql(programme, plan.asOf(), pcnId).then("""
+                SELECT message_language, given_name, practice_code, max(practice_name) AS practice_name,
+                       max(practice_phone) AS practice_phone, count(*) AS patients
+                FROM cohort WHERE cardinality(exclusions) = 0 AND NOT (CAST(nhs_number AS TEXT) = ANY(:leaveOut))
+                GROUP BY message_language, given_name, practice_code""", Map.of("leaveOut", leaveOut));
+        Map<String, long[]> byLanguage = new TreeMap<>(); // language -> {recipients, texts, segments}
+        query(groups, rs -> {
+            while (rs.next()) {
+                String practice = rs.getString("practice_name");
+                String phone = rs.getString("practice_phone");
+                Placeholders values = new Placeholders(rs.getString("given_name"), practice == null ? "" : practice,
+                        phone == null ? "" : phone, null);
+                long patients = rs.getLong("patients");
+                String lang = rs.getString("message_language");
+                long[] acc = byLanguage.computeIfAbsent(lang, l -> new long[3]);
+                acc[0] += patients;
+                for (int w = 1; w <= due.size(); w++) {
+                    RenderedMessage m = templates.render(programme, template(w), lang, values);
+                    acc[1] += patients;
+                    acc[2] += (long) m.segments() * patients;
+                }
+            }
+            return null;
+        });
+        boolean exact = control == 0;
+        List<LaunchReview.LanguageCost> costs = new ArrayList<>();
+        List<LaunchReview.Language> languages = new ArrayList<>();
+        long allTexts = 0;
+        long allSegments = 0;
+        for (Map.Entry<String, long[]> e : byLanguage.entrySet()) {
+            long[] acc = e.getValue();
+            long texts = scale(acc[1], texted, recipients);
+            long segments = scale(acc[2], texted, recipients);
+            allTexts += texts;
+            allSegments += segments;
+            costs.add(new LaunchReview.LanguageCost(e.getKey(), texts, segments, templates.cost(segments)));
+            languages.add(language(programme, e.getKey(), acc[0], due.size()));
+        }
+        LaunchReview.Cost cost = new LaunchReview.Cost(templates.currency(), templates.pricePerSegment(), allTexts,
+                allSegments, templates.cost(allSegments), exact, costs);
+        String title = cohorts.programme(programme).title();
+        LaunchReview draft = new LaunchReview(plan.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort,
+                arms, waves, languages, cost, leftOut, "");
+        return new LaunchReview(draft.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort, arms, waves,
+                languages, cost, leftOut, token(draft));
+    }
+
+    /** Every eligible patient by name, for the CCC to read and leave patients out of before launch. */
+    @Transactional(readOnly = true)
+    public List<CohortMember> namedList(String programme, java.time.LocalDate asOf, CurrentUser user) {
+        return cohorts.members(programme, asOf, user.pcnId()).stream().filter(CohortMember::eligible).toList();
+    }
+
+    private List<LaunchReview.LeftOut> leftOut(CampaignPlan plan, long pcnId, List<String> leaveOut) {
+        if (leaveOut.isEmpty()) {
+            return List.of();
+        }
+        CohortSql sql = cohorts.cohortSql(plan.programme(), plan.asOf(), pcnId).then("""
+                SELECT CAST(nhs_number AS TEXT) AS nhs, given_name, family_name, practice_code FROM cohort
+                WHERE cardinality(exclusions) = 0 AND CAST(nhs_number AS TEXT) = ANY(:leaveOut)""",
+                Map.of("leaveOut", leaveOut));
+        Map<String, LaunchReview.LeftOut> found = query(sql, rs -> {
+            Map<String, LaunchReview.LeftOut> out = new LinkedHashMap<>();
+            while (rs.next()) {
+                String nhs = rs.getString("nhs").strip();
+                out.put(nhs, new LaunchReview.LeftOut(nhs, rs.getString("given_name"), rs.getString("family_name"),
+                        rs.getString("practice_code"), plan.leaveOut().get(nhs)));
+            }
+            return out;
+        });
+        List<CampaignPlan.FieldError> errors = new ArrayList<>();
+        List<LaunchReview.LeftOut> out = new ArrayList<>();
+        for (int i = 0; i < leaveOut.size(); i++) {
+            LaunchReview.LeftOut l = found.get(leaveOut.get(i));
+            if (l == null) {
+                errors.add(new CampaignPlan.FieldError("leaveOut[" + i + "].nhsNumber",
+                        "is not an eligible patient of this cohort"));
+            } else {
+                out.add(l);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new CampaignPlan.Invalid(errors);
+        }
+        return out;
+    }
+
+    private LaunchReview.Language language(String programme, String code, long recipients, int waves) {
+        List<LaunchReview.Text> texts = new ArrayList<>();
+        boolean draft = false;
+        boolean rtl = false;
+        for (int w = 1; w <= Math.min(waves, 2); w++) { // every reminder has the same words
+            RenderedMessage m = templates.render(programme, template(w), code, Placeholders.sample());
+            texts.add(new LaunchReview.Text(template(w), m.text(), m.segments(), m.encoding()));
+            draft |= m.draft();
+            rtl |= m.rtl();
+        }
+        String name = templates.language(code).map(LanguageInfo::name).orElse(code);
+        return new LaunchReview.Language(code, name, draft, rtl, recipients, texts);
+    }
+
+    static String template(int wave) {
+        return wave == 1 ? "initial" : "reminder";
+    }
+
+    /** {@code n} scaled by texted/recipients, rounded half up: exact when nobody is held back. */
+    private static long scale(long n, long texted, long recipients) {
+        if (recipients == 0 || texted == recipients) {
+            return texted == 0 ? 0 : n;
+        }
+        return BigDecimal.valueOf(n).multiply(BigDecimal.valueOf(texted))
+                .divide(BigDecimal.valueOf(recipients), 0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    private static String token(LaunchReview r) {
+        String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
+                + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name();
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T query(CohortSql sql, Reader<T> reader) {
+        jdbc.prepareStatement(cohorts.sessionSetting(), java.sql.PreparedStatement::execute);
+        return jdbc.prepareStatement(sql.sql(), ps -> {
+            sql.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(ResultSet rs) throws java.sql.SQLException;
+    }
+}

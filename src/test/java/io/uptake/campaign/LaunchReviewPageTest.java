@@ -1,0 +1,122 @@
+package io.uptake.campaign;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Rows;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.Select;
+
+import javax.sql.DataSource;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launch journey in a real browser, on the real cohort (the spec name keeps the campaign package's test cohort
+ * out): the form leads to a check-your-answers page and launches nothing; the CCC leaves a patient out of the named
+ * list with a reason; the launch refuses figures that changed after the check; and a confirmation panel follows.
+ */
+@MicronautTest(transactional = false)
+@Property(name = "spec.name", value = "LaunchReviewPageTest")
+@Property(name = "micronaut.server.port", value = "-1")
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
+class LaunchReviewPageTest {
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+
+    List<Fixtures.Patient> all;
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        all = Fixtures.patients(dataSource, "North PCN", "N00001", 6);
+        for (Fixtures.Patient p : all) {
+            eligibleForPsa(p.id());
+        }
+        new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
+    }
+
+    private void eligibleForPsa(long patientId) {
+        Fixtures.sql(dataSource, """
+                UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01' WHERE id = ?""",
+                patientId);
+    }
+
+    @Test
+    void aCccChecksLeavesOnePatientOutAndLaunchesWithAConfirmation() {
+        WebDriver driver = Browser.open();
+        try {
+            Browser.login(driver, server.getURL().toString(), "ccc.north", Api.USER_PASSWORD);
+            driver.get(server.getURL() + "/ui/campaigns");
+            Browser.settled(driver);
+            new Select(driver.findElement(By.id("programme"))).selectByValue("psa-eligible");
+            Browser.waitForText(driver, By.id("preview"), "Cost estimate for psa-eligible");
+            Browser.settled(driver);
+            driver.findElement(By.id("name")).sendKeys("PSA conversation (page)");
+            ((JavascriptExecutor) driver).executeScript("arguments[0].value = '2027-01-04T09:00'",
+                    driver.findElement(By.name("startAt")));
+            driver.findElement(By.id("controlFraction")).clear();
+            driver.findElement(By.id("controlFraction")).sendKeys("0");
+
+            Browser.clickAndWaitForSwap(driver, By.id("review-button"), By.id("review-heading"));
+            assertThat(count("SELECT count(*) FROM campaign")).as("Continue launches nothing").isZero();
+            assertThat(driver.findElement(By.id("review-recipients")).getText()).isEqualTo("6");
+            assertThat(driver.findElement(By.id("review-waves")).getText())
+                    .contains("Monday 4 January 2027 at 9:00am").contains("Monday 18 January 2027 at 9:00am");
+            assertThat(driver.findElement(By.id("review-cost-total")).getText()).startsWith("All waves 12");
+            assertThat(driver.findElement(By.id("language-en")).getText()).contains("English");
+
+            // The named list: a reason typed against one patient leaves them out.
+            Fixtures.Patient out = all.get(2);
+            driver.findElement(By.cssSelector("#named-list > summary")).click();
+            driver.findElement(By.id("reason-" + out.nhsNumber())).sendKeys("Moved to Spain, told us by phone");
+            Browser.clickAndWaitForSwap(driver, By.id("update-review"), By.id("review-left-out"));
+            assertThat(driver.findElement(By.id("review-recipients")).getText()).isEqualTo("5");
+            assertThat(driver.findElement(By.id("exclusion-left-out-by-ccc")).getText()).endsWith("1");
+            assertThat(driver.findElement(By.id("review-left-out")).getText()).contains("Moved to Spain, told us by phone");
+
+            // New data after the check: the launch shows the check again instead of launching other figures.
+            Rows.PatientRow extra = new Rows(dataSource).patient("N00001").mobile(Rows.mobile(990));
+            eligibleForPsa(extra.insert());
+            Browser.clickAndWaitForSwap(driver, By.id("confirm-launch"), By.id("review-notice"));
+            assertThat(driver.findElement(By.id("review-notice")).getText()).contains("The figures changed");
+            assertThat(driver.findElement(By.id("review-recipients")).getText()).isEqualTo("6");
+            assertThat(count("SELECT count(*) FROM campaign")).isZero();
+
+            Browser.clickAndWaitForPage(driver, By.id("confirm-launch"));
+            Browser.screenshot(driver, "campaign-launched");
+            assertThat(driver.findElement(By.id("launched-panel")).getText())
+                    .contains("Campaign launched").contains("6 patients will be texted").contains("1 patients were left out");
+            assertThat(driver.findElement(By.id("left-out")).getText())
+                    .contains("left-out-by-ccc").contains("Moved to Spain, told us by phone");
+        } catch (RuntimeException | AssertionError e) {
+            Browser.screenshot(driver, "launch-review-failed");
+            throw new AssertionError("Launch journey failed; page was: " + driver.getPageSource(), e);
+        } finally {
+            driver.quit();
+        }
+        assertThat(count("SELECT count(*) FROM recipient")).isEqualTo(6);
+        assertThat(count("SELECT count(*) FROM message WHERE patient_id = ?", all.get(2).id())).isZero();
+        assertThat(count("SELECT count(*) FROM campaign_left_out WHERE reason = 'Moved to Spain, told us by phone'")).isEqualTo(1);
+    }
+
+    private long count(String sql, Object... params) {
+        return Fixtures.count(dataSource, sql, params);
+    }
+}

@@ -180,18 +180,30 @@ public class MessageTemplates {
     }
 
     private String format(String set, String message, String lang, Placeholders values) {
+        return format(catalogue.text(lang, TemplateCatalogue.key(set, message)), lang, values);
+    }
+
+    /**
+     * {@code pattern} in {@code lang} with the values merged. In a right-to-left language every merged value and
+     * every left-to-right run that needs it is kept in its own order with direction marks ({@link BidiMarks}).
+     */
+    String format(String pattern, String lang, Placeholders values) {
+        boolean rtl = catalogue.languages().get(lang).rtl();
+        java.util.function.UnaryOperator<String> merged = rtl ? BidiMarks::bracket : v -> v;
         Map<String, Object> args = new HashMap<>();
-        args.put("givenName", values.givenName());
-        args.put("practiceName", values.practiceName());
-        args.put("practicePhone", values.practicePhone() == null ? "" : values.practicePhone());
+        args.put("givenName", merged.apply(values.givenName()));
+        args.put("practiceName", merged.apply(values.practiceName()));
+        args.put("practicePhone", values.practicePhone() == null ? "" : merged.apply(values.practicePhone()));
         String link = values.bookingLink();
         args.put("booking", link == null || link.isBlank() ? ""
-                : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang, Map.of("bookingLink", link)));
+                : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang,
+                        Map.of("bookingLink", merged.apply(link))));
         args.put("optOut", catalogue.text(lang, "instruction.optOut"));
         args.put("callBack", catalogue.text(lang, "instruction.callBack"));
-        String text = TemplateCatalogue.format(catalogue.text(lang, TemplateCatalogue.key(set, message)), lang, args);
+        String text = TemplateCatalogue.format(pattern, lang, args);
         // An absent booking link leaves a double space behind; nothing else in a text needs two.
-        return DOUBLE_SPACE.matcher(text).replaceAll(" ").trim();
+        text = DOUBLE_SPACE.matcher(text).replaceAll(" ").trim();
+        return rtl ? BidiMarks.mark(text) : text;
     }
 
     /** Every message in every language, rendered with long realistic values, must fit the segment limit. */

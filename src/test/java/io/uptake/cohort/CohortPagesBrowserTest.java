@@ -82,7 +82,12 @@ class CohortPagesBrowserTest {
         for (WebElement p : previews) {
             String lang = p.getAttribute("data-lang");
             WebElement text = p.findElement(By.cssSelector("p.text"));
-            assertThat(text.getAttribute("dir")).as(lang).isEqualTo(lang.equals("ar") || lang.equals("ur") ? "rtl" : "ltr");
+            // The page does not force a direction: the browser takes it from the text, as a handset does, and the
+            // text's own marks make a right-to-left text start right to left.
+            assertThat(text.getAttribute("dir")).as(lang).isEqualTo("auto");
+            assertThat(((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                    "return getComputedStyle(arguments[0]).direction", text)).as(lang)
+                    .isEqualTo(lang.equals("ar") || lang.equals("ur") ? "rtl" : "ltr");
             assertThat(p.findElement(By.className("segments")).getText()).matches("[1-6]");
             assertThat(p.findElements(By.className("draft"))).as(lang).hasSize(lang.equals("en") ? 0 : 1);
             assertThat(p.findElement(By.className("encoding")).getText()).isEqualTo(lang.equals("en") ? "GSM-7" : "UCS-2");

@@ -115,6 +115,27 @@ public class MessageTemplates {
         return renderKey(TemplateCatalogue.REPLIES, reply.key(), requestedLang, values);
     }
 
+    /**
+     * The version of what {@code lang} sends for {@code programme}: a digest of its message texts and the shared
+     * sentences they embed, so any change to them is a new version (which needs approving again).
+     */
+    public String version(String programme, String lang) {
+        StringBuilder all = new StringBuilder();
+        List<String> keys = new ArrayList<>(List.of("instruction.optOut", "instruction.callBack", "common.booking"));
+        messages(programme).forEach(m -> keys.add(TemplateCatalogue.key(programme, m)));
+        for (String k : keys) {
+            String t = catalogue.text(lang, k);
+            all.append(k).append('=').append(t == null ? "" : t).append('\n');
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What {@code segments} segments cost at the configured price. */
     public BigDecimal cost(long segments) {
         return pricePerSegment.multiply(BigDecimal.valueOf(segments));

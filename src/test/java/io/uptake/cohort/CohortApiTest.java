@@ -226,7 +226,7 @@ class CohortApiTest {
         assertThat(summary.excludedPatients()).isEqualTo(8);
         assertThat(summary.excluded()).containsExactly(Map.entry("deceased", 2L), Map.entry("opted-out", 2L),
                 Map.entry("no-mobile", 2L), Map.entry("palliative", 1L), Map.entry("already-diagnosed", 1L),
-                Map.entry("recently-texted", 1L), Map.entry("declined", 0L));
+                Map.entry("recently-texted", 1L), Map.entry("control-arm", 0L), Map.entry("declined", 0L));
         assertThat(summary.byPractice()).containsExactly(
                 new CohortSummary.PracticeCount("P84001", "Limehurst Village Surgery", 5, 7),
                 new CohortSummary.PracticeCount("P84002", "Whitworth Road Medical Centre", 0, 1));

@@ -102,6 +102,8 @@ class RoleMatrixTest {
             GET    /ui/cohorts                                      | ADMIN CCC
             GET    /api/templates                                   | ADMIN LEAD CCC
             GET    /api/templates/keywords                          | ADMIN LEAD CCC
+            GET    /api/templates/approvals                         | ADMIN LEAD CCC
+            POST   /api/templates/{programme}/{language}/approve    | ADMIN LEAD
             GET    /api/templates/{programme}/{message}/preview     | ADMIN LEAD CCC
             GET    /ui/templates                                    | ADMIN LEAD CCC
             GET    /api/campaigns                                   | ADMIN LEAD CCC

@@ -318,6 +318,9 @@ class CohortApiTest {
                 .event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         records.patient("P84001", "F", lastDayAged(40)).language("xx").save().event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         fitNonReturner().event(AS_OF.minusDays(1), "DECEASED");
+        // Urdu is sent (and estimated) only once approved (issue 13).
+        http.retrieve(HttpRequest.POST("/api/templates/fit-non-returners/ur/approve", "")
+                .bearerAuth(new io.uptake.testsupport.Api(http).adminToken()), Map.class);
 
         CohortEstimate estimate = http.retrieve(HttpRequest.GET("/api/cohorts/fit-non-returners/estimate?template=initial&asOf="
                 + AS_OF).bearerAuth(ccc), CohortEstimate.class);

@@ -104,6 +104,8 @@ class RoleMatrixTest {
             GET    /api/templates/keywords                          | ADMIN LEAD CCC
             GET    /api/templates/approvals                         | ADMIN LEAD CCC
             POST   /api/templates/{programme}/{language}/approve    | ADMIN LEAD
+            GET    /ui/templates/approvals                          | ADMIN LEAD CCC
+            POST   /ui/templates/approvals/{programme}/{language}   | ADMIN LEAD
             GET    /api/templates/{programme}/{message}/preview     | ADMIN LEAD CCC
             GET    /ui/templates                                    | ADMIN LEAD CCC
             GET    /api/campaigns                                   | ADMIN LEAD CCC
@@ -483,6 +485,7 @@ class RoleMatrixTest {
             case "kind" -> "patients";
             case "programme" -> "fit-non-returners";
             case "message" -> "initial";
+            case "language" -> "ur";
             case "nhsNumber", "nhs" -> nhsNumber;
             case "patientId" -> patientId;
             case "action" -> "opt-out";

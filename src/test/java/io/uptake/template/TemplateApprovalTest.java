@@ -52,10 +52,10 @@ class TemplateApprovalTest {
         otherLead = api.user("lead.south", "LEAD", "South PCN");
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Map<String, Object> state(String token, String programme, String language) {
-        List<Map<String, Object>> all = client.toBlocking().retrieve(
-                HttpRequest.GET("/api/templates/approvals").bearerAuth(token), List.class);
+        List<Map> all = client.toBlocking().retrieve(
+                HttpRequest.GET("/api/templates/approvals").bearerAuth(token), io.micronaut.core.type.Argument.listOf(Map.class));
         Map<String, Object> set = all.stream().filter(p -> p.get("programme").equals(programme)).findFirst().orElseThrow();
         return ((List<Map<String, Object>>) set.get("languages")).stream()
                 .filter(l -> l.get("language").equals(language)).findFirst().orElseThrow();

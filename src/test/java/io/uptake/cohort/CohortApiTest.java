@@ -351,6 +351,11 @@ class CohortApiTest {
         fitNonReturner().event(AS_OF.minusDays(1), "PALLIATIVE_CARE");
         records.patient("P99001", "F", lastDayAged(40)).save().event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         long campaign = records.campaign(north, "fit-non-returners");
+        // Polish is the message language only once approved (issue 13); until then it is English.
+        assertThat(cohorts.members("fit-non-returners", AS_OF, north)).filteredOn(m -> "pl".equals(m.language()))
+                .extracting(CohortMember::messageLanguage).containsExactly("en");
+        http.retrieve(HttpRequest.POST("/api/templates/fit-non-returners/pl/approve", "")
+                .bearerAuth(new io.uptake.testsupport.Api(http).adminToken()), Map.class);
 
         int inserted = cohorts.insertEligibleRecipients(campaign, "fit-non-returners", AS_OF, north, Instant.now());
 

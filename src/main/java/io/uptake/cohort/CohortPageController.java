@@ -36,6 +36,7 @@ class CohortPageController {
         REASON_LABELS.put("palliative", "Palliative care");
         REASON_LABELS.put("already-diagnosed", "Already diagnosed with this cancer");
         REASON_LABELS.put("recently-texted", "Texted about this programme recently");
+        REASON_LABELS.put("control-arm", "Held back as control in another campaign of this programme");
         REASON_LABELS.put("declined", "Declined screening (informed choice)");
     }
 

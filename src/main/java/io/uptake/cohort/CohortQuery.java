@@ -15,7 +15,7 @@ import java.util.Map;
 final class CohortQuery {
     /** Every exclusion reason, in the order the API and page show them. */
     static final List<String> REASONS = List.of("deceased", "opted-out", "no-mobile", "palliative",
-            "already-diagnosed", "recently-texted", "declined");
+            "already-diagnosed", "recently-texted", "control-arm", "declined");
 
     private CohortQuery() {
     }
@@ -162,6 +162,16 @@ final class CohortQuery {
                   WHERE m.campaign_id IN (SELECT id FROM campaign WHERE programme = :programme)
                     AND m.sent_at >= :textedSince AND m.sent_at < :textedUntil
                 ),
+                -- Held back in another campaign of this programme whose attribution window is still open on asOf
+                  -- (index_date + attribution_days, inclusive, as the uptake counts measure it): texting them would
+                  -- spoil that campaign's comparison. A campaign cancelled before it sent anything measures nothing.
+                held_back AS (
+                  SELECT DISTINCT r.patient_id FROM recipient r JOIN campaign hc ON hc.id = r.campaign_id
+                  WHERE hc.programme = :programme AND r.arm = 'CONTROL'
+                    AND r.index_date + hc.attribution_days >= :asOf
+                    AND (hc.status <> 'CANCELLED'
+                         OR EXISTS (SELECT 1 FROM message sm WHERE sm.campaign_id = hc.id AND sm.sent_at IS NOT NULL))
+                ),
                 cohort AS (
                   SELECT p.id AS patient_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex,
                          CAST(date_part('year', age(:asOf, p.date_of_birth)) AS int) AS age,
@@ -175,6 +185,7 @@ final class CohortQuery {
                            CASE WHEN f.palliative THEN 'palliative' END,
                            CASE WHEN f.diagnosed THEN 'already-diagnosed' END,
                            CASE WHEN t.patient_id IS NOT NULL THEN 'recently-texted' END,
+                           CASE WHEN h.patient_id IS NOT NULL THEN 'control-arm' END,
                            CASE WHEN c.declined THEN 'declined' END
                          ], NULL) AS exclusions
                   FROM candidate c
@@ -183,6 +194,7 @@ final class CohortQuery {
                   LEFT JOIN flags f ON f.patient_id = p.id
                   LEFT JOIN opted o ON o.patient_id = p.id
                   LEFT JOIN texted t ON t.patient_id = p.id
+                  LEFT JOIN held_back h ON h.patient_id = p.id
                   WHERE (CAST(:pcn AS bigint) IS NULL OR pr.pcn_id = CAST(:pcn AS bigint))
                 )""".formatted(ctes);
         return CohortSql.named(sql, v);

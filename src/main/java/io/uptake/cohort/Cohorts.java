@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.template.MessageTemplates;
+import io.uptake.template.TemplateApprovals;
 import jakarta.inject.Singleton;
 
 import java.sql.Array;
@@ -29,11 +30,12 @@ public class Cohorts {
     private final JdbcOperations jdbc;
     private final RuleBook rules;
     private final MessageTemplates templates;
+    private final TemplateApprovals approvals;
     private final Clock clock;
     private final ZoneId zone;
     private final String workMemSetting;
 
-    Cohorts(JdbcOperations jdbc, RuleBook rules, MessageTemplates templates, Clock clock,
+    Cohorts(JdbcOperations jdbc, RuleBook rules, MessageTemplates templates, TemplateApprovals approvals, Clock clock,
             @Value("${uptake.cohort.work-mem:64MB}") String workMem) {
         if (!workMem.matches("\\d{1,6}(kB|MB|GB)")) {
             throw new IllegalArgumentException("uptake.cohort.work-mem: a size such as 64MB");
@@ -42,6 +44,7 @@ public class Cohorts {
         this.jdbc = jdbc;
         this.rules = rules;
         this.templates = templates;
+        this.approvals = approvals;
         this.clock = clock;
         this.zone = clock.getZone(); // uptake.timezone, through the one clock
     }
@@ -75,8 +78,9 @@ public class Cohorts {
      */
     public CohortSql cohortSql(String programme, LocalDate asOf, Long pcnScope) {
         Programme p = programme(programme);
+        // A patient whose language is not approved for this PCN (or not complete) is texted in English.
         return CohortQuery.build(p, rule(programme, asOf), asOf, pcnScope,
-                templates.completeLanguages(p.name()), zone);
+                approvals.sendableLanguages(p.name(), pcnScope), zone);
     }
 
     @Transactional

@@ -115,6 +115,27 @@ public class MessageTemplates {
         return renderKey(TemplateCatalogue.REPLIES, reply.key(), requestedLang, values);
     }
 
+    /**
+     * The version of what {@code lang} sends for {@code programme}: a digest of its message texts and the shared
+     * sentences they embed, so any change to them is a new version (which needs approving again).
+     */
+    public String version(String programme, String lang) {
+        StringBuilder all = new StringBuilder();
+        List<String> keys = new ArrayList<>(List.of("instruction.optOut", "instruction.callBack", "common.booking"));
+        messages(programme).forEach(m -> keys.add(TemplateCatalogue.key(programme, m)));
+        for (String k : keys) {
+            String t = catalogue.text(lang, k);
+            all.append(k).append('=').append(t == null ? "" : t).append('\n');
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What {@code segments} segments cost at the configured price. */
     public BigDecimal cost(long segments) {
         return pricePerSegment.multiply(BigDecimal.valueOf(segments));
@@ -180,18 +201,30 @@ public class MessageTemplates {
     }
 
     private String format(String set, String message, String lang, Placeholders values) {
+        return format(catalogue.text(lang, TemplateCatalogue.key(set, message)), lang, values);
+    }
+
+    /**
+     * {@code pattern} in {@code lang} with the values merged. In a right-to-left language every merged value and
+     * every left-to-right run that needs it is kept in its own order with direction marks ({@link BidiMarks}).
+     */
+    String format(String pattern, String lang, Placeholders values) {
+        boolean rtl = catalogue.languages().get(lang).rtl();
+        java.util.function.UnaryOperator<String> merged = rtl ? BidiMarks::bracket : v -> v;
         Map<String, Object> args = new HashMap<>();
-        args.put("givenName", values.givenName());
-        args.put("practiceName", values.practiceName());
-        args.put("practicePhone", values.practicePhone() == null ? "" : values.practicePhone());
+        args.put("givenName", merged.apply(values.givenName()));
+        args.put("practiceName", merged.apply(values.practiceName()));
+        args.put("practicePhone", values.practicePhone() == null ? "" : merged.apply(values.practicePhone()));
         String link = values.bookingLink();
         args.put("booking", link == null || link.isBlank() ? ""
-                : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang, Map.of("bookingLink", link)));
+                : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang,
+                        Map.of("bookingLink", merged.apply(link))));
         args.put("optOut", catalogue.text(lang, "instruction.optOut"));
         args.put("callBack", catalogue.text(lang, "instruction.callBack"));
-        String text = TemplateCatalogue.format(catalogue.text(lang, TemplateCatalogue.key(set, message)), lang, args);
+        String text = TemplateCatalogue.format(pattern, lang, args);
         // An absent booking link leaves a double space behind; nothing else in a text needs two.
-        return DOUBLE_SPACE.matcher(text).replaceAll(" ").trim();
+        text = DOUBLE_SPACE.matcher(text).replaceAll(" ").trim();
+        return rtl ? BidiMarks.mark(text) : text;
     }
 
     /** Every message in every language, rendered with long realistic values, must fit the segment limit. */

@@ -5,6 +5,8 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.uptake.security.Role;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.scheduling.TaskExecutors;
@@ -29,10 +31,38 @@ import java.util.Map;
 class TemplateController {
     private final TemplatePreviews previews;
     private final MessageTemplates templates;
+    private final TemplateApprovals approvals;
 
-    TemplateController(TemplatePreviews previews, MessageTemplates templates) {
+    TemplateController(TemplatePreviews previews, MessageTemplates templates, TemplateApprovals approvals) {
         this.previews = previews;
         this.templates = templates;
+        this.approvals = approvals;
+    }
+
+    /** Each programme's languages with their approval state for the caller's PCN (an ADMIN: for every PCN). */
+    @Get("/approvals")
+    List<ProgrammeApprovals> approvals(Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        return templates.programmes().stream()
+                .map(p -> new ProgrammeApprovals(p, approvals.approvals(p, user.pcnScope()))).toList();
+    }
+
+    /** Approves the current version of a language's texts: a LEAD for their PCN, an ADMIN for every PCN. */
+    @Post("/{programme}/{language}/approve")
+    @Secured({Role.LEAD_NAME, Role.ADMIN_NAME})
+    TemplateApprovals.LanguageApproval approve(@PathVariable String programme, @PathVariable String language,
+                                               Authentication auth) {
+        try {
+            return approvals.approve(programme, language, CurrentUser.of(auth));
+        } catch (IllegalArgumentException e) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new HttpStatusException(HttpStatus.CONFLICT, e.getMessage());
+        }
+    }
+
+    @Serdeable
+    record ProgrammeApprovals(String programme, List<TemplateApprovals.LanguageApproval> languages) {
     }
 
     @Get

@@ -90,6 +90,9 @@ class RealPathEndToEndTest {
         Fixtures.sql(dataSource, "UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(10).id());
         Fixtures.event(dataSource, all.get(11).id(), "PSA_TEST", LocalDate.parse("2025-10-01"), MONDAY_0900.minusSeconds(86_400));
 
+        // A translation is sent only once approved (issue 13): an ADMIN approves the shipped one for every PCN.
+        client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/" + otherLanguage + "/approve", "")
+                .bearerAuth(new Api(client.toBlocking()).adminToken()), Map.class);
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA conversation", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", 0.25, "reminders", List.of(Map.of("afterDays", 14))));
         HttpResponse<Map> created;

@@ -226,7 +226,7 @@ class CohortApiTest {
         assertThat(summary.excludedPatients()).isEqualTo(8);
         assertThat(summary.excluded()).containsExactly(Map.entry("deceased", 2L), Map.entry("opted-out", 2L),
                 Map.entry("no-mobile", 2L), Map.entry("palliative", 1L), Map.entry("already-diagnosed", 1L),
-                Map.entry("recently-texted", 1L), Map.entry("declined", 0L));
+                Map.entry("recently-texted", 1L), Map.entry("control-arm", 0L), Map.entry("declined", 0L));
         assertThat(summary.byPractice()).containsExactly(
                 new CohortSummary.PracticeCount("P84001", "Limehurst Village Surgery", 5, 7),
                 new CohortSummary.PracticeCount("P84002", "Whitworth Road Medical Centre", 0, 1));
@@ -318,6 +318,9 @@ class CohortApiTest {
                 .event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         records.patient("P84001", "F", lastDayAged(40)).language("xx").save().event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         fitNonReturner().event(AS_OF.minusDays(1), "DECEASED");
+        // Urdu is sent (and estimated) only once approved (issue 13).
+        http.retrieve(HttpRequest.POST("/api/templates/fit-non-returners/ur/approve", "")
+                .bearerAuth(new io.uptake.testsupport.Api(http).adminToken()), Map.class);
 
         CohortEstimate estimate = http.retrieve(HttpRequest.GET("/api/cohorts/fit-non-returners/estimate?template=initial&asOf="
                 + AS_OF).bearerAuth(ccc), CohortEstimate.class);
@@ -348,6 +351,11 @@ class CohortApiTest {
         fitNonReturner().event(AS_OF.minusDays(1), "PALLIATIVE_CARE");
         records.patient("P99001", "F", lastDayAged(40)).save().event(AS_OF.minusDays(30), "FIT_KIT_ISSUED");
         long campaign = records.campaign(north, "fit-non-returners");
+        // Polish is the message language only once approved (issue 13); until then it is English.
+        assertThat(cohorts.members("fit-non-returners", AS_OF, north)).filteredOn(m -> "pl".equals(m.language()))
+                .extracting(CohortMember::messageLanguage).containsExactly("en");
+        http.retrieve(HttpRequest.POST("/api/templates/fit-non-returners/pl/approve", "")
+                .bearerAuth(new io.uptake.testsupport.Api(http).adminToken()), Map.class);
 
         int inserted = cohorts.insertEligibleRecipients(campaign, "fit-non-returners", AS_OF, north, Instant.now());
 

@@ -104,6 +104,10 @@ class RoleMatrixTest {
             GET    /ui/cohorts                                      | ADMIN CCC
             GET    /api/templates                                   | ADMIN LEAD CCC
             GET    /api/templates/keywords                          | ADMIN LEAD CCC
+            GET    /api/templates/approvals                         | ADMIN LEAD CCC
+            POST   /api/templates/{programme}/{language}/approve    | ADMIN LEAD
+            GET    /ui/templates/approvals                          | ADMIN LEAD CCC
+            POST   /ui/templates/approvals/{programme}/{language}   | ADMIN LEAD
             GET    /api/templates/{programme}/{message}/preview     | ADMIN LEAD CCC
             GET    /ui/templates                                    | ADMIN LEAD CCC
             GET    /api/campaigns                                   | ADMIN LEAD CCC
@@ -490,6 +494,7 @@ class RoleMatrixTest {
             case "kind" -> "patients";
             case "programme" -> "fit-non-returners";
             case "message" -> "initial";
+            case "language" -> "ur";
             case "nhsNumber", "nhs" -> nhsNumber;
             case "patientId" -> patientId;
             case "action" -> "opt-out";

@@ -108,6 +108,7 @@ class RoleMatrixTest {
             POST   /api/campaigns                                   | CCC
             GET    /api/campaigns/{id}                              | ADMIN LEAD CCC
             GET    /api/campaigns/{id}/messages                     | ADMIN CCC
+            GET    /api/campaigns/{id}/letters.pdf                  | CCC
             POST   /api/campaigns/{id}/pause                        | CCC
             POST   /api/campaigns/{id}/resume                       | CCC
             POST   /api/campaigns/{id}/cancel                       | CCC

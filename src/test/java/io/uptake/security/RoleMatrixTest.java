@@ -201,6 +201,12 @@ class RoleMatrixTest {
                 VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'Your bowel screening kit: please return it.', 1, 'SENT',
                         now() - interval '7 days', now() - interval '7 days', now() - interval '7 days', now())
                 RETURNING id""", campaign, recipient, Long.parseLong(patientId), mobile);
+        // A letter of wave 1 (the patient has no address, so the PDF route answers 409 with its reason).
+        rows.queryLong("""
+                INSERT INTO letter (campaign_id, patient_id, wave, template_key, arm, language, status, due_at,
+                                    created_at, updated_at)
+                VALUES (?, ?, 1, 'initial', 'LETTER', 'en', 'PENDING', now(), now(), now()) RETURNING id""",
+                campaign, Long.parseLong(patientId));
         // A reply that needs a person, through the real signed webhook: the inbox item the inbox routes act on.
         assertThat(inbound("Please can someone ring me about the kit").code()).isEqualTo(200);
         inboxId = String.valueOf(rows.queryLong("SELECT id FROM inbound_message WHERE inbox_status = 'OPEN'"));

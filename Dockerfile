@@ -7,6 +7,8 @@ COPY . .
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
+# Letters are set in Debian/Ubuntu's Noto fonts, found at run time (io.uptake.letter.LetterFonts).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/target/uptake-0.1.0.jar /app/uptake.jar
 COPY templates /app/templates

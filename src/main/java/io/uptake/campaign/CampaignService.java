@@ -42,13 +42,15 @@ public class CampaignService {
     private final JsonMapper json;
     private final BeanProvider<CampaignScheduler> scheduler;
     private final BookingLinks bookingLinks;
+    private final BeanProvider<CampaignLetters> letters;
     private final SecureRandom random = new SecureRandom();
 
     private final Outbox outbox;
 
     CampaignService(JdbcOperations jdbc, Clock clock, Programmes programmes, BankHolidays holidays,
                     BeanProvider<CampaignCohorts> cohorts, AuditLog audit, JsonMapper json,
-                    BeanProvider<CampaignScheduler> scheduler, Outbox outbox, BookingLinks bookingLinks) {
+                    BeanProvider<CampaignScheduler> scheduler, Outbox outbox, BookingLinks bookingLinks,
+                    BeanProvider<CampaignLetters> letters) {
         this.bookingLinks = bookingLinks;
         this.jdbc = jdbc;
         this.outbox = outbox;
@@ -59,6 +61,7 @@ public class CampaignService {
         this.audit = audit;
         this.json = json;
         this.scheduler = scheduler;
+        this.letters = letters;
     }
 
     public static class NotFound extends RuntimeException {
@@ -137,10 +140,15 @@ public class CampaignService {
             return ps.executeUpdate();
         });
         createWave(id, 1, "initial", wave1, now);
+        List<CampaignLetters.Wave> waves = new ArrayList<>(List.of(new CampaignLetters.Wave(1, "initial", wave1)));
         for (int i = 0; i < reminderDue.size(); i++) {
             createWave(id, i + 2, "reminder", reminderDue.get(i), now);
+            waves.add(new CampaignLetters.Wave(i + 2, "reminder", reminderDue.get(i)));
         }
         int links = plan.bookingUrl() == null ? 0 : bookingLinks.issue(id, now);
+        // Those no text can reach get letters instead (io.uptake.letter), in this same transaction.
+        letters.ifPresent(l -> l.launched(new CampaignLetters.Launch(id, plan.programme(), user.pcnId(), plan.asOf(),
+                seed, plan.controlFraction(), waves, now)));
         jdbc.prepareStatement("""
                 UPDATE campaign SET rule_version = ?, cohort_summary = CAST(? AS JSONB), split_seed = ?, launched_at = ?
                 WHERE id = ?""", ps -> {

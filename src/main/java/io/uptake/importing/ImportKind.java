@@ -101,7 +101,9 @@ abstract class ImportKind {
             Map.entry("date_of_birth", 20), Map.entry("event_date", 20), Map.entry("sex", 20),
             Map.entry("mobile", 30), Map.entry("phone", 30), Map.entry("postcode", 10), Map.entry("imd_decile", 5),
             Map.entry("practice_code", 10), Map.entry("code", 20), Map.entry("language", 60),
-            Map.entry("ethnicity", 120), Map.entry("event_type", 60));
+            Map.entry("ethnicity", 120), Map.entry("event_type", 60),
+            // PAF holds 80 characters an address line and 30 a post town; these allow for exports that join lines.
+            Map.entry("address_line_1", 120), Map.entry("address_line_2", 120), Map.entry("town", 60));
     static final int DEFAULT_MAX_LENGTH = 200;
 
     static int maxLength(String column) {

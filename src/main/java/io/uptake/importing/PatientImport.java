@@ -13,7 +13,7 @@ import java.util.List;
 @Singleton
 class PatientImport extends ImportKind {
     private static final int NHS = 0, GIVEN = 1, FAMILY = 2, DOB = 3, SEX = 4, MOBILE = 5, LANGUAGE = 6, ETHNICITY = 7,
-            POSTCODE = 8, IMD = 9, PRACTICE = 10;
+            POSTCODE = 8, IMD = 9, PRACTICE = 10, ADDRESS_1 = 11, ADDRESS_2 = 12, TOWN = 13;
     private static final List<Column> COLUMNS = List.of(
             new Column("nhs_number", true, "nhsnumber", "nhsno", "nhs", "patientnhsnumber"),
             new Column("given_name", true, "givenname", "forename", "forenames", "firstname", "givennames"),
@@ -29,7 +29,13 @@ class PatientImport extends ImportKind {
             new Column("postcode", false, "postcode", "postalcode"),
             new Column("imd_decile", false, "imddecile", "imd", "deprivationdecile", "imd2019decile"),
             new Column("practice_code", true, "practicecode", "usualgppracticecode", "registeredpracticecode",
-                    "odscode", "practiceodscode", "gppracticecode", "usualgppractice", "registeredpractice"));
+                    "odscode", "practiceodscode", "gppracticecode", "usualgppractice", "registeredpractice"),
+            // The postal address, for letters (issue 14). EMIS and SystmOne exports name the lines both ways.
+            new Column("address_line_1", false, "addressline1", "address1", "addressline", "address", "street",
+                    "houseandstreet", "patientaddressline1", "firstlineofaddress"),
+            new Column("address_line_2", false, "addressline2", "address2", "locality", "district",
+                    "patientaddressline2", "secondlineofaddress"),
+            new Column("town", false, "town", "city", "posttown", "towncity", "addressline3", "address3"));
 
     /**
      * The one refusal for a practice the caller may not import into, and for a patient registered with another
@@ -54,12 +60,12 @@ class PatientImport extends ImportKind {
         return """
                 nhs_number CHAR(10), given_name TEXT, family_name TEXT, date_of_birth DATE, sex CHAR(1), mobile TEXT,
                 mobile_problem TEXT, language TEXT, ethnicity TEXT, ethnicity_group TEXT, postcode TEXT,
-                imd_decile SMALLINT, practice_code TEXT""";
+                imd_decile SMALLINT, practice_code TEXT, address_line_1 TEXT, address_line_2 TEXT, town TEXT""";
     }
 
     @Override
     int stageWidth() {
-        return 13;
+        return 16;
     }
 
     @Override
@@ -98,7 +104,12 @@ class PatientImport extends ImportKind {
                 .field(mobile.e164()).field(mobile.problem()).field(language)
                 .field(ethnicity.isEmpty() ? null : ethnicity).field(Fields.ethnicityGroup(ethnicity))
                 .field(postcode.isEmpty() ? null : postcode).field(imd == null ? null : imd.toString())
-                .last(practice);
+                .field(practice).field(orNull(row.get(ADDRESS_1))).field(orNull(row.get(ADDRESS_2)))
+                .last(orNull(row.get(TOWN)));
+    }
+
+    private static String orNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     @Override
@@ -122,9 +133,10 @@ class PatientImport extends ImportKind {
                 WITH up AS (
                     INSERT INTO patient (nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem,
                                          language, ethnicity, ethnicity_group, postcode, imd_decile, practice_code,
-                                         created_at, updated_at)
+                                         address_line_1, address_line_2, town, created_at, updated_at)
                     SELECT nhs_number, given_name, family_name, date_of_birth, sex, mobile, mobile_problem, language,
-                           ethnicity, ethnicity_group, postcode, imd_decile, practice_code, ?, ?
+                           ethnicity, ethnicity_group, postcode, imd_decile, practice_code, address_line_1,
+                           address_line_2, town, ?, ?
                     FROM import_stage WHERE error_message IS NULL
                     ON CONFLICT (nhs_number) DO UPDATE SET
                         given_name = EXCLUDED.given_name, family_name = EXCLUDED.family_name,
@@ -132,14 +144,18 @@ class PatientImport extends ImportKind {
                         mobile_problem = EXCLUDED.mobile_problem, language = EXCLUDED.language,
                         ethnicity = EXCLUDED.ethnicity, ethnicity_group = EXCLUDED.ethnicity_group,
                         postcode = EXCLUDED.postcode, imd_decile = EXCLUDED.imd_decile,
-                        practice_code = EXCLUDED.practice_code, updated_at = EXCLUDED.updated_at
+                        practice_code = EXCLUDED.practice_code, address_line_1 = EXCLUDED.address_line_1,
+                        address_line_2 = EXCLUDED.address_line_2, town = EXCLUDED.town,
+                        updated_at = EXCLUDED.updated_at
                     WHERE (patient.given_name, patient.family_name, patient.date_of_birth, patient.sex, patient.mobile,
                            patient.mobile_problem, patient.language, patient.ethnicity, patient.ethnicity_group,
-                           patient.postcode, patient.imd_decile, patient.practice_code)
+                           patient.postcode, patient.imd_decile, patient.practice_code, patient.address_line_1,
+                           patient.address_line_2, patient.town)
                           IS DISTINCT FROM
                           (EXCLUDED.given_name, EXCLUDED.family_name, EXCLUDED.date_of_birth, EXCLUDED.sex, EXCLUDED.mobile,
                            EXCLUDED.mobile_problem, EXCLUDED.language, EXCLUDED.ethnicity, EXCLUDED.ethnicity_group,
-                           EXCLUDED.postcode, EXCLUDED.imd_decile, EXCLUDED.practice_code)
+                           EXCLUDED.postcode, EXCLUDED.imd_decile, EXCLUDED.practice_code, EXCLUDED.address_line_1,
+                           EXCLUDED.address_line_2, EXCLUDED.town)
                     RETURNING (xmax = 0) AS inserted)
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up""", now, now);
     }

@@ -30,7 +30,8 @@ public class PatientDirectory {
     public record PatientView(String nhsNumber, String givenName, String familyName, LocalDate dateOfBirth, String sex,
                               @Nullable String mobile, @Nullable String mobileProblem, String language,
                               @Nullable String ethnicity, String ethnicityGroup, @Nullable String postcode,
-                              @Nullable Integer imdDecile, String practiceCode, String practiceName) {
+                              @Nullable Integer imdDecile, String practiceCode, String practiceName,
+                              @Nullable String addressLine1, @Nullable String addressLine2, @Nullable String town) {
     }
 
     @Serdeable
@@ -47,7 +48,8 @@ public class PatientDirectory {
 
     private static final String COLUMNS = """
             p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, p.mobile, p.mobile_problem, p.language,
-            p.ethnicity, p.ethnicity_group, p.postcode, p.imd_decile, p.practice_code, pr.name AS practice_name""";
+            p.ethnicity, p.ethnicity_group, p.postcode, p.imd_decile, p.practice_code, pr.name AS practice_name,
+            p.address_line_1, p.address_line_2, p.town""";
 
     /**
      * Patients of the caller's PCN whose NHS number starts with the digits of {@code q}, or whose given or
@@ -149,6 +151,7 @@ public class PatientDirectory {
                 rs.getObject("date_of_birth", LocalDate.class), rs.getString("sex"), rs.getString("mobile"),
                 rs.getString("mobile_problem"), rs.getString("language"), rs.getString("ethnicity"),
                 rs.getString("ethnicity_group"), rs.getString("postcode"),
-                imd == null ? null : ((Number) imd).intValue(), rs.getString("practice_code"), rs.getString("practice_name"));
+                imd == null ? null : ((Number) imd).intValue(), rs.getString("practice_code"), rs.getString("practice_name"),
+                rs.getString("address_line_1"), rs.getString("address_line_2"), rs.getString("town"));
     }
 }

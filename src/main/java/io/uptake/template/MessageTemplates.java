@@ -227,6 +227,36 @@ public class MessageTemplates {
         return rtl ? BidiMarks.mark(text) : text;
     }
 
+    /**
+     * The words of a programme's letter in the patient's language: the programme's {@code message} as the body,
+     * with the letter's own ways to ask for a call and to opt out in place of the texting ones. English, whole,
+     * when the language lacks any of it.
+     */
+    public LetterText letter(String programme, String message, String requestedLang, Placeholders values) {
+        if (!messages(programme).contains(message) || programme.equals(TemplateCatalogue.REPLIES)) {
+            throw new IllegalArgumentException("No letter '" + message + "' for programme '" + programme + "'");
+        }
+        String requested = requestedLang == null ? TemplateCatalogue.ENGLISH
+                : requestedLang.trim().toLowerCase(Locale.ROOT);
+        String lang = catalogue.completeLetter(programme, requested) ? requested : TemplateCatalogue.ENGLISH;
+        Map<String, Object> phone = Map.of("practicePhone", values.practicePhone() == null ? "" : values.practicePhone());
+        Map<String, Object> args = new HashMap<>(phone);
+        args.put("givenName", values.givenName());
+        args.put("practiceName", values.practiceName());
+        String link = values.bookingLink();
+        args.put("booking", link == null || link.isBlank() ? ""
+                : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang, Map.of("bookingLink", link)));
+        args.put("optOut", "");
+        args.put("callBack", TemplateCatalogue.format(catalogue.text(lang, "letter.callBack"), lang, phone));
+        String body = DOUBLE_SPACE.matcher(TemplateCatalogue.format(
+                catalogue.text(lang, TemplateCatalogue.key(programme, message)), lang, args)).replaceAll(" ").trim();
+        LanguageInfo info = catalogue.languages().get(lang);
+        return new LetterText(programme, requested, lang, info.rtl(), info.draft(), body,
+                TemplateCatalogue.format(catalogue.text(lang, "letter.howToBook"), lang, phone),
+                TemplateCatalogue.format(catalogue.text(lang, "letter.optOut"), lang, phone),
+                catalogue.text(lang, "letter.nhsNumber"));
+    }
+
     /** Every message in every language, rendered with long realistic values, must fit the segment limit. */
     private List<String> segmentProblems() {
         List<String> out = new ArrayList<>();

@@ -38,6 +38,9 @@ final class TemplateCatalogue {
     private static final List<String> KEYWORD_KEYS = List.of("keywords.optOut", "keywords.optIn", "keywords.call",
             "keywords.help");
     private static final List<String> SHARED = List.of("instruction.optOut", "instruction.callBack", "common.booking");
+    /** What a letter says instead of the texting instructions (a letter cannot be answered with STOP). */
+    static final List<String> LETTER = List.of("letter.callBack", "letter.optOut", "letter.howToBook",
+            "letter.nhsNumber");
     /** Every programme message and the help and unknown-reply texts must say these. */
     private static final Set<String> MUST_SAY = Set.of("practiceName", "optOut", "callBack");
 
@@ -93,6 +96,7 @@ final class TemplateCatalogue {
         List<String> required = new ArrayList<>(META);
         required.addAll(KEYWORD_KEYS);
         required.addAll(SHARED);
+        required.addAll(LETTER);
         sets.forEach((set, messages) -> messages.forEach(m -> required.add(key(set, m))));
         for (String k : required) {
             if (blank(en.getProperty(k))) {
@@ -167,6 +171,12 @@ final class TemplateCatalogue {
     boolean complete(String set, String lang) {
         Set<String> broken = brokenKeys.get(lang);
         return broken != null && keysOf(set).stream().noneMatch(broken::contains);
+    }
+
+    /** A letter needs its set's messages and the letter keys in the language. */
+    boolean completeLetter(String set, String lang) {
+        Set<String> broken = brokenKeys.get(lang);
+        return complete(set, lang) && LETTER.stream().noneMatch(broken::contains);
     }
 
     List<String> completeLanguages(String set) {

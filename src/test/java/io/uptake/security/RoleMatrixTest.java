@@ -115,6 +115,7 @@ class RoleMatrixTest {
             POST   /api/campaigns/preview                           | CCC
             GET    /api/campaigns/{id}                              | ADMIN LEAD CCC
             GET    /api/campaigns/{id}/messages                     | ADMIN CCC
+            GET    /api/campaigns/{id}/letters.pdf                  | CCC
             POST   /api/campaigns/{id}/pause                        | CCC
             POST   /api/campaigns/{id}/resume                       | CCC
             POST   /api/campaigns/{id}/cancel                       | CCC
@@ -213,6 +214,12 @@ class RoleMatrixTest {
                 INSERT INTO booking_link (message_id, token, campaign_id, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?)""", messageId, BOOKING_TOKEN, campaign, java.sql.Timestamp.from(campaigns.now()),
                 java.sql.Timestamp.from(campaigns.now().plus(java.time.Duration.ofDays(30))));
+        // A letter of wave 1 (the patient has no address, so the PDF route answers 409 with its reason).
+        rows.queryLong("""
+                INSERT INTO letter (campaign_id, patient_id, wave, template_key, arm, language, status, due_at,
+                                    created_at, updated_at)
+                VALUES (?, ?, 1, 'initial', 'LETTER', 'en', 'PENDING', now(), now(), now()) RETURNING id""",
+                campaign, Long.parseLong(patientId));
         // A reply that needs a person, through the real signed webhook: the inbox item the inbox routes act on.
         assertThat(inbound("Please can someone ring me about the kit").code()).isEqualTo(200);
         inboxId = String.valueOf(rows.queryLong("SELECT id FROM inbound_message WHERE inbox_status = 'OPEN'"));

@@ -1,0 +1,102 @@
+package io.uptake.letter;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.campaign.CampaignLetters;
+import io.uptake.cohort.CohortSql;
+import io.uptake.cohort.Cohorts;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Timestamp;
+import java.util.Map;
+
+/**
+ * At launch, a letter per wave for every cohort member whose one reason to be left out of the texts is that
+ * they have no usable mobile: PENDING when they have an address, EXCLUDED with the reason no-address when not.
+ * The campaign's control fraction and seed hold back a control arm among those with an address (HELD_BACK), so
+ * that letters have their own comparison, as texts do.
+ */
+@Singleton
+class LetterCampaigns implements CampaignLetters {
+    private static final Logger LOG = LoggerFactory.getLogger(LetterCampaigns.class);
+    static final String NO_ADDRESS = "no-address";
+    private final JdbcOperations jdbc;
+    private final Cohorts cohorts;
+
+    LetterCampaigns(JdbcOperations jdbc, Cohorts cohorts) {
+        this.jdbc = jdbc;
+        this.cohorts = cohorts;
+    }
+
+    /** The SQL condition on the cohort CTE for "reachable only by post". */
+    static final String POST_ONLY = "exclusions = ARRAY['no-mobile']::text[]";
+    /** The SQL condition on patient p for "has an address a letter can go to". */
+    static final String HAS_ADDRESS = "(nullif(btrim(p.address_line_1), '') IS NOT NULL AND nullif(btrim(p.postcode), '') IS NOT NULL)";
+
+    @Override
+    public void launched(Launch launch) {
+        if (launch.waves().isEmpty()) {
+            return;
+        }
+        Wave first = launch.waves().get(0);
+        Timestamp now = Timestamp.from(launch.now());
+        CohortSql insert = cohorts.cohortSql(launch.programme(), launch.asOf(), launch.pcnId());
+        // (A text block would drop the space after WITH: trailing spaces are stripped.)
+        insert = new CohortSql(insert.sql().replaceFirst("^WITH ", "INSERT INTO letter (campaign_id, patient_id, wave, "
+                + "template_key, arm, language, status, reason, due_at, created_at, updated_at)\nWITH "),
+                insert.parameters()).then("""
+                SELECT :campaignId, c.patient_id, :wave, :templateKey, 'LETTER', c.language,
+                       CASE WHEN %1$s THEN 'PENDING' ELSE 'EXCLUDED' END,
+                       CASE WHEN %1$s THEN NULL ELSE :noAddress END, :due, :now, :now
+                FROM cohort c JOIN patient p ON p.id = c.patient_id
+                WHERE c.%2$s""".formatted(HAS_ADDRESS, POST_ONLY),
+                Map.of("campaignId", launch.campaignId(), "wave", first.number(), "templateKey", first.templateKey(),
+                        "noAddress", NO_ADDRESS, "due", Timestamp.from(first.due()), "now", now));
+        CohortSql statement = insert;
+        int written = jdbc.prepareStatement(statement.sql(), ps -> {
+            statement.bind(ps);
+            return ps.executeUpdate();
+        });
+        long reachable = jdbc.prepareStatement(
+                "SELECT count(*) FROM letter WHERE campaign_id = ? AND wave = ? AND status = 'PENDING'", ps -> {
+                    ps.setLong(1, launch.campaignId());
+                    ps.setInt(2, first.number());
+                    try (var rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+        long control = Math.round(reachable * launch.controlFraction().doubleValue());
+        // The texts' split rule (CampaignService): a seeded hash of the patient id orders the candidates.
+        jdbc.prepareStatement("""
+                UPDATE letter SET arm = 'CONTROL', status = 'HELD_BACK', updated_at = ?
+                WHERE id IN (SELECT id FROM letter WHERE campaign_id = ? AND wave = ? AND status = 'PENDING'
+                             ORDER BY md5(CAST(? AS TEXT) || ':' || patient_id), patient_id LIMIT ?)""", ps -> {
+            ps.setTimestamp(1, now);
+            ps.setLong(2, launch.campaignId());
+            ps.setInt(3, first.number());
+            ps.setLong(4, launch.seed());
+            ps.setLong(5, control);
+            return ps.executeUpdate();
+        });
+        for (Wave wave : launch.waves().subList(1, launch.waves().size())) {
+            jdbc.prepareStatement("""
+                    INSERT INTO letter (campaign_id, patient_id, wave, template_key, arm, language, status, reason,
+                                        due_at, created_at, updated_at)
+                    SELECT campaign_id, patient_id, ?, ?, arm, language, status, reason, ?, ?, ?
+                    FROM letter WHERE campaign_id = ? AND wave = ?""", ps -> {
+                ps.setInt(1, wave.number());
+                ps.setString(2, wave.templateKey());
+                ps.setTimestamp(3, Timestamp.from(wave.due()));
+                ps.setTimestamp(4, now);
+                ps.setTimestamp(5, now);
+                ps.setLong(6, launch.campaignId());
+                ps.setInt(7, first.number());
+                return ps.executeUpdate();
+            });
+        }
+        LOG.info("Campaign {}: {} patients reachable only by post ({} with an address, {} held back as control)",
+                launch.campaignId(), written, reachable, control);
+    }
+}

@@ -2,7 +2,6 @@ package io.uptake.reply;
 
 import io.micronaut.context.BeanProvider;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -53,10 +52,13 @@ class InboundWebhookController {
         this.clock = clock;
     }
 
-    /** The body as bytes, so that the raw store keeps exactly what Twilio sent (and signed). */
+    /**
+     * The body as bytes, so that the raw store keeps exactly what Twilio sent (and signed). Optional, not
+     * {@code @Nullable}: an empty post is refused as unsigned (403 TwiML), not by Micronaut's "body required".
+     */
     @Post(value = PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_XML)
-    HttpResponse<String> inbound(HttpRequest<?> request, @Nullable @Body byte[] body) {
-        byte[] bytes = body == null ? new byte[0] : body;
+    HttpResponse<String> inbound(HttpRequest<?> request, @Body Optional<byte[]> body) {
+        byte[] bytes = body.orElseGet(() -> new byte[0]);
         Map<String, String> form;
         try {
             form = TwilioForm.parse(bytes);

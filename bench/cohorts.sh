@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${SKIP_BUILD:-}" != "1" ]; then
-  mvn -B -q -DskipTests package
+  # Benchmarks live in src/bench/java, compiled with the tests under the bench profile only (ADR 0016).
+  mvn -B -q -Pbench -DskipTests test-compile
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
-JAR=target/uptake-0.1.0-shaded.jar   # the runnable jar with every dependency
-[ -f "$JAR" ] || JAR=target/uptake-0.1.0.jar
-exec java -Xmx1g -cp "$JAR" io.uptake.bench.CohortBenchmark "${1:-2026-11-24}"
+exec java -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" io.uptake.bench.CohortBenchmark "${1:-2026-11-24}"

@@ -8,8 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${SKIP_BUILD:-}" != "1" ]; then
-  mvn -B -q -DskipTests package
+  # Benchmarks live in src/bench/java, compiled with the tests under the bench profile only (ADR 0016).
+  mvn -B -q -Pbench -DskipTests test-compile
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
-# Run from a copy so that a later `mvn package` does not pull the jar from under a long run.
-cp target/uptake-0.1.0.jar target/bench-uptake.jar
-exec java -Xmx512m -cp target/bench-uptake.jar io.uptake.bench.ImportBenchmark "${1:-all}" "${2:-2026-11-24}" "${@:3}"
+# Run from a copy so that a later build does not pull the classes from under a long run.
+rm -rf target/bench-run && mkdir -p target/bench-run
+cp -r target/classes target/bench-run/classes && cp -r target/test-classes target/bench-run/test-classes
+exec java -Xmx512m -cp "target/bench-run/classes:target/bench-run/test-classes:$(cat target/bench.classpath)" \
+  io.uptake.bench.ImportBenchmark "${1:-all}" "${2:-2026-11-24}" "${@:3}"

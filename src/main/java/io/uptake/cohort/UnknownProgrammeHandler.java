@@ -14,6 +14,8 @@ import java.util.Map;
 @Singleton
 @Requires(classes = {UnknownProgrammeException.class, ExceptionHandler.class})
 class UnknownProgrammeHandler implements ExceptionHandler<UnknownProgrammeException, HttpResponse<?>> {
+    // Raw HttpRequest: ExceptionHandler.handle declares it raw, and a parameterised override would not override.
+    @SuppressWarnings("rawtypes")
     @Override
     public HttpResponse<?> handle(HttpRequest request, UnknownProgrammeException e) {
         return HttpResponse.notFound(Map.of("message", e.getMessage(), "programmes", e.programmes()));

@@ -6,7 +6,6 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
-import io.uptake.bench.SyntheticDataset;
 import io.uptake.importing.ImportResult;
 import io.uptake.importing.Importer;
 import io.uptake.security.CurrentUser;

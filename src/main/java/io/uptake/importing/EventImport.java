@@ -1,6 +1,5 @@
 package io.uptake.importing;
 
-import io.uptake.bench.RawCopyLoader.CopyBuffer;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;

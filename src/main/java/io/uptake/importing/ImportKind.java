@@ -1,6 +1,5 @@
 package io.uptake.importing;
 
-import io.uptake.bench.RawCopyLoader.CopyBuffer;
 import io.uptake.patient.PlainText;
 import io.uptake.security.CurrentUser;
 

@@ -3,7 +3,6 @@ package io.uptake.importing;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.transaction.TransactionOperations;
 import io.uptake.audit.AuditLog;
-import io.uptake.bench.RawCopyLoader.CopyBuffer;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;

@@ -1,6 +1,5 @@
 package io.uptake.importing;
 
-import io.uptake.bench.RawCopyLoader.CopyBuffer;
 import io.uptake.user.PcnRepository;
 import jakarta.inject.Singleton;
 

@@ -121,6 +121,7 @@ final class RejectedRowsCsv extends InputStream {
         release();
     }
 
+    @SuppressWarnings("try") // the resources are only closed here: closing them is the point
     private void release() {
         if (connection == null) {
             return;

@@ -123,7 +123,7 @@ public class LoginThrottle {
 
     /** Drops counters nobody has failed on for a while; run at each login. */
     @Transactional
-    int purge() {
+    public int purge() {
         Instant before = clock.instant().minus(settings.getForgetAfter());
         return jdbc.prepareStatement("DELETE FROM login_throttle WHERE last_failure_at < ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(before));

@@ -21,7 +21,10 @@ import java.util.Set;
  * authentication on the request.
  */
 @ServerFilter("/**")
-class PasswordChangeGate implements Ordered {
+public class PasswordChangeGate implements Ordered {
+    /** Claim on a token whose user must choose a new password before doing anything else. */
+    public static final String PASSWORD_CHANGE_CLAIM = "pwd_change";
+
     static final String PAGE = "/ui/password";
     static final String API = "/api/me/password";
     static final String MESSAGE = "Your password was reset: choose a new one before going on (POST " + API
@@ -32,7 +35,7 @@ class PasswordChangeGate implements Ordered {
     @Nullable
     MutableHttpResponse<?> check(HttpRequest<?> request) {
         Authentication auth = request.getUserPrincipal(Authentication.class).orElse(null);
-        if (auth == null || !Login.mustChangePassword(auth)) {
+        if (auth == null || !mustChangePassword(auth)) {
             return null;
         }
         String path = request.getPath();
@@ -51,5 +54,11 @@ class PasswordChangeGate implements Ordered {
     @Override
     public int getOrder() {
         return ServerFilterPhase.SECURITY.after();
+    }
+
+    /** True when the token carries the forced password change claim. */
+    public static boolean mustChangePassword(Authentication auth) {
+        return Boolean.TRUE.equals(auth.getAttributes().get(PASSWORD_CHANGE_CLAIM))
+                || "true".equals(String.valueOf(auth.getAttributes().get(PASSWORD_CHANGE_CLAIM)));
     }
 }

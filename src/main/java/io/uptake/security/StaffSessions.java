@@ -32,12 +32,12 @@ public class StaffSessions {
         this.lifetime = Duration.ofSeconds(lifetimeSeconds);
     }
 
-    Duration lifetime() {
+    public Duration lifetime() {
         return lifetime;
     }
 
     @Transactional
-    void start(String jti, String username) {
+    public void start(String jti, String username) {
         Instant now = clock.instant();
         jdbc.prepareStatement("""
                 INSERT INTO staff_session (jti, username, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)""",
@@ -122,7 +122,7 @@ public class StaffSessions {
 
     /** Drops the rows of sessions that can no longer be used; run at each login, so the table stays small. */
     @Transactional
-    int purge() {
+    public int purge() {
         Instant now = clock.instant();
         return jdbc.prepareStatement("DELETE FROM staff_session WHERE expires_at <= ? OR last_seen_at <= ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));

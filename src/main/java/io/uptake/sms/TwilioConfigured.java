@@ -10,6 +10,8 @@ import io.micronaut.context.condition.ConditionContext;
 final class TwilioConfigured implements Condition {
     static final String ACCOUNT_SID = "twilio.account-sid";
 
+    // Raw ConditionContext: Condition.matches declares it raw, and a parameterised override would not override.
+    @SuppressWarnings("rawtypes")
     @Override
     public boolean matches(ConditionContext context) {
         return isConfigured(context);
@@ -21,6 +23,7 @@ final class TwilioConfigured implements Condition {
 
     /** The simulated channel's condition: exactly one SmsSender exists either way. */
     static final class Absent implements Condition {
+        @SuppressWarnings("rawtypes") // as above
         @Override
         public boolean matches(ConditionContext context) {
             return !isConfigured(context);

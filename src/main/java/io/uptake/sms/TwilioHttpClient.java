@@ -57,7 +57,7 @@ class TwilioHttpClient extends NetworkHttpClient implements AutoCloseable {
                 .build();
         RequestConfig request = RequestConfig.custom()
                 .setConnectionRequestTimeout(Timeout.of(poolWaitTimeout))
-                .setConnectTimeout(Timeout.of(connectTimeout))
+                // The connect timeout is the ConnectionConfig's (RequestConfig's is deprecated in HttpClient 5.2+).
                 .setResponseTimeout(Timeout.of(readTimeout))
                 .build();
         ExecChainHandler ourTimeouts = (req, scope, chain) -> {

@@ -12,8 +12,6 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
-import io.uptake.security.Login;
-import io.uptake.security.LoginOutcome;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -13,8 +13,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
-import io.uptake.security.Login;
-import io.uptake.security.LoginOutcome;
+import io.uptake.security.PasswordChangeGate;
 import io.uptake.security.PasswordPolicy;
 import io.uptake.security.SessionCookie;
 
@@ -58,7 +57,7 @@ class PasswordPageController {
 
     private static Map<String, Object> model(Authentication auth, String error) {
         Map<String, Object> model = new HashMap<>();
-        model.put("required", Login.mustChangePassword(auth));
+        model.put("required", PasswordChangeGate.mustChangePassword(auth));
         model.put("minLength", PasswordPolicy.MIN_LENGTH);
         model.put("error", error);
         return model;

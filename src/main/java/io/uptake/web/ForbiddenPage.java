@@ -45,6 +45,8 @@ class ForbiddenPage extends DefaultAuthorizationExceptionHandler {
         this.pages = pages;
     }
 
+    // Raw HttpRequest: ExceptionHandler.handle declares it raw, and a parameterised override would not override.
+    @SuppressWarnings("rawtypes")
     @Override
     public MutableHttpResponse<?> handle(HttpRequest request, AuthorizationException e) {
         if (e.isForbidden() && wantsPage(request)) {

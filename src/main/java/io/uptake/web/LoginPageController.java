@@ -21,10 +21,10 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.views.ModelAndView;
 import io.uptake.security.ClientAddress;
-import io.uptake.security.Login;
-import io.uptake.security.LoginOutcome;
 import io.uptake.security.SessionCookie;
 import io.uptake.security.SessionSettings;
+import io.uptake.user.Login;
+import io.uptake.user.LoginOutcome;
 
 import java.net.URI;
 import java.time.Duration;

@@ -25,6 +25,8 @@ class UnexpectedErrorHandler implements ExceptionHandler<Throwable, HttpResponse
     private static final Logger LOG = LoggerFactory.getLogger(UnexpectedErrorHandler.class);
     static final String MESSAGE = "Something went wrong on our side; nothing was shown of it. Quote this reference if you report it";
 
+    // Raw HttpRequest: ExceptionHandler.handle declares it raw, and a parameterised override would not override.
+    @SuppressWarnings("rawtypes")
     @Override
     public HttpResponse<?> handle(HttpRequest request, Throwable failure) {
         String reference = UUID.randomUUID().toString();

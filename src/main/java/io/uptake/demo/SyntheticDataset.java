@@ -1,4 +1,4 @@
-package io.uptake.bench;
+package io.uptake.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.uptake.cohort.CohortSql;
 import io.uptake.cohort.Cohorts;
 import io.uptake.cohort.Programme;
+import io.uptake.demo.SyntheticDataset;
 
 import javax.sql.DataSource;
 import java.net.URI;

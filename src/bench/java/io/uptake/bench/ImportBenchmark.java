@@ -1,6 +1,7 @@
 package io.uptake.bench;
 
 import io.micronaut.context.ApplicationContext;
+import io.uptake.demo.SyntheticDataset;
 import io.uptake.importing.ImportResult;
 import io.uptake.importing.Importer;
 import io.uptake.security.CurrentUser;

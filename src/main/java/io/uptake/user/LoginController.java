@@ -1,4 +1,4 @@
-package io.uptake.security;
+package io.uptake.user;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -15,6 +15,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.uptake.security.ClientAddress;
+import io.uptake.security.SessionCookie;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ class LoginController {
     HttpResponse<?> logout(Authentication auth, HttpRequest<?> request) {
         login.logout(auth, clientAddress.of(request), "api");
         MutableHttpResponse<?> response = HttpResponse.ok(Map.of("message", "Logged out."));
-        if (request.getCookies().contains(SessionCookieTokenReader.COOKIE)) {
+        if (request.getCookies().contains(SessionCookie.NAME)) {
             response.cookie(cookie.cleared());
         }
         return response;

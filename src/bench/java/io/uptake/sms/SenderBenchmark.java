@@ -17,10 +17,7 @@ import java.util.function.IntConsumer;
 /**
  * Not a test: how much {@link TwilioSmsSender} (classification, metrics) costs over bare twilio-java calls,
  * both through our {@link TwilioHttpClient} into {@link FakeTwilio} on localhost, in the same run.
- * <pre>
- * mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.uptake.sms.SenderBenchmark \
- *     -Dexec.args="20000 8"
- * </pre>
+ * Run it with {@code bench/sender.sh [messages] [threads]}.
  */
 public final class SenderBenchmark {
     private SenderBenchmark() {

@@ -3,7 +3,7 @@ package io.uptake.report;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.uptake.bench.RawCopyLoader;
-import io.uptake.bench.SyntheticDataset;
+import io.uptake.demo.SyntheticDataset;
 import io.uptake.outcome.RecipientOutcomes;
 
 import javax.sql.DataSource;

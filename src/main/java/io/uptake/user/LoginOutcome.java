@@ -1,4 +1,4 @@
-package io.uptake.security;
+package io.uptake.user;
 
 /** What a login attempt came to: a new session, a refusal, or a wait imposed by the throttle. */
 public sealed interface LoginOutcome {

@@ -1,10 +1,13 @@
-package io.uptake.security;
+package io.uptake.user;
 
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.generator.TokenGenerator;
 import io.uptake.audit.AuditLog;
-import io.uptake.user.StaffUser;
-import io.uptake.user.StaffUserRepository;
+import io.uptake.security.CurrentUser;
+import io.uptake.security.LoginThrottle;
+import io.uptake.security.PasswordChangeGate;
+import io.uptake.security.PasswordHasher;
+import io.uptake.security.StaffSessions;
 import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
@@ -22,8 +25,6 @@ import java.util.Optional;
  */
 @Singleton
 public class Login {
-    /** Claim on a token whose user must choose a new password before doing anything else. */
-    public static final String PASSWORD_CHANGE_CLAIM = "pwd_change";
     private final StaffUserRepository users;
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
@@ -84,7 +85,7 @@ public class Login {
             attributes.put("pcnId", user.pcnId());
         }
         if (user.mustChangePassword()) {
-            attributes.put(PASSWORD_CHANGE_CLAIM, true);
+            attributes.put(PasswordChangeGate.PASSWORD_CHANGE_CLAIM, true);
         }
         Authentication auth = Authentication.build(user.username(), List.of(user.role()), attributes);
         long lifetime = sessions.lifetime().toSeconds();
@@ -102,12 +103,6 @@ public class Login {
         }
         CurrentUser user = CurrentUser.of(auth);
         audit.record(user.username(), user.pcnId(), "LOGOUT", channel, "address=" + address);
-    }
-
-    /** True when the token carries the forced password change claim. */
-    public static boolean mustChangePassword(Authentication auth) {
-        return Boolean.TRUE.equals(auth.getAttributes().get(PASSWORD_CHANGE_CLAIM))
-                || "true".equals(String.valueOf(auth.getAttributes().get(PASSWORD_CHANGE_CLAIM)));
     }
 
     private static String jtiOf(String token) {

@@ -38,7 +38,7 @@ final class LaunchErrors {
             case "name" -> new Shown(field, "name", reason.startsWith("is required")
                     ? "Enter a name for the campaign" : "The campaign name must be 200 characters or fewer");
             case "programme" -> new Shown(field, "programme", "Choose a programme");
-            case "asOf" -> new Shown(field, "asOf-day", reason.contains("year from today")
+            case "asOf" -> new Shown(field, "asOf", reason.contains("year from today")
                     ? "The cohort date must be no later than a year from today"
                     : "Enter the cohort date as a real date, for example 2 3 2026");
             case "startAt" -> new Shown(field, "startAt", reason.contains("within")

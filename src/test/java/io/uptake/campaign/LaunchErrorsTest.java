@@ -19,7 +19,7 @@ class LaunchErrorsTest {
             "controlFraction|at most 3 decimal places|controlFraction|The control share can have at most 3 decimal places, for example 0.125",
             "sendWindow.to|must be after sendWindow.from|to|The time sending stops must be after the time it starts",
             "sendWindow.days|unknown day 'MOO'|days|Enter sending days as MON, TUE, WED, THU, FRI, SAT or SUN, for example MON-FRI",
-            "asOf|must be a date like 2026-03-02|asOf-day|Enter the cohort date as a real date, for example 2 3 2026",
+            "asOf|must be a date like 2026-03-02|asOf|Enter the cohort date as a real date, for example 2 3 2026",
             "reminders|'x' is not a number of days|reminders|Enter reminders as numbers of days after the first text, for example 7, 14",
             "campaign|a campaign with this name is already running|name|A campaign with this name is already running"})
     void inPeoplesWords(String field, String reason, String anchor, String message) {

@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * working an inbox item by keyboard alone, with focus checked after each step.
  */
 @MicronautTest(transactional = false)
+// The replies in setUp go through the webhook on a loaded machine: more than the client's default 10 s at times.
+@io.micronaut.context.annotation.Property(name = "micronaut.http.client.read-timeout", value = "60s")
 class AccessibilityBrowserTest {
     static final Dimension DESKTOP = new Dimension(1280, 1000);
     static final Dimension PHONE = new Dimension(390, 844);

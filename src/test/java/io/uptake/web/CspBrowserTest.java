@@ -160,8 +160,8 @@ class CspBrowserTest {
     void eachRoleSeesOnlyItsMenu() {
         Map<String, List<String>> menus = Map.of(
                 "lead.north", List.of("Home", "Templates", "Campaigns", "Uptake", "Audit log"),
-                "ccc.north", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Uptake"),
-                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Uptake", "Users", "Audit log"));
+                "ccc.north", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Simulated phone", "Uptake"),
+                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Simulated phone", "Uptake", "Users", "Audit log"));
         for (var menu : menus.entrySet()) {
             logInAs(menu.getKey());
             open("/ui", "span.who");

@@ -1,6 +1,8 @@
 # Builds and runs Uptake against an external PostgreSQL (see docker-compose.yml). Not used by the tests.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
+# The build runs `npm ci` for the NHS.UK frontend (docs/adr/0021).
+RUN apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null && rm -rf /var/lib/apt/lists/*
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY . .

@@ -78,6 +78,7 @@
     button.type = 'button';
     button.id = 'stay-signed-in';
     button.textContent = 'Stay signed in';
+    button.className = 'nhsuk-button nhsuk-u-margin-bottom-0';
     button.addEventListener('click', function () { ask('POST'); });
     box.appendChild(text);
     box.appendChild(button);

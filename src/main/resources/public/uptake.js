@@ -30,3 +30,50 @@ document.addEventListener('change', function (event) {
     }
   }
 });
+
+// Wide tables scroll inside a box of their own, so a 390 px wide page never scrolls sideways. The box can take
+// focus (and is named after the table's caption or heading) so keyboard users can scroll it too (WCAG 2.1.1).
+function uptakeWrapTables(root) {
+  var tables = (root.querySelectorAll ? root : document).querySelectorAll('main table');
+  Array.prototype.forEach.call(tables, function (table) {
+    if (table.parentElement && table.parentElement.classList.contains('table-scroll')) {
+      return;
+    }
+    var box = document.createElement('div');
+    box.className = 'table-scroll';
+    box.setAttribute('tabindex', '0');
+    box.setAttribute('role', 'region');
+    var caption = table.querySelector('caption');
+    var heading = null;
+    for (var el = table.previousElementSibling; el && !heading; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) {
+        heading = el;
+      }
+    }
+    box.setAttribute('aria-label', (caption || heading) ? (caption || heading).textContent.trim() : 'Table');
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  });
+}
+document.addEventListener('DOMContentLoaded', function () { uptakeWrapTables(document); });
+document.addEventListener('htmx:load', function (event) { uptakeWrapTables(event.target); });
+
+// After htmx replaces the part of the page that held focus (an inbox item marked done, a form answered with
+// errors), focus would fall back to the page's body and a keyboard or screen-reader user would lose their place.
+// It goes to what the answer says instead: an error summary, else an alert or status line, else the new content.
+document.addEventListener('htmx:afterSettle', function (event) {
+  var active = document.activeElement;
+  if (active && active !== document.body && document.documentElement.contains(active)) {
+    return;
+  }
+  var target = event.detail.elt && document.documentElement.contains(event.detail.elt)
+    ? event.detail.elt : (event.target && event.target.id ? document.getElementById(event.target.id) : null);
+  if (!target || target === document.body) {
+    return;
+  }
+  var next = target.querySelector('.nhsuk-error-summary, [role=alert], [role=status]') || target;
+  if (!next.hasAttribute('tabindex') && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(next.tagName)) {
+    next.setAttribute('tabindex', '-1');
+  }
+  next.focus();
+});

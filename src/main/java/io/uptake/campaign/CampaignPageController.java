@@ -212,6 +212,9 @@ class CampaignPageController {
         model.put("campaigns", campaigns.list(user));
         model.put("programmes", programmes.codes());
         model.put("errors", errors);
+        // In people's words, each linked to its field (the NHS error summary and error messages).
+        model.put("problems", LaunchErrors.of(errors));
+        model.put("problemFor", LaunchErrors.byField(errors));
         model.put("form", form == null ? LaunchForm.blank() : form);
         model.put("zone", zone.getId());
         model.put("canLaunch", user.role() == Role.CCC);

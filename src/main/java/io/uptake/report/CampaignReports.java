@@ -298,7 +298,8 @@ class CampaignReports {
         }
         return switch (dimension) {
             case "language" -> {
-                String name = Locale.forLanguageTag(value).getDisplayLanguage(Locale.UK);
+                // One spelling per language, the same as every page (Panjabi, Bengali: not the JDK's Punjabi, Bangla).
+                String name = new io.uptake.web.PeopleFormats(java.time.ZoneOffset.UTC, Map.of()).language(value);
                 yield name.isEmpty() || name.equals(value) ? value : name + " (" + value + ")";
             }
             case "ageBand" -> settings.ageBandLabel(Integer.parseInt(value));

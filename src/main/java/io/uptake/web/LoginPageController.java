@@ -61,6 +61,10 @@ class LoginPageController {
         return new ModelAndView<>("login", Map.of("error", message, "notice", notice));
     }
 
+    private static String typed(LoginForm form) {
+        return form.username() == null ? "" : form.username();
+    }
+
     @Post(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Secured(SecurityRule.IS_ANONYMOUS)
     HttpResponse<?> login(@Body LoginForm form, HttpRequest<?> request) {
@@ -72,10 +76,12 @@ class LoginPageController {
         LoginOutcome outcome = login.attempt(form.username(), form.password(), clientAddress.of(request), "ui");
         if (outcome instanceof LoginOutcome.Throttled t) {
             return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(t.seconds()))
-                    .body(new ModelAndView<>("login", Map.of("error", t.message(), "notice", "")));
+                    .body(new ModelAndView<>("login", Map.of("error", t.message(), "notice", "", "username", typed(form))));
         }
         if (!(outcome instanceof LoginOutcome.Success s)) {
-            return HttpResponse.ok(new ModelAndView<>("login", Map.of("error", LoginOutcome.Refused.MESSAGE, "notice", "")));
+            // The username stays in its box (the password never comes back): the person corrects it, not retypes it.
+            return HttpResponse.ok(new ModelAndView<>("login", Map.of("error", LoginOutcome.Refused.MESSAGE, "notice", "",
+                    "username", typed(form))));
         }
         return HttpResponse.seeOther(URI.create(s.passwordChangeRequired() ? "/ui/password" : "/ui"))
                 .cookie(cookie.of(s.accessToken(), Duration.ofSeconds(s.expiresInSeconds())));

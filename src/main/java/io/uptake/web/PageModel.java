@@ -13,14 +13,17 @@ import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Adds what every page needs: the user, the CSRF token for htmx posts, the SMS channel label, the idle warning. */
+/** Adds what every page needs: the user, the CSRF token for htmx posts, the SMS channel label, the idle warning,
+ * and the people's formats. */
 @Singleton
 class PageModel implements ViewModelProcessor<Map<String, Object>> {
     private final Csrf csrf;
     private final SmsChannelLabel channel;
     private final SessionSettings sessions;
+    private final PeopleFormats people;
 
-    PageModel(Csrf csrf, SmsChannelLabel channel, SessionSettings sessions) {
+    PageModel(Csrf csrf, SmsChannelLabel channel, SessionSettings sessions, PeopleFormats people) {
+        this.people = people;
         this.csrf = csrf;
         this.channel = channel;
         this.sessions = sessions;
@@ -34,6 +37,8 @@ class PageModel implements ViewModelProcessor<Map<String, Object>> {
         request.getUserPrincipal(Authentication.class)
                 .ifPresent(a -> model.put("user", CurrentUser.of(a)));
         model.put("smsSimulated", channel.simulated());
+        // Dates, times, NHS numbers, mobiles and names as people read them: ${people.date(x)} (PeopleFormats).
+        model.put("people", people);
         // For public/session.js, which warns before the idle timeout.
         model.put("idleWarningSeconds", sessions.getIdleWarning().toSeconds());
         modelAndView.setModel(model);

@@ -59,7 +59,7 @@ class CampaignPagesTest {
                 throw new AssertionError("No launch form; page was: " + driver.getPageSource());
             }
             new Select(driver.findElement(By.id("programme"))).selectByValue("fit-non-returners");
-            Browser.waitForText(driver, By.id("preview"), "Cost estimate for fit-non-returners");
+            Browser.waitForText(driver, By.id("preview"), "Cost estimate for Bowel screening: FIT kit non-returners");
             Browser.settled(driver);
             assertThat(driver.findElement(By.id("estimate-total")).getText()).startsWith("Total");
             assertThat(driver.findElement(By.id("template-preview")).getText()).contains("en");
@@ -78,12 +78,12 @@ class CampaignPagesTest {
                 throw new AssertionError("No campaign page after launch; page was: " + driver.getPageSource(), e);
             }
             assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("FIT kit reminders (page)");
-            assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("SCHEDULED");
-            assertThat(driver.findElement(By.id("messages")).getText()).contains("PENDING");
+            assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("Scheduled");
+            assertThat(driver.findElement(By.id("messages")).getText()).contains("Pending");
             assertThat(driver.findElement(By.id("report-link")).getAttribute("href")).endsWith("/report");
             try {
                 // Pause swaps #controls, #status with it: the status read is the new one.
-                assertThat(Browser.clickAndWaitForSwap(driver, By.id("pause"), By.id("status")).getText()).isEqualTo("PAUSED");
+                assertThat(Browser.clickAndWaitForSwap(driver, By.id("pause"), By.id("status")).getText()).isEqualTo("Paused");
             } catch (RuntimeException e) {
                 Browser.screenshot(driver, "campaign-pause-failed");
                 throw new AssertionError("Not paused; page was: " + driver.getPageSource(), e);

@@ -70,12 +70,12 @@ class CohortPagesBrowserTest {
         Browser.clickAndWaitForPage(driver, By.id("show"));
 
         assertThat(driver.findElement(By.id("eligible")).getText()).isEqualTo("1");
-        assertThat(driver.findElement(By.id("rule-version")).getText()).isEqualTo("breast-1");
+        assertThat(driver.findElement(By.id("rule-version")).getAttribute("textContent")).isEqualTo("breast-1");
         assertThat(driver.findElement(By.cssSelector("#exclusions tr[data-reason=deceased] td.num")).getText()).isEqualTo("1");
         assertThat(driver.findElement(By.cssSelector("#exclusions tr[data-reason=no-mobile] td.num")).getText()).isEqualTo("1");
         assertThat(driver.findElement(By.id("patients")).getText()).contains("Ayesha Khan", "Eligible", "Joanna Smith",
                 "Deceased; No usable mobile");
-        assertThat(driver.findElement(By.id("estimate")).getText()).contains("ur", "UCS-2", "draft translation");
+        assertThat(driver.findElement(By.id("estimate")).getText()).contains("Urdu", "UCS-2", "Draft translation");
         assertThat(driver.findElement(By.id("export")).getAttribute("href"))
                 .endsWith("/api/cohorts/breast-non-attenders/patients.csv?asOf=" + AS_OF);
         Browser.screenshot(driver, "cohort-page");

@@ -156,7 +156,7 @@ class ReplyPagesTest {
             new Select(driver.findElement(item).findElement(By.name("outcome"))).selectByValue("CALLED");
             driver.findElement(item).findElement(By.name("note")).sendKeys("spoke to her");
             driver.findElement(item).findElement(By.cssSelector(".done-form button")).click();
-            Browser.waitForText(driver, item, "Done: CALLED by ccc.browser");
+            Browser.waitForText(driver, item, "Done: Called by ccc.browser");
             assertThat(db.row("SELECT inbox_status, outcome_note FROM inbound_message"))
                     .containsEntry("inbox_status", "DONE").containsEntry("outcome_note", "spoke to her");
         } finally {

@@ -114,7 +114,7 @@ class ReportPageBrowserTest {
 
             driver.get(base + "/ui/reports");
             WebElement table = driver.findElement(By.id("uptake"));
-            assertThat(table.getText()).contains("FIT April").contains("fit-non-returners");
+            assertThat(table.getText()).contains("FIT April").contains("Bowel screening: FIT kit non-returners");
             driver.findElement(By.xpath("//button[text()='Converted']")).click();
             Browser.waiting(driver).until(ExpectedConditions.attributeToBe(By.xpath("//th[button[text()='Converted']]"),
                     "aria-sort", "ascending"));

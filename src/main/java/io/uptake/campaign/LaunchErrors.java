@@ -1,0 +1,68 @@
+package io.uptake.campaign;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The launch form's errors in people's words, each with the form field it links to: the API's field names
+ * ({@code controlFraction}, {@code sendWindow.to}) and its reasons ("must be between 0 and 0.5") are for
+ * programs, the NHS error summary and error messages are for a CCC ("Enter a name for the campaign").
+ * A pure rule (LaunchErrorsTest).
+ */
+final class LaunchErrors {
+    /** One error as the page shows it: the form control's id (the summary's link) and the sentence. */
+    record Shown(String field, String anchor, String message) {
+    }
+
+    private LaunchErrors() {
+    }
+
+    static List<Shown> of(List<CampaignPlan.FieldError> errors) {
+        return errors.stream().map(LaunchErrors::shown).toList();
+    }
+
+    /** The first error of each field, by the API's field name, for the message under that field. */
+    static Map<String, String> byField(List<CampaignPlan.FieldError> errors) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Shown s : of(errors)) {
+            out.putIfAbsent(s.field(), s.message());
+        }
+        return out;
+    }
+
+    static Shown shown(CampaignPlan.FieldError e) {
+        String field = e.field() == null ? "campaign" : e.field();
+        String reason = e.reason() == null ? "" : e.reason();
+        return switch (field) {
+            case "name" -> new Shown(field, "name", reason.startsWith("is required")
+                    ? "Enter a name for the campaign" : "The campaign name must be 200 characters or fewer");
+            case "programme" -> new Shown(field, "programme", "Choose a programme");
+            case "asOf" -> new Shown(field, "asOf", reason.contains("year from today")
+                    ? "The cohort date must be no later than a year from today"
+                    : "Enter the cohort date as a real date, for example 2 3 2026");
+            case "startAt" -> new Shown(field, "startAt", reason.contains("within")
+                    ? "The start must be within 2 years from now, and not more than a year ago"
+                    : "Enter the start as a date and time, or leave it blank to start now");
+            case "reminders" -> new Shown(field, "reminders", reason.startsWith("at most")
+                    ? "You can have at most 5 reminders"
+                    : "Enter reminders as numbers of days after the first text, for example 7, 14");
+            case "controlFraction" -> new Shown(field, "controlFraction",
+                    reason.contains("decimal") ? "The control share can have at most 3 decimal places, for example 0.125"
+                            : "The control share must be a number from 0 to 0.5, for example 0.2");
+            case "attributionDays" -> new Shown(field, "name", "The attribution window must be from 1 to 365 days");
+            case "sendWindow.days" -> new Shown(field, "days", reason.startsWith("needs")
+                    ? "Enter at least one sending day, for example MON-FRI"
+                    : "Enter sending days as MON, TUE, WED, THU, FRI, SAT or SUN, for example MON-FRI");
+            case "sendWindow.from" -> new Shown(field, "from", "Enter the time sending starts each day, for example 9:00");
+            case "sendWindow.to" -> new Shown(field, "to", reason.contains("after")
+                    ? "The time sending stops must be after the time it starts"
+                    : "Enter the time sending stops each day, for example 17:30");
+            default -> new Shown(field, "name", sentence(reason));
+        };
+    }
+
+    private static String sentence(String reason) {
+        return reason.isEmpty() ? "Check the campaign's details" : Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
+    }
+}

@@ -1,0 +1,283 @@
+package io.uptake.reply;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.sms.TwilioSignature;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Axe;
+import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Database;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every page, for each role, at a desktop width and at 390 px (a phone): axe-core finds no WCAG 2.2 A or AA
+ * violation, and nothing scrolls sideways. The main pages' screenshots go to docs/screens/. Then the login and
+ * working an inbox item by keyboard alone, with focus checked after each step.
+ */
+@MicronautTest(transactional = false)
+// The replies in setUp go through the webhook on a loaded machine: more than the client's default 10 s at times.
+@io.micronaut.context.annotation.Property(name = "micronaut.http.client.read-timeout", value = "60s")
+class AccessibilityBrowserTest {
+    static final Dimension DESKTOP = new Dimension(1280, 1000);
+    static final Dimension PHONE = new Dimension(390, 844);
+    /** The pages whose screenshots document the service (docs/screens/), by role. */
+    static final Set<String> SCREENS = Set.of("login", "ccc-home", "ccc-cohorts", "ccc-campaigns", "ccc-campaign",
+            "ccc-inbox", "ccc-phone", "ccc-patients", "ccc-imports", "ccc-templates", "lead-report", "lead-reports",
+            "admin-users", "lead-audit");
+
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    TwilioSignature signature;
+
+    WebDriver driver;
+    ReplyFixtures db;
+    ReplyFixtures.NorthAndSouth fixtures;
+    final String northMobile = ReplyFixtures.mobile(311);
+    final String urduMobile = ReplyFixtures.mobile(312);
+
+    @BeforeEach
+    void setUp() {
+        Database.reset(dataSource);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        fixtures = db.northAndSouth(northMobile, ReplyFixtures.mobile(313));
+        long urdu = db.patient("P84001", urduMobile, "ur", "Bilal");
+        db.sentMessage(fixtures.northCampaign(), urdu, urduMobile, "ur", java.time.Instant.now().minusSeconds(3600));
+        Api api = new Api(client.toBlocking());
+        String ccc = api.user("ccc.north", "CCC", "North PCN");
+        api.user("lead.north", "LEAD", "North PCN");
+        // Replies, so the inbox has items to work: a call request and a free-text question.
+        reply(ccc, northMobile, "Please call me");
+        reply(ccc, urduMobile, "What is this test for?");
+        driver = Browser.open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    private void reply(String token, String number, String body) {
+        client.toBlocking().retrieve(HttpRequest.POST("/ui/phone/reply", Map.of("number", number, "body", body))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE).accept(MediaType.TEXT_HTML_TYPE)
+                .bearerAuth(token));
+    }
+
+    @Test
+    void everyPagePassesAxeAtBothWidthsForEveryRole() {
+        String base = server.getURL().toString();
+        long campaign = fixtures.northCampaign();
+        Map<String, String> pages = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+
+        check(base + "/ui/login", "login", problems);
+
+        Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
+        pages.put("ccc-home", "/ui");
+        pages.put("ccc-imports", "/ui/imports");
+        pages.put("ccc-patients", "/ui/patients");
+        pages.put("ccc-cohorts", "/ui/cohorts");
+        pages.put("ccc-templates", "/ui/templates");
+        pages.put("ccc-campaigns", "/ui/campaigns");
+        pages.put("ccc-campaign", "/ui/campaigns/" + campaign);
+        pages.put("ccc-report", "/ui/campaigns/" + campaign + "/report");
+        pages.put("ccc-reports", "/ui/reports");
+        pages.put("ccc-inbox", "/ui/inbox");
+        pages.put("ccc-phone", "/ui/phone?number=" + java.net.URLEncoder.encode(northMobile, java.nio.charset.StandardCharsets.UTF_8));
+        pages.put("ccc-password", "/ui/password");
+        pages.forEach((name, path) -> check(base + path, name, problems));
+        logOut(base);
+
+        pages.clear();
+        Browser.login(driver, base, "lead.north", Api.USER_PASSWORD);
+        pages.put("lead-home", "/ui");
+        pages.put("lead-templates", "/ui/templates");
+        pages.put("lead-campaigns", "/ui/campaigns");
+        pages.put("lead-campaign", "/ui/campaigns/" + campaign);
+        pages.put("lead-report", "/ui/campaigns/" + campaign + "/report");
+        pages.put("lead-reports", "/ui/reports");
+        pages.put("lead-audit", "/ui/audit");
+        pages.put("lead-refused", "/ui/inbox");
+        pages.forEach((name, path) -> check(base + path, name, problems));
+        logOut(base);
+
+        pages.clear();
+        Browser.login(driver, base, "admin", Api.ADMIN_PASSWORD);
+        pages.put("admin-home", "/ui");
+        pages.put("admin-users", "/ui/users");
+        pages.put("admin-audit", "/ui/audit");
+        pages.put("admin-templates", "/ui/templates");
+        pages.put("admin-campaigns", "/ui/campaigns");
+        pages.put("admin-reports", "/ui/reports");
+        pages.forEach((name, path) -> check(base + path, name, problems));
+
+        assertThat(problems).as("WCAG 2.2 A/AA violations and sideways scrolling").isEmpty();
+    }
+
+    /** The page at both widths: axe, sideways scrolling, and (for the main pages) a screenshot. */
+    private void check(String url, String name, List<String> problems) {
+        for (Dimension size : List.of(DESKTOP, PHONE)) {
+            String width = size == PHONE ? "phone" : "desktop";
+            driver.manage().window().setSize(size);
+            driver.get(url);
+            Browser.settled(driver);
+            Axe.violations(driver).forEach(v -> problems.add(name + " @" + width + ": " + v));
+            long overflow = Axe.sidewaysOverflow(driver);
+            if (overflow > 0) {
+                problems.add(name + " @" + width + ": scrolls sideways by " + overflow + " px");
+            }
+            if (SCREENS.contains(name)) {
+                screenshot(name + "-" + width);
+            }
+        }
+        driver.manage().window().setSize(DESKTOP);
+    }
+
+    private void logOut(String base) {
+        driver.get(base + "/ui");
+        Browser.settled(driver);
+        Browser.clickAndWaitForPage(driver, By.cssSelector("#logout-form button"));
+    }
+
+    private void screenshot(String name) {
+        try {
+            Path out = Path.of("docs", "screens", name + ".png");
+            Files.createDirectories(out.getParent());
+            Files.write(out, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aCccLogsInAndWorksAnInboxItemByKeyboardAlone() {
+        String base = server.getURL().toString();
+        driver.get(base + "/ui/login");
+        Browser.settled(driver);
+        // The first Tab reaches the skip link, which takes focus to the page's main content.
+        press(Keys.TAB);
+        assertThat(focused().getAttribute("class")).contains("nhsuk-skip-link");
+        press(Keys.ENTER);
+        assertThat(focused().getAttribute("id")).isEqualTo("maincontent");
+        // Into the form: username, password, then Enter submits.
+        tabTo("username");
+        focused().sendKeys("ccc.north");
+        press(Keys.TAB);
+        assertThat(focused().getAttribute("id")).isEqualTo("password");
+        focused().sendKeys(Api.USER_PASSWORD);
+        String mark = markPage();
+        press(Keys.ENTER);
+        waitForNewPage(mark);
+        Browser.waitForText(driver, By.cssSelector("span.who"), "ccc.north");
+        // A new page starts focus at its top, so the skip link is the first stop again.
+        press(Keys.TAB);
+        assertThat(focused().getAttribute("class")).contains("nhsuk-skip-link");
+
+        driver.get(base + "/ui/inbox");
+        Browser.settled(driver);
+        // Reach the first item's outcome form by keyboard, choose an outcome with the arrow keys and submit.
+        tabTo("outcome-" + firstItemId());
+        WebElement outcome = focused();
+        outcome.sendKeys(Keys.ARROW_DOWN);
+        String item = firstItemId();
+        tabToSubmitOf(item);
+        press(Keys.ENTER);
+        Browser.waitForText(driver, By.id("item-" + item), "Done");
+        Browser.settled(driver);
+        // After the swap focus is on the item that changed (announced by its status line), not lost to the body.
+        WebElement now = focused();
+        assertThat(now.getTagName()).isNotEqualTo("body");
+        assertThat((Boolean) js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item))
+                .as("focus stays on the item that was worked").isTrue();
+    }
+
+    private String firstItemId() {
+        return (String) js("var el = document.querySelector('[id^=item-]'); return el ? el.id.substring(5) : null");
+    }
+
+    private void tabToSubmitOf(String item) {
+        for (int i = 0; i < 40; i++) {
+            press(Keys.TAB);
+            WebElement f = focused();
+            if ("submit".equals(f.getAttribute("type"))
+                    && Boolean.TRUE.equals(js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)"
+                    + " && document.activeElement.closest('form').querySelector('select[name=outcome]') !== null", item))) {
+                return;
+            }
+        }
+        throw new AssertionError("Tab never reached the item's Done button");
+    }
+
+    private void tabTo(String id) {
+        for (int i = 0; i < 60; i++) {
+            if (id.equals(focused().getAttribute("id"))) {
+                return;
+            }
+            press(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached #" + id + "; last focus on " + focused().getAttribute("outerHTML"));
+    }
+
+    private void press(CharSequence key) {
+        new org.openqa.selenium.interactions.Actions(driver).sendKeys(key).perform();
+    }
+
+    private WebElement focused() {
+        return driver.switchTo().activeElement();
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private String markPage() {
+        String mark = java.util.UUID.randomUUID().toString();
+        js("window.uptakeTestPage = arguments[0]", mark);
+        return mark;
+    }
+
+    private void waitForNewPage(String mark) {
+        Browser.waiting(driver).until(d -> {
+            try {
+                return !mark.equals(((JavascriptExecutor) d).executeScript("return window.uptakeTestPage || null"));
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return false;
+            }
+        });
+        Browser.settled(driver);
+    }
+}

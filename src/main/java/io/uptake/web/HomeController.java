@@ -87,7 +87,7 @@ class HomeController {
                          AND m.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED')) AS sent,
                        (SELECT count(*) FROM message m WHERE m.campaign_id = c.id
                          AND m.status IN ('PENDING', 'SENDING', 'UNKNOWN')) AS pending
-                FROM campaign c WHERE c.pcn_id = ? AND c.status IN """ + statuses + """
+                FROM campaign c WHERE c.pcn_id = ? AND c.status IN\s""" + statuses + """
                 ORDER BY c.start_at DESC, c.id DESC LIMIT 20""", ps -> {
             ps.setLong(1, pcnId);
             List<Map<String, Object>> rows = new java.util.ArrayList<>();

@@ -61,6 +61,8 @@ class AccessibilityBrowserTest {
     DataSource dataSource;
     @Inject
     TwilioSignature signature;
+    @Inject
+    java.time.Clock clock;
 
     WebDriver driver;
     ReplyFixtures db;
@@ -71,10 +73,10 @@ class AccessibilityBrowserTest {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        db = new ReplyFixtures(dataSource, client.toBlocking(), signature);
+        db = new ReplyFixtures(dataSource, client.toBlocking(), signature, clock);
         fixtures = db.northAndSouth(northMobile, ReplyFixtures.mobile(313));
         long urdu = db.patient("P84001", urduMobile, "ur", "Bilal");
-        db.sentMessage(fixtures.northCampaign(), urdu, urduMobile, "ur", java.time.Instant.now().minusSeconds(3600));
+        db.sentMessage(fixtures.northCampaign(), urdu, urduMobile, "ur", clock.instant().minusSeconds(3600));
         Api api = new Api(client.toBlocking());
         String ccc = api.user("ccc.north", "CCC", "North PCN");
         api.user("lead.north", "LEAD", "North PCN");

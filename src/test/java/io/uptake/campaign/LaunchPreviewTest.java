@@ -58,7 +58,11 @@ class LaunchPreviewTest {
         Database.reset(dataSource);
         clock.set(Instant.parse(SATURDAY_TEXT));
         all = Fixtures.patients(dataSource, "North PCN", "N00001", 12);
-        ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
+        Api api = new Api(client.toBlocking());
+        ccc = api.user("ccc.north", "CCC", "North PCN");
+        // Urdu is sent only once approved (issue 13); unapproved, its patients would get the English text.
+        String lead = api.user("lead.north", "LEAD", "North PCN");
+        client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/ur/approve", "").bearerAuth(lead), Map.class);
         // Ten higher-risk men aged 56 (Black, no PSA test): eligible for psa-eligible. Two more are not.
         for (int i = 0; i < all.size(); i++) {
             Fixtures.sql(dataSource, """

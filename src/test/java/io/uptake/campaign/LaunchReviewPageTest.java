@@ -66,7 +66,7 @@ class LaunchReviewPageTest {
             driver.get(server.getURL() + "/ui/campaigns");
             Browser.settled(driver);
             new Select(driver.findElement(By.id("programme"))).selectByValue("psa-eligible");
-            Browser.waitForText(driver, By.id("preview"), "Cost estimate for psa-eligible");
+            Browser.waitForText(driver, By.id("preview"), "Cost estimate for Prostate");
             Browser.settled(driver);
             driver.findElement(By.id("name")).sendKeys("PSA conversation (page)");
             ((JavascriptExecutor) driver).executeScript("arguments[0].value = '2027-01-04T09:00'",

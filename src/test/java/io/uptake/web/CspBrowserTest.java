@@ -157,9 +157,9 @@ class CspBrowserTest {
     @Test
     void eachRoleSeesOnlyItsMenu() {
         Map<String, List<String>> menus = Map.of(
-                "lead.north", List.of("Home", "Templates", "Campaigns", "Uptake", "Audit log"),
-                "ccc.north", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Simulated phone", "Uptake"),
-                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Campaigns", "Inbox", "Simulated phone", "Uptake", "Users", "Audit log"));
+                "lead.north", List.of("Home", "Templates", "Approvals", "Campaigns", "Uptake", "Audit log"),
+                "ccc.north", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Approvals", "Campaigns", "Inbox", "Simulated phone", "Uptake"),
+                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Approvals", "Campaigns", "Inbox", "Simulated phone", "Uptake", "Users", "Audit log"));
         for (var menu : menus.entrySet()) {
             logInAs(menu.getKey());
             open("/ui", "span.who");

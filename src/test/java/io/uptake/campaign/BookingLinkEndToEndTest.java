@@ -119,7 +119,12 @@ class BookingLinkEndToEndTest {
             assertThat(((Number) m.get("segments")).intValue()).isEqualTo(SmsSegments.count(body).segments());
         }
 
-        // A resend (a transient failure put back to PENDING) renders the same link again.
+        // A resend (a transient failure put back to PENDING) renders the same link again. First the simulated
+        // channel's status callbacks (50 ms after each send) must all have come: one arriving after the reset below
+        // would move the row on from PENDING to DELIVERED, and nothing would be resent (seen under load).
+        org.awaitility.Awaitility.await("wave 1 delivered").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> rows.queryLong("""
+                        SELECT count(*) FROM message WHERE campaign_id = ? AND wave = 1 AND status = 'DELIVERED'""", id) == 4);
         String to = (String) sent.get(0).get("to");
         String before = (String) sent.get(0).get("body");
         rows.execute("""

@@ -335,6 +335,25 @@ class CampaignScheduleTest {
         assertThat(SentLog.requests()).hasSize(8);
     }
 
+    /**
+     * Not a conversion (the report counts none before the index date), but a safety stop kept beside the one rule
+     * (Outbox.claim, hazard H-004): a test dated after the cohort's asOf and before the first text, that arrives in
+     * an import after launch, means the patient acted after they were chosen; the text would ask for what they did.
+     */
+    @Test
+    void aTestImportedAfterLaunchAndDatedBeforeTheFirstTextStopsIt() throws Exception {
+        time(Instant.parse("2026-03-02T07:30:00Z"));
+        long id = id(launch(Map.of("asOf", "2026-02-27")));
+        Fixtures.event(dataSource, patients.get(1).id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-02-28"), clock.instant());
+        time(Instant.parse("2026-03-02T08:00:00Z"));
+        tick();
+        Map<String, Map<String, Object>> wave = byNumber(id, 1);
+        assertThat(wave.get(patients.get(1).mobile())).containsEntry("status", "CANCELLED");
+        assertThat((String) wave.get(patients.get(1).mobile()).get("reason"))
+                .isEqualTo("converted: FIT_KIT_RETURNED dated 2026-02-28, before the first text");
+        assertThat(wave.get(patients.get(2).mobile())).containsEntry("status", "QUEUED");
+    }
+
     @Test
     void aSlowProviderCannotKeepABatchSendingPastItsHandOverLimit() throws Exception {
         // Ten texts at 2 s each, four at a time: the first four go at once, the next four at 2 s, and anything

@@ -2,7 +2,10 @@ package io.uptake.campaign;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.uptake.sms.SmsSender;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -17,15 +20,32 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public class SendThrottle {
+    private static final Logger LOG = LoggerFactory.getLogger(SendThrottle.class);
     private final DataSource db;
     private final double perSecond;
     private final Timer waitTimer;
 
-    SendThrottle(DataSource dataSource, CampaignSettings settings, MeterRegistry meters) {
+    SendThrottle(DataSource dataSource, CampaignSettings settings, MeterRegistry meters, SmsSender sender) {
         this.db = RawDataSource.of(dataSource);
-        this.perSecond = settings.messagesPerSecond;
+        this.perSecond = rate(settings.messagesPerSecond, sender.maxMessagesPerSecond());
+        if (perSecond != settings.messagesPerSecond) {
+            LOG.warn("Send throttle: {} texts a second, the most {} allows (uptake.campaign.throttle says {})",
+                    perSecond, sender.channel(), settings.messagesPerSecond);
+        }
         this.waitTimer = Timer.builder("uptake.throttle.wait").description("Time a dispatcher waited for send tokens")
                 .register(meters);
+    }
+
+    /**
+     * The rate the throttle keeps: the configured one, but never above the provider's own limit, even when the
+     * configuration lifts the throttle (0): a provider that refuses faster sends would refuse texts, not pace them.
+     */
+    static double rate(double configured, double providerMax) {
+        boolean providerLimited = providerMax > 0 && !Double.isInfinite(providerMax);
+        if (!providerLimited) {
+            return configured;
+        }
+        return configured <= 0 ? providerMax : Math.min(configured, providerMax);
     }
 
     /** False when the throttle is lifted (messages-per-second 0), as for the benchmark. */

@@ -35,16 +35,43 @@ public class MessageStatusService {
             "delivered", MessageStatus.DELIVERED, "read", MessageStatus.DELIVERED,
             "undelivered", MessageStatus.UNDELIVERED, "failed", MessageStatus.FAILED);
 
+    /**
+     * GOV.UK Notify's text statuses and ours (its "sent" is an international text with no receipt to come). A
+     * temporary failure (phone off or out of signal until Notify gave up) is UNDELIVERED, as Twilio's 30003; a
+     * permanent failure (no such number, or the network refused it) UNDELIVERED too, as Twilio's 30005: the
+     * provider tried the network. A technical failure never left Notify: FAILED.
+     */
+    private static final Map<String, MessageStatus> NOTIFY_STATUS = Map.of(
+            "created", MessageStatus.QUEUED, "sending", MessageStatus.SENT, "pending", MessageStatus.SENT,
+            "sent", MessageStatus.SENT, "delivered", MessageStatus.DELIVERED,
+            NotifyStatus.TEMPORARY_FAILURE, MessageStatus.UNDELIVERED,
+            NotifyStatus.PERMANENT_FAILURE, MessageStatus.UNDELIVERED,
+            NotifyStatus.TECHNICAL_FAILURE, MessageStatus.FAILED);
+
+    /** Notify's failure statuses, which are also the error codes we record for them. */
+    static final class NotifyStatus {
+        static final String TEMPORARY_FAILURE = "temporary-failure";
+        static final String PERMANENT_FAILURE = "permanent-failure";
+        static final String TECHNICAL_FAILURE = "technical-failure";
+
+        private NotifyStatus() {
+        }
+    }
+
     /** Words for the error codes a CCC will meet, so the message list says why. */
-    private static final Map<String, String> ERROR_WORDS = Map.of(
-            "21211", "invalid mobile number",
-            "21614", "not a mobile number",
-            UNSUBSCRIBED, "recipient has unsubscribed from texts (STOP at the carrier)",
-            "30003", "handset unreachable",
-            "30005", "unknown or inactive number",
-            "30006", "landline or unreachable carrier",
-            "30007", "blocked by the carrier's filtering",
-            "30008", "unknown delivery error");
+    private static final Map<String, String> ERROR_WORDS = Map.ofEntries(
+            Map.entry(NotifyStatus.TEMPORARY_FAILURE, "phone off, out of signal or inbox full until Notify gave up"),
+            Map.entry(NotifyStatus.PERMANENT_FAILURE, "number not in use, or the network refused the text"),
+            Map.entry(NotifyStatus.TECHNICAL_FAILURE, "Notify could not pass the text to a network: not sent"),
+            Map.entry(
+            "21211", "invalid mobile number"),
+            Map.entry("21614", "not a mobile number"),
+            Map.entry(UNSUBSCRIBED, "recipient has unsubscribed from texts (STOP at the carrier)"),
+            Map.entry("30003", "handset unreachable"),
+            Map.entry("30005", "unknown or inactive number"),
+            Map.entry("30006", "landline or unreachable carrier"),
+            Map.entry("30007", "blocked by the carrier's filtering"),
+            Map.entry("30008", "unknown delivery error"));
 
     public enum Applied { CHANGED, UNCHANGED, NO_SUCH_MESSAGE }
 
@@ -108,6 +135,29 @@ public class MessageStatusService {
         String code = errorCode == null || errorCode.isBlank() || "0".equals(errorCode) ? null : errorCode;
         String reason = code == null ? null : describe(code, null);
         return apply(messageId, providerSid, status, code, reason, providerSid, true);
+    }
+
+    /**
+     * A GOV.UK Notify status callback for a text, found by our message id (its reference) or, without one, by
+     * Notify's notification id. Only the caller (the webhook) has checked its bearer token. A failure status is
+     * also its error code, so the message list says why in words.
+     */
+    Applied applyNotifyCallback(@Nullable Long messageId, @Nullable String notificationId, String notifyStatus) {
+        String key = notifyStatus == null ? "" : notifyStatus.toLowerCase(java.util.Locale.ROOT);
+        MessageStatus status = NOTIFY_STATUS.get(key);
+        if (status == null) {
+            LOG.info("Ignoring Notify status '{}' for message {}", notifyStatus, messageId);
+            return Applied.UNCHANGED;
+        }
+        String code = key.endsWith("-failure") ? key : null;
+        return apply(messageId, notificationId, status, code, code == null ? null : describe(code, null),
+                notificationId, true);
+    }
+
+    /** Ours for a Notify text status, or null for one we do not know (for the table test). */
+    @Nullable
+    static MessageStatus notifyStatus(String notifyStatus) {
+        return NOTIFY_STATUS.get(notifyStatus);
     }
 
     private record Change(Outbox.Locked row, MessageStatus to) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The port through which every text leaves: Twilio in production, the simulated channel otherwise.
+ * The port through which every text leaves: Twilio or GOV.UK Notify in production, the simulated channel otherwise.
  * An adapter never retries on its own: the caller owns the retry policy, so that a timeout can
  * never silently become a second text.
  */
@@ -21,8 +21,16 @@ public interface SmsSender {
      */
     Optional<SendResult> reconcile(OutboundSms sms, Instant since);
 
-    /** "twilio" or "simulated": shown in logs and pages so that nobody mistakes a rehearsal. */
+    /** "twilio", "notify" or "simulated": shown in logs and pages so that nobody mistakes a rehearsal. */
     String channel();
+
+    /**
+     * The most texts a second the provider itself allows (Notify: 3,000 requests a minute), which the send throttle
+     * never exceeds whatever it is set to; infinite when the provider sets no rate of its own to us.
+     */
+    default double maxMessagesPerSecond() {
+        return Double.POSITIVE_INFINITY;
+    }
 
     /** @param messageId our message id, carried in the status callback URL */
     record OutboundSms(long messageId, String to, String body, String statusCallbackUrl) {

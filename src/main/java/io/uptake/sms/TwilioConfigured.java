@@ -14,19 +14,20 @@ final class TwilioConfigured implements Condition {
     @SuppressWarnings("rawtypes")
     @Override
     public boolean matches(ConditionContext context) {
-        return isConfigured(context);
+        // With Notify texts configured too, only the Notify sender exists, and it refuses to start (one provider).
+        return isConfigured(context) && !NotifyConfigured.texts(context);
     }
 
     static boolean isConfigured(ConditionContext<?> context) {
         return context.getProperty(ACCOUNT_SID, String.class).filter(s -> !s.isBlank()).isPresent();
     }
 
-    /** The simulated channel's condition: exactly one SmsSender exists either way. */
+    /** The simulated channel's condition: neither Twilio nor Notify texts, so exactly one SmsSender exists. */
     static final class Absent implements Condition {
         @SuppressWarnings("rawtypes") // as above
         @Override
         public boolean matches(ConditionContext context) {
-            return !isConfigured(context);
+            return !isConfigured(context) && !NotifyConfigured.texts(context);
         }
     }
 }

@@ -10,7 +10,7 @@ class SmsChannelLabel {
 
     /** Asks the active sender itself, so the banner cannot disagree with the channel in use. */
     SmsChannelLabel(SmsSender sender) {
-        this.simulated = !"twilio".equals(sender.channel());
+        this.simulated = "simulated".equals(sender.channel());
     }
 
     boolean simulated() {

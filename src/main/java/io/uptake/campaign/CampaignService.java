@@ -422,7 +422,14 @@ public class CampaignService {
         long total = count("SELECT count(*) FROM message WHERE campaign_id = ?", id);
         List<CampaignView.Message> rows = jdbc.prepareStatement("""
                 SELECT p.nhs_number, m.to_number, m.language, m.wave, m.body, m.segments, m.status, m.error_code,
-                       m.reason, m.due_at, m.sent_at, m.status_at
+                       m.reason, m.due_at, m.sent_at, m.status_at,
+                       -- Who took the text, from the form of its provider id (none until one took it): the
+                       -- simulated channel's SMsim..., Notify's UUIDs, Twilio's SM... or MM...
+                       CASE WHEN m.provider_sid IS NULL THEN NULL
+                            WHEN m.provider_sid LIKE 'SMsim%' THEN 'simulated'
+                            WHEN m.provider_sid ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                THEN 'notify'
+                            ELSE 'twilio' END AS provider
                 FROM message m JOIN patient p ON p.id = m.patient_id
                 WHERE m.campaign_id = ? ORDER BY m.wave, m.id LIMIT ? OFFSET ?""", ps -> {
             ps.setLong(1, id);
@@ -436,7 +443,8 @@ public class CampaignService {
                     out.add(new CampaignView.Message(rs.getString("nhs_number"), rs.getString("to_number"),
                             rs.getString("language"), rs.getInt("wave"), rs.getString("body"), seg,
                             rs.getString("status"), rs.getString("error_code"), rs.getString("reason"),
-                            instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at")));
+                            instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at"),
+                            rs.getString("provider")));
                 }
             }
             return out;

@@ -33,7 +33,8 @@ public record CampaignView(long id, String name, String programme, String status
     @Serdeable
     public record Message(String nhsNumber, String to, String language, int wave, @Nullable String body,
                           @Nullable Integer segments, String status, @Nullable String errorCode,
-                          @Nullable String reason, Instant dueAt, @Nullable Instant sentAt, @Nullable Instant statusAt) {
+                          @Nullable String reason, Instant dueAt, @Nullable Instant sentAt, @Nullable Instant statusAt,
+                          @Nullable String provider) {
     }
 
     @Serdeable

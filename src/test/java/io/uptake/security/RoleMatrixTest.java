@@ -48,7 +48,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @MicronautTest(transactional = false)
 @Property(name = "micronaut.http.client.follow-redirects", value = "false")
+@Property(name = "uptake.sms.notify.callback-bearer-token", value = RoleMatrixTest.NOTIFY_TOKEN)
 class RoleMatrixTest {
+    /** Notify's callbacks carry their own bearer token, set on Notify's side (docs/SMS.md). */
+    static final String NOTIFY_TOKEN = "role-matrix-notify-callback-token";
+
     /**
      * Who may call each route: method, path template as the router has it, then the roles allowed (ADMIN, LEAD,
      * CCC), or ANYONE for a route open without a login. Every role not named is refused; nobody (no login) is
@@ -64,6 +68,7 @@ class RoleMatrixTest {
             POST   /ui/login                                        | ANYONE
             POST   /webhooks/twilio/inbound                         | ANYONE
             POST   /webhooks/twilio/status                          | ANYONE
+            POST   /webhooks/notify/status                          | ANYONE
             POST   /ui/logout                                       | ADMIN LEAD CCC
             GET    /prometheus                                      | ADMIN
             GET    /ui                                              | ADMIN LEAD CCC
@@ -409,7 +414,8 @@ class RoleMatrixTest {
         String path = fill(template(route));
         boolean logout = path.contains("logout") && caller != Caller.NOBODY;
         MutableHttpRequest<?> request = request(route, path);
-        if (caller != Caller.NOBODY) {
+        // A route authenticated by a bearer token of its own (Notify's callbacks) keeps it: a login adds nothing there.
+        if (caller != Caller.NOBODY && request.getHeaders().getAuthorization().isEmpty()) {
             // Each logout ends its own session: a login of its own, so the other logout route still has one to end.
             request.bearerAuth(logout ? freshLogin(caller) : tokens.get(caller));
         }
@@ -433,6 +439,9 @@ class RoleMatrixTest {
                         .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE),
                 "POST /webhooks/twilio/inbound", p -> signed(p, twilio("received", "Thank you")),
                 "POST /webhooks/twilio/status", p -> signed(p + "?m=" + messageId, twilio("delivered", null)),
+                "POST /webhooks/notify/status", p -> HttpRequest.POST(p, Map.of("id", java.util.UUID.randomUUID().toString(),
+                        "reference", "sms-" + messageId, "status", "delivered", "notification_type", "sms"))
+                        .contentType(MediaType.APPLICATION_JSON_TYPE).header("Authorization", "Bearer " + NOTIFY_TOKEN),
                 "POST /ui/phone/reply", p -> HttpRequest.POST(p, Map.of("number", mobile, "body", "Thanks"))
                         .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE));
         Function<String, MutableHttpRequest<?>> custom = special.get(key(route));

@@ -4,6 +4,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.audit.AuditLog;
 import io.uptake.security.CurrentUser;
+import io.uptake.sms.NotifySettings;
 import io.uptake.template.MessageTemplates;
 import io.uptake.template.Placeholders;
 import jakarta.inject.Singleton;
@@ -35,8 +36,12 @@ public class LetterBatch {
     private final MessageTemplates templates;
     private final AuditLog audit;
     private final Clock clock;
+    /** Letters go by GOV.UK Notify (NotifyLetters): only those it could not send are printed here. */
+    private final boolean notifyPosts;
 
-    LetterBatch(JdbcOperations jdbc, LetterRenderer renderer, MessageTemplates templates, AuditLog audit, Clock clock) {
+    LetterBatch(JdbcOperations jdbc, LetterRenderer renderer, MessageTemplates templates, AuditLog audit, Clock clock,
+                NotifySettings notify) {
+        this.notifyPosts = notify.isLetters() && NotifySettings.present(notify.getApiKey());
         this.jdbc = jdbc;
         this.renderer = renderer;
         this.templates = templates;
@@ -65,7 +70,7 @@ public class LetterBatch {
     record Failure(long letterId, String reason) {
     }
 
-    private record Row(long id, LetterStatus status, Letter letter) {
+    record Row(long id, LetterStatus status, Letter letter) {
     }
 
     @Transactional
@@ -99,8 +104,7 @@ public class LetterBatch {
                 printed.add(row.id());
             } catch (RuntimeException e) {
                 // One letter's fault (its address, a font) must not keep the others from the post.
-                String reason = e instanceof LetterFonts.Missing || e instanceof IllegalArgumentException
-                        ? e.getMessage() : "could not be rendered (" + e.getClass().getSimpleName() + ")";
+                String reason = reasonFor(e);
                 LOG.warn("Letter {} of campaign {} could not be rendered: {}", row.id(), campaignId, reason, e);
                 failed.add(new Failure(row.id(), reason));
             }
@@ -119,6 +123,23 @@ public class LetterBatch {
                     + failed.get(0).reason());
         }
         return new Batch(LetterRenderer.merge(pdfs), printed.size(), failed);
+    }
+
+    /** Why a letter could not be rendered, in words a CCC can act on. */
+    static String reasonFor(RuntimeException e) {
+        return e instanceof LetterFonts.Missing || e instanceof IllegalArgumentException
+                ? e.getMessage() : "could not be rendered (" + e.getClass().getSimpleName() + ")";
+    }
+
+    /** One letter as it would be printed today (for NotifyLetters), or empty when there is no such letter. */
+    @Transactional
+    Optional<Row> row(long letterId, LocalDate today) {
+        return jdbc.prepareStatement(SELECT + " WHERE l.id = ?", ps -> {
+            ps.setLong(1, letterId);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs, today)) : Optional.<Row>empty();
+            }
+        });
     }
 
     /** Moves a letter forward only: a status it has passed, or a fixed one, stays as it is. */
@@ -145,19 +166,24 @@ public class LetterBatch {
         });
     }
 
+    private static final String SELECT = """
+            SELECT l.id, l.status, l.template_key, l.language, l.due_at, c.programme,
+                   p.nhs_number, p.given_name, p.family_name, p.address_line_1, p.address_line_2, p.town, p.postcode,
+                   pr.name AS practice_name, pr.phone AS practice_phone, pr.address_line_1 AS pr_line_1,
+                   pr.address_line_2 AS pr_line_2, pr.town AS pr_town, pr.postcode AS pr_postcode
+            FROM letter l JOIN campaign c ON c.id = l.campaign_id JOIN patient p ON p.id = l.patient_id
+            JOIN practice pr ON pr.code = p.practice_code""";
+
     private List<Row> rows(long campaignId, int wave, LocalDate today) {
-        return jdbc.prepareStatement("""
-                SELECT l.id, l.status, l.template_key, l.language, l.due_at, c.programme,
-                       p.nhs_number, p.given_name, p.family_name, p.address_line_1, p.address_line_2, p.town, p.postcode,
-                       pr.name AS practice_name, pr.phone AS practice_phone, pr.address_line_1 AS pr_line_1,
-                       pr.address_line_2 AS pr_line_2, pr.town AS pr_town, pr.postcode AS pr_postcode
-                FROM letter l JOIN campaign c ON c.id = l.campaign_id JOIN patient p ON p.id = l.patient_id
-                JOIN practice pr ON pr.code = p.practice_code
+        // With Notify posting letters, a PENDING letter is Notify's to send: printing it too would post it twice.
+        return jdbc.prepareStatement(SELECT + """
+
                 WHERE l.campaign_id = ? AND l.wave = ? AND l.arm = 'LETTER'
-                  AND l.status IN ('PENDING', 'FAILED', 'PRINTED')
+                  AND l.status IN ('PENDING', 'FAILED', 'PRINTED') AND (NOT ? OR l.status <> 'PENDING')
                 ORDER BY pr.code, p.family_name, p.given_name, l.id""", ps -> {
             ps.setLong(1, campaignId);
             ps.setInt(2, wave);
+            ps.setBoolean(3, notifyPosts);
             List<Row> out = new ArrayList<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {

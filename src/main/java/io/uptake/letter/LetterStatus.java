@@ -6,7 +6,10 @@ package io.uptake.letter;
  * HELD_BACK (control arm) are decided at launch and never change.
  */
 enum LetterStatus {
-    PENDING(0), FAILED(1), PRINTED(2), SENT(3), DELIVERED(4), EXCLUDED(100), HELD_BACK(100);
+    PENDING(0), FAILED(1), PRINTED(2), SENT(3), DELIVERED(4),
+    /** GOV.UK Notify took the letter, then would not post it (V210): final, like DELIVERED. */
+    REFUSED(4),
+    EXCLUDED(100), HELD_BACK(100);
 
     final int rank;
 

@@ -45,6 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Property(name = TestClock.START, value = RealPathEndToEndTest.MONDAY_0900_TEXT)
 @Property(name = "spec.name", value = "RealPathNotifyEndToEndTest")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
+// The first requests of a cold service (and a launch's cohort SQL) take seconds on a loaded 2-core machine.
+@Property(name = "micronaut.http.client.read-timeout", value = "120s")
 class RealPathNotifyEndToEndTest implements TestPropertyProvider {
     static final String CALLBACK_TOKEN = "notify-callback-token-for-tests-only";
     final FakeNotify fake = FakeNotify.start();
@@ -73,7 +75,7 @@ class RealPathNotifyEndToEndTest implements TestPropertyProvider {
                 "uptake.sms.notify.base-url", fake.baseUrl(),
                 "uptake.sms.notify.sms-template-id", FakeNotify.TEMPLATE_ID,
                 "uptake.sms.notify.callback-bearer-token", CALLBACK_TOKEN,
-                "uptake.sms.notify.read-timeout", "2s",
+                "uptake.sms.notify.read-timeout", "5s",
                 "uptake.public-url", "https://uptake.example.nhs.uk");
     }
 

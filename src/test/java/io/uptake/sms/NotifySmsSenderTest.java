@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The first requests of a cold service take seconds on a loaded 2-core machine.
+@io.micronaut.context.annotation.Property(name = "micronaut.http.client.read-timeout", value = "120s")
 class NotifySmsSenderTest implements TestPropertyProvider {
     static final String CALLBACK_TOKEN = "notify-callback-token-for-tests-only";
 
@@ -66,7 +68,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
                 "uptake.sms.notify.base-url", fake.baseUrl(),
                 "uptake.sms.notify.sms-template-id", FakeNotify.TEMPLATE_ID,
                 "uptake.sms.notify.callback-bearer-token", CALLBACK_TOKEN,
-                "uptake.sms.notify.read-timeout", "1s",
+                "uptake.sms.notify.read-timeout", "5s",
                 "uptake.public-url", "https://uptake.example.nhs.uk");
     }
 
@@ -185,7 +187,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     void aTimeoutAfterTheRequestIsUnknownAndReconcileFindsTheTextByItsReference() {
         String to = "+447700900206";
         SmsRows.Ids ids = rows.message(to, "Your bowel screening kit");
-        fake.script(to, FakeNotify.Reply.createdButSlow(Duration.ofSeconds(3)));
+        fake.script(to, FakeNotify.Reply.createdButSlow(Duration.ofSeconds(12)));
         Instant start = Instant.now();
 
         SendResult result = sender.send(outbound(ids, to, "Your bowel screening kit"));

@@ -86,6 +86,8 @@ class ReplyPagesController {
         model.put("practice", practice == null ? "" : practice.trim());
         model.put("language", language == null ? "" : language.trim());
         model.put("narrowed", filter.narrowed());
+        // Where the patient page's back link returns: this list, as filtered.
+        model.put("back", backLink(wanted, q, campaignId, practice, language));
         model.put("choices", inbox.choices(user));
         model.put("truncated", items.size() >= PAGE_ITEMS);
         model.put("pageItems", PAGE_ITEMS);
@@ -187,6 +189,7 @@ class ReplyPagesController {
         model.put("error", error);
         model.put("notice", notice);
         model.put("zone", clock.getZone());
+        model.put("back", "/ui/inbox");
         // The navigation's count changes when an item is worked: htmx swaps it in out of band.
         model.put("inboxUnread", inbox.unread(user));
         return new ModelAndView<>("inbox :: worked", model);
@@ -231,6 +234,22 @@ class ReplyPagesController {
         if (!phone.enabled()) {
             throw new HttpStatusException(HttpStatus.NOT_FOUND, "The patient's phone exists only on the simulated channel");
         }
+    }
+
+    private static String backLink(Inbox.Status status, @Nullable String q, @Nullable Long campaign,
+                                   @Nullable String practice, @Nullable String language) {
+        StringBuilder link = new StringBuilder("/ui/inbox?status=").append(status.name().toLowerCase(java.util.Locale.ROOT));
+        java.util.function.BiConsumer<String, String> add = (name, value) -> {
+            if (value != null && !value.isBlank()) {
+                link.append('&').append(name).append('=')
+                        .append(java.net.URLEncoder.encode(value.trim(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+        add.accept("q", q);
+        add.accept("campaign", campaign == null ? null : String.valueOf(campaign));
+        add.accept("practice", practice);
+        add.accept("language", language);
+        return link.toString();
     }
 
     private Map<String, String> languageNames() {

@@ -101,12 +101,16 @@ class CampaignMessagesPageTest {
         assertThat(first).contains("Showing 1 to 50 of 120 messages.")
                 .contains("Person0 Family0").contains(people.nhsNumber(firstNhsNumber))
                 .contains(people.mobile(Rows.mobile(600))).contains("Oak Surgery").contains("Panjabi")
-                .contains("Invitation").contains("Twilio refused the number").doesNotContain(lastName);
+                .contains("Invitation").doesNotContain(lastName);
         // The NHS pagination: page 1 is current, with links to 2 and 3 and to the next page; no previous page.
         assertThat(first).contains("class=\"nhsuk-pagination nhsuk-pagination--numbered\"")
                 .contains("aria-label=\"Page 1\" aria-current=\"page\"")
                 .contains("href=\"/ui/campaigns/" + campaign + "?page=2#messages-heading\"")
                 .contains("id=\"messages-next\"").doesNotContain("id=\"messages-previous\"");
+
+        String second = page("/ui/campaigns/" + campaign + "?page=2", ccc);
+        assertThat(second).contains("Showing 51 to 100 of 120 messages.").contains("Twilio refused the number")
+                .contains("aria-label=\"Page 2\" aria-current=\"page\"").contains("id=\"messages-previous\"");
 
         String last = page("/ui/campaigns/" + campaign + "?page=3", ccc);
         assertThat(rowsOf(last, "messages")).isEqualTo(20);

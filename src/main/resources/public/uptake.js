@@ -77,3 +77,15 @@ document.addEventListener('htmx:afterSettle', function (event) {
   }
   next.focus();
 });
+
+// A page that answers a search puts focus on the line saying what was found (data-focus-on-load), so a keyboard or
+// screen-reader user hears the result and goes on from there rather than from the top of the page.
+document.addEventListener('DOMContentLoaded', function () {
+  var el = document.querySelector('[data-focus-on-load]');
+  if (el) {
+    if (!el.hasAttribute('tabindex')) {
+      el.setAttribute('tabindex', '-1');
+    }
+    el.focus();
+  }
+});

@@ -221,8 +221,13 @@ class CampaignPageController {
         return model;
     }
 
+    /** Messages per page of the campaign page; the API pages through all of them. */
+    static final int MESSAGES_PER_PAGE = 50;
+
+    /** The campaign page; {@code page} (from 1) is the page of its messages list. */
     @Get("/{id}")
-    ModelAndView<Map<String, Object>> campaign(long id, @Nullable @QueryValue Boolean launched, Authentication auth) {
+    ModelAndView<Map<String, Object>> campaign(long id, @Nullable @QueryValue Boolean launched,
+                                               @Nullable @QueryValue String page, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         CampaignView view = campaigns.find(id, user).orElseThrow(CampaignService.NotFound::new);
         Map<String, Object> model = new HashMap<>();
@@ -230,8 +235,26 @@ class CampaignPageController {
         model.put("canSteer", user.role() == Role.CCC);
         model.put("launched", launched != null && launched && view.launchedAt() != null);
         model.put("leftOut", campaigns.leftOut(id, user));
-        // The messages list names patients (NHS number, mobile, text): a LEAD reads the counts and the report only.
-        model.put("messages", user.role() == Role.LEAD ? null : campaigns.messages(id, 0, 200, user));
+        model.put("delivery", campaigns.deliveryByPractice(id, user));
+        if (user.role() != Role.LEAD) {
+            int wanted = page != null && page.trim().matches("\\d{1,6}") ? Math.max(1, Integer.parseInt(page.trim())) : 1;
+            CampaignView.MessagePage messages = campaigns.messages(id, wanted - 1, MESSAGES_PER_PAGE, user);
+            int pages = (int) Math.max(1, (messages.total() + MESSAGES_PER_PAGE - 1) / MESSAGES_PER_PAGE);
+            if (wanted > pages) {
+                // Past the last page (a bookmark, the list shrank): the last page rather than an empty list.
+                wanted = pages;
+                messages = campaigns.messages(id, wanted - 1, MESSAGES_PER_PAGE, user);
+            }
+            model.put("messages", messages);
+            model.put("messagePage", wanted);
+            model.put("messagePages", pages);
+            model.put("pageNumbers", PageNumbers.around(wanted, pages));
+            model.put("firstShown", messages.total() == 0 ? 0 : (long) (wanted - 1) * MESSAGES_PER_PAGE + 1);
+            model.put("lastShown", (long) (wanted - 1) * MESSAGES_PER_PAGE + messages.messages().size());
+        } else {
+            // The messages list names patients (NHS number, mobile, text): a LEAD reads the counts and the report only.
+            model.put("messages", null);
+        }
         return new ModelAndView<>("campaign", model);
     }
 

@@ -422,7 +422,8 @@ public class CampaignService {
         long total = count("SELECT count(*) FROM message WHERE campaign_id = ?", id);
         List<CampaignView.Message> rows = jdbc.prepareStatement("""
                 SELECT p.nhs_number, m.to_number, m.language, m.wave, m.body, m.segments, m.status, m.error_code,
-                       m.reason, m.due_at, m.sent_at, m.status_at,
+                       m.reason, m.due_at, m.sent_at, m.status_at, p.id AS patient_id, p.given_name, p.family_name,
+                       pr.name AS practice_name,
                        -- Who took the text, from the form of its provider id (none until one took it): the
                        -- simulated channel's SMsim..., Notify's UUIDs, Twilio's SM... or MM...
                        CASE WHEN m.provider_sid IS NULL THEN NULL
@@ -430,7 +431,7 @@ public class CampaignService {
                             WHEN m.provider_sid ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                                 THEN 'notify'
                             ELSE 'twilio' END AS provider
-                FROM message m JOIN patient p ON p.id = m.patient_id
+                FROM message m JOIN patient p ON p.id = m.patient_id JOIN practice pr ON pr.code = p.practice_code
                 WHERE m.campaign_id = ? ORDER BY m.wave, m.id LIMIT ? OFFSET ?""", ps -> {
             ps.setLong(1, id);
             ps.setInt(2, size);
@@ -444,7 +445,9 @@ public class CampaignService {
                             rs.getString("language"), rs.getInt("wave"), rs.getString("body"), seg,
                             rs.getString("status"), rs.getString("error_code"), rs.getString("reason"),
                             instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at"),
-                            rs.getString("provider")));
+                            rs.getString("provider"), rs.getLong("patient_id"),
+                            rs.getString("given_name") + " " + rs.getString("family_name"),
+                            rs.getString("practice_name")));
                 }
             }
             return out;
@@ -452,6 +455,37 @@ public class CampaignService {
         audit.recordFor(user, count("SELECT pcn_id FROM campaign WHERE id = ?", id), "VIEW_CAMPAIGN_MESSAGES",
                 "campaign:" + id, "page " + page + ", size " + size);
         return new CampaignView.MessagePage(page, size, total, rows);
+    }
+
+    /**
+     * Delivery per practice of the campaign's patients, every practice with a message, by practice name. Counts
+     * only: no patient is named, so a LEAD reads it too. Delivered and failed are the progress counts'; texted is
+     * every text we tried (the progress counts' sent, and the ones the provider refused), so that texted is never
+     * less than delivered and failed together.
+     */
+    @Transactional
+    public List<CampaignView.PracticeDelivery> deliveryByPractice(long id, CurrentUser user) {
+        if (find(id, user).isEmpty()) {
+            throw new NotFound();
+        }
+        return jdbc.prepareStatement("""
+                SELECT pr.code, pr.name,
+                       count(*) FILTER (WHERE m.status IN ('QUEUED', 'SENT', 'DELIVERED', 'UNDELIVERED', 'FAILED')) AS texted,
+                       count(*) FILTER (WHERE m.status = 'DELIVERED') AS delivered,
+                       count(*) FILTER (WHERE m.status IN ('FAILED', 'UNDELIVERED')) AS failed
+                FROM message m JOIN patient p ON p.id = m.patient_id JOIN practice pr ON pr.code = p.practice_code
+                WHERE m.campaign_id = ?
+                GROUP BY pr.code, pr.name ORDER BY pr.name, pr.code""", ps -> {
+            ps.setLong(1, id);
+            List<CampaignView.PracticeDelivery> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CampaignView.PracticeDelivery(rs.getString(1), rs.getString(2), rs.getLong(3),
+                            rs.getLong(4), rs.getLong(5)));
+                }
+            }
+            return out;
+        });
     }
 
     /** A patient the CCC left out of a campaign before launch, with the reason they recorded. */

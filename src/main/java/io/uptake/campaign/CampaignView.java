@@ -34,7 +34,15 @@ public record CampaignView(long id, String name, String programme, String status
     public record Message(String nhsNumber, String to, String language, int wave, @Nullable String body,
                           @Nullable Integer segments, String status, @Nullable String errorCode,
                           @Nullable String reason, Instant dueAt, @Nullable Instant sentAt, @Nullable Instant statusAt,
-                          @Nullable String provider) {
+                          @Nullable String provider, long patientId, String patientName, String practiceName) {
+    }
+
+    /**
+     * Delivery at one practice: texted is every text we tried (queued, sent, delivered, undelivered or refused by the
+     * provider); delivered and failed are counted as the campaign's progress counts are (failed: refused or undelivered).
+     */
+    @Serdeable
+    public record PracticeDelivery(String practiceCode, String practiceName, long texted, long delivered, long failed) {
     }
 
     @Serdeable

@@ -56,6 +56,31 @@ public class PatientOptOuts {
         return Optional.of(ledger.status(patientId));
     }
 
+    /** What confirming a reply as an opt-out did. @param cancelled how many queued texts were stopped */
+    public record Confirmed(OptOutLedger.Status status, int cancelled) {
+    }
+
+    /**
+     * A CCC confirms that a patient's free-text reply ("no more messages please") is an opt-out: the patient's own
+     * (patient-level) entry, referencing the reply, their queued texts cancelled, audited as
+     * {@code OPT_OUT_REPLY_CONFIRMED}, in one transaction. Not the number's: the words were not a keyword, so
+     * Twilio has not blocked it, and the reply's own STOP path is for keywords only.
+     *
+     * @return empty when there is no such patient in the caller's PCN (404)
+     */
+    @Transactional
+    public Optional<Confirmed> confirmFromReply(CurrentUser user, long patientId, long inboundId) {
+        if (!visible(user, patientId)) {
+            return Optional.empty();
+        }
+        long entry = ledger.forPatient(patientId, Action.OPT_OUT, Source.CCC, "reply inbound:" + inboundId,
+                user.username());
+        int cancelled = queued.cancelFor(patientId, null, "Opted out by reply, confirmed by " + user.username());
+        audit.record(user, "OPT_OUT_REPLY_CONFIRMED", "patient:" + patientId,
+                "ledger:" + entry + " inbound:" + inboundId + " cancelled:" + cancelled);
+        return Optional.of(new Confirmed(ledger.status(patientId), cancelled));
+    }
+
     /** The id of the patient with this NHS number (digits) in the caller's PCN. */
     @Transactional(readOnly = true)
     public Optional<Long> patientId(String nhsNumber, CurrentUser user) {

@@ -21,7 +21,6 @@ import io.uptake.security.CurrentUser;
 import io.uptake.security.Role;
 
 import java.util.List;
-import java.util.Locale;
 
 /** The CCC inbox API: read replies, record what was done, and record opt-outs/opt-ins taken by phone. */
 @Controller("/api/inbox")
@@ -41,19 +40,25 @@ class InboxController {
         this.audit = audit;
     }
 
-    /** Newest first. {@code status}: open (default), done or all. */
+    /**
+     * Newest first. {@code status}: open (default), unread, done or all; {@code q} a name or NHS number,
+     * {@code campaign} an id, {@code practice} a code, {@code language} a code.
+     */
     @Get
     List<Inbox.Item> list(@Nullable @QueryValue String status, @Nullable @QueryValue Integer limit,
+                          @Nullable @QueryValue String q, @Nullable @QueryValue Long campaign,
+                          @Nullable @QueryValue String practice, @Nullable @QueryValue String language,
                           Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         Inbox.Status wanted;
         try {
             wanted = Inbox.status(status);
         } catch (IllegalArgumentException e) {
-            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "status must be open, done or all");
+            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "status must be open, unread, done or all");
         }
         int n = limit == null ? 100 : Math.max(1, Math.min(limit, MAX_ITEMS));
-        List<Inbox.Item> items = inbox.list(user, wanted, n).stream().map(hints::withHint).toList();
+        Inbox.Filter filter = new Inbox.Filter(wanted, q, campaign, practice, language);
+        List<Inbox.Item> items = inbox.list(user, filter, n).stream().map(hints::withHint).toList();
         audit.recordForPractices(user, Inbox.practicesOf(items), "VIEW_INBOX", wanted.name(), items.size() + " items");
         return items;
     }
@@ -92,12 +97,10 @@ class InboxController {
     }
 
     private static Inbox.Outcome outcome(String raw) {
-        try {
-            return Inbox.Outcome.valueOf(raw.trim().toUpperCase(Locale.ROOT).replace(' ', '_'));
-        } catch (RuntimeException e) {
-            throw new HttpStatusException(HttpStatus.BAD_REQUEST,
-                    "outcome must be one of CALLED, BOOKED_TEST, NOT_INTERESTED, WRONG_NUMBER");
-        }
+        return Inbox.Outcome.parse(raw).orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST,
+                "outcome must be one of " + String.join(", ",
+                        Inbox.Outcome.chosenByHand().stream().map(Enum::name).toList())
+                        + " (an opt-out is confirmed on the inbox page, which also records it)"));
     }
 
     @Serdeable

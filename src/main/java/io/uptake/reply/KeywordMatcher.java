@@ -92,8 +92,14 @@ class KeywordMatcher {
                 .or(() -> PRIORITY.stream().flatMap(i -> candidates.stream().filter(m -> m.intent() == i)).findFirst());
     }
 
-    /** One of its words, or two neighbours written together ("opt out", "stop all"), is an opt-out keyword. */
+    /**
+     * One of its words, or two neighbours written together ("opt out", "stop all"), is an opt-out keyword; or it
+     * has one of the phrases that say the same without a keyword ("no more messages", {@link OptOutPhrases}).
+     */
     private boolean looksLikeOptOut(String text) {
+        if (OptOutPhrases.shipped().matches(text)) {
+            return true;
+        }
         String[] words = text.split("[^\\p{L}\\p{M}\\p{N}]+");
         for (int i = 0; i < words.length; i++) {
             if (optOutWords.contains(words[i])

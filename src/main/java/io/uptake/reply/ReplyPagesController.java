@@ -27,7 +27,6 @@ import io.uptake.security.Role;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The CCC inbox page and the simulated channel's patient's phone page (htmx; same rules as the API). */
@@ -44,10 +43,15 @@ class ReplyPagesController {
     private final ReplyVocabulary vocabulary;
     private final AuditLog audit;
     private final Clock clock;
+    private final ReplyOptOuts replyOptOuts;
+    private final PatientThread threads;
 
     ReplyPagesController(Inbox inbox, TranslationHints hints, PatientOptOuts patientOptOuts, SimulatedPhone phone,
-                         ReplyVocabulary vocabulary, AuditLog audit, Clock clock) {
+                         ReplyVocabulary vocabulary, AuditLog audit, Clock clock, ReplyOptOuts replyOptOuts,
+                         PatientThread threads) {
         this.clock = clock;
+        this.replyOptOuts = replyOptOuts;
+        this.threads = threads;
         this.inbox = inbox;
         this.hints = hints;
         this.patientOptOuts = patientOptOuts;
@@ -56,21 +60,38 @@ class ReplyPagesController {
         this.audit = audit;
     }
 
+    /**
+     * The inbox, newest first: {@code status} open (default), unread, done or all; {@code q} a name or NHS number;
+     * {@code campaign}, {@code practice} and {@code language} narrow it. Unknown values read as no filter.
+     */
     @Get("/inbox")
-    ModelAndView<Map<String, Object>> inboxPage(@Nullable @QueryValue String status, Authentication auth) {
+    ModelAndView<Map<String, Object>> inboxPage(@Nullable @QueryValue String status, @Nullable @QueryValue String q,
+                                                @Nullable @QueryValue String campaign,
+                                                @Nullable @QueryValue String practice,
+                                                @Nullable @QueryValue String language, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
-        Inbox.Status wanted;
-        try {
-            wanted = Inbox.status(status);
-        } catch (IllegalArgumentException e) {
-            wanted = Inbox.Status.OPEN;
-        }
-        List<Inbox.Item> items = inbox.list(user, wanted, PAGE_ITEMS).stream().map(hints::withHint).toList();
-        audit.recordForPractices(user, Inbox.practicesOf(items), "VIEW_INBOX", wanted.name(), items.size() + " items (page)");
+        Inbox.Status wanted = Inbox.statusOrOpen(status);
+        Long campaignId = campaign == null || !campaign.trim().matches("\\d{1,18}") ? null : Long.valueOf(campaign.trim());
+        Inbox.Filter filter = new Inbox.Filter(wanted, q == null ? null : q.trim(), campaignId, practice, language);
+        List<Inbox.Item> items = inbox.list(user, filter, PAGE_ITEMS).stream().map(hints::withHint).toList();
+        audit.recordForPractices(user, Inbox.practicesOf(items), "VIEW_INBOX", wanted.name(), items.size()
+                + " items (page)" + (filter.narrowed() ? ", filtered" + (filter.nhsDigits() != null ? " by NHS number"
+                : filter.namePattern() != null ? " by name" : "") : ""));
         Map<String, Object> model = new HashMap<>();
         model.put("items", items);
         model.put("status", wanted.name());
-        model.put("outcomes", Inbox.Outcome.values());
+        model.put("filter", filter);
+        model.put("q", q == null ? "" : q.trim());
+        model.put("campaignId", campaignId == null ? "" : String.valueOf(campaignId));
+        model.put("practice", practice == null ? "" : practice.trim());
+        model.put("language", language == null ? "" : language.trim());
+        model.put("narrowed", filter.narrowed());
+        // Where the patient page's back link returns: this list, as filtered.
+        model.put("back", backLink(wanted, q, campaignId, practice, language));
+        model.put("choices", inbox.choices(user));
+        model.put("truncated", items.size() >= PAGE_ITEMS);
+        model.put("pageItems", PAGE_ITEMS);
+        model.put("outcomes", Inbox.Outcome.chosenByHand());
         model.put("languages", languageNames());
         model.put("noService", TranslationHints.NO_SERVICE);
         model.put("zone", clock.getZone());
@@ -82,18 +103,56 @@ class ReplyPagesController {
         CurrentUser user = CurrentUser.of(auth);
         inbox.find(user, id).orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item"));
         String error = null;
-        try {
-            Inbox.Outcome outcome = Inbox.Outcome.valueOf(form.outcome().trim().toUpperCase(Locale.ROOT));
-            if (inbox.markDone(id, outcome, form.note(), user)) {
-                audit.recordForPractices(user, Inbox.practicesOf(inbox.find(user, id).stream().toList()), "INBOX_DONE",
-                        "inbound:" + id, outcome.name());
-            } else {
-                error = "Already done by a colleague.";
-            }
-        } catch (RuntimeException e) {
+        Inbox.Outcome outcome = Inbox.Outcome.parse(form.outcome()).orElse(null);
+        if (outcome == null) {
             error = "Choose an outcome.";
+        } else if (inbox.markDone(id, outcome, form.note(), user)) {
+            audit.recordForPractices(user, Inbox.practicesOf(inbox.find(user, id).stream().toList()), "INBOX_DONE",
+                    "inbound:" + id, outcome.name());
+        } else {
+            error = "Already done by a colleague.";
         }
-        return itemFragment(user, id, error, null);
+        return itemFragment(user, id, error, error == null ? "Marked done: " + outcome.label() + "." : null);
+    }
+
+    /**
+     * The one-click confirm of a reply that reads as an opt-out ("no more messages please"): records the patient's
+     * opt-out, cancels their queued texts and marks the item done. CCCs only, as every patient-level opt-out.
+     */
+    @Post(value = "/inbox/{id}/confirm-opt-out", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    @Secured(Role.CCC_NAME)
+    ModelAndView<Map<String, Object>> confirmOptOut(@PathVariable long id, @Nullable @Body NoteForm form,
+                                                    Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        ReplyOptOuts.Result result = replyOptOuts.confirm(user, id);
+        if (result.refusal().filter(r -> r == ReplyOptOuts.Refusal.NOT_FOUND).isPresent()) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item");
+        }
+        String notice = result.confirmed().map(c -> "Opt-out recorded. " + switch (c.cancelled()) {
+            case 0 -> "They had no texts waiting to be sent.";
+            case 1 -> "1 text waiting to be sent was cancelled.";
+            default -> c.cancelled() + " texts waiting to be sent were cancelled.";
+        }).orElse(null);
+        return itemFragment(user, id, result.refusal().map(ReplyOptOuts::sentence).orElse(null), notice);
+    }
+
+    /** The patient's page: their details, texts and replies, within the caller's PCN. Opens their inbox items. */
+    @Get("/inbox/patients/{patientId}")
+    ModelAndView<Map<String, Object>> patientPage(@PathVariable long patientId, @Nullable @QueryValue String from,
+                                                  Authentication auth) {
+        CurrentUser user = CurrentUser.of(auth);
+        PatientThread.Thread thread = threads.find(user, patientId)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such patient"));
+        int opened = inbox.markOpenedForPatient(patientId, user);
+        audit.recordForPractices(user, List.of(thread.patient().practiceCode()), "VIEW_PATIENT",
+                "patient:" + patientId, thread.messages().size() + " texts, " + thread.replies().size() + " replies"
+                        + (opened > 0 ? ", " + opened + " inbox items opened" : ""));
+        Map<String, Object> model = new HashMap<>();
+        model.put("thread", thread);
+        model.put("patient", thread.patient());
+        // Back to the inbox as the CCC left it, when they came from it (only our own relative inbox links).
+        model.put("back", from != null && from.startsWith("/ui/inbox") && !from.startsWith("//") ? from : "/ui/inbox");
+        return new ModelAndView<>("inbox-patient", model);
     }
 
     // CCCs only, as the API: a patient-level opt-in undoes a patient's objection, and only a CCC may.
@@ -125,12 +184,15 @@ class ReplyPagesController {
     private ModelAndView<Map<String, Object>> itemFragment(CurrentUser user, long id, String error, String notice) {
         Map<String, Object> model = new HashMap<>();
         model.put("item", hints.withHint(inbox.find(user, id).orElseThrow()));
-        model.put("outcomes", Inbox.Outcome.values());
+        model.put("outcomes", Inbox.Outcome.chosenByHand());
         model.put("languages", languageNames());
         model.put("error", error);
         model.put("notice", notice);
         model.put("zone", clock.getZone());
-        return new ModelAndView<>("inbox :: item", model);
+        model.put("back", "/ui/inbox");
+        // The navigation's count changes when an item is worked: htmx swaps it in out of band.
+        model.put("inboxUnread", inbox.unread(user));
+        return new ModelAndView<>("inbox :: worked", model);
     }
 
     @Get("/phone")
@@ -172,6 +234,22 @@ class ReplyPagesController {
         if (!phone.enabled()) {
             throw new HttpStatusException(HttpStatus.NOT_FOUND, "The patient's phone exists only on the simulated channel");
         }
+    }
+
+    private static String backLink(Inbox.Status status, @Nullable String q, @Nullable Long campaign,
+                                   @Nullable String practice, @Nullable String language) {
+        StringBuilder link = new StringBuilder("/ui/inbox?status=").append(status.name().toLowerCase(java.util.Locale.ROOT));
+        java.util.function.BiConsumer<String, String> add = (name, value) -> {
+            if (value != null && !value.isBlank()) {
+                link.append('&').append(name).append('=')
+                        .append(java.net.URLEncoder.encode(value.trim(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+        add.accept("q", q);
+        add.accept("campaign", campaign == null ? null : String.valueOf(campaign));
+        add.accept("practice", practice);
+        add.accept("language", language);
+        return link.toString();
     }
 
     private Map<String, String> languageNames() {

@@ -40,7 +40,11 @@ public record CampaignReport(
     public record Uplift(Double difference, List<Double> ci95) {
     }
 
-    /** One cell of a breakdown. lowest marks the lowest-uptake group(s); belowOverall a CI wholly below the overall rate. */
+    /**
+     * One cell of a breakdown. lowest: "lowest uptake", significantly below the campaign (its CI wholly below the
+     * campaign's rate, and at least uptake.report.lowest-group-min-recipients patients: LowestUptake); belowOverall: its
+     * CI wholly below the campaign's rate, whatever its size.
+     */
     @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Group(String value, String label, Long recipients, Long clicked, Long converted, Double rate, List<Double> ci95,

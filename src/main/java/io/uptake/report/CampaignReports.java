@@ -271,22 +271,18 @@ class CampaignReports {
                         overall != null && ci != null && ci.get(1) < overall));
             }
             rows.sort(Comparator.comparing(CampaignReport.Group::value, Comparator.nullsLast(Comparator.naturalOrder())));
-            result.put(dimension, markLowest(rows));
+            result.put(dimension, markLowest(rows, overall));
         }
         return result;
     }
 
-    /** Marks the group(s) with the lowest rate among those big enough for the rate to mean something. */
-    private List<CampaignReport.Group> markLowest(List<CampaignReport.Group> rows) {
-        Double lowest = rows.stream()
-                .filter(g -> g.rate() != null && g.recipients() != null
-                        && g.recipients() >= settings.getLowestGroupMinRecipients())
-                .map(CampaignReport.Group::rate).min(Double::compare).orElse(null);
-        if (lowest == null || rows.size() < 2) {
-            return rows;
-        }
-        return rows.stream().map(g -> g.rate() != null && g.rate().equals(lowest) && g.recipients() != null
-                && g.recipients() >= settings.getLowestGroupMinRecipients()
+    /**
+     * Marks "lowest uptake" on the groups significantly below the campaign's rate ({@link LowestUptake}), however many
+     * or few there are: none when no group's interval lies wholly below it.
+     */
+    private List<CampaignReport.Group> markLowest(List<CampaignReport.Group> rows, Double overall) {
+        return rows.stream().map(g -> LowestUptake.marks(g.recipients(), g.ci95(), overall,
+                settings.getLowestGroupMinRecipients())
                 ? new CampaignReport.Group(g.value(), g.label(), g.recipients(), g.clicked(), g.converted(), g.rate(),
                 g.ci95(), true, g.belowOverall())
                 : g).toList();
@@ -300,7 +296,7 @@ class CampaignReports {
             case "language" -> {
                 // One spelling per language, the same as every page (Panjabi, Bengali: not the JDK's Punjabi, Bangla).
                 String name = new io.uptake.web.PeopleFormats(java.time.ZoneOffset.UTC, Map.of()).language(value);
-                yield name.isEmpty() || name.equals(value) ? value : name + " (" + value + ")";
+                yield name.isEmpty() ? value : name;
             }
             case "ageBand" -> settings.ageBandLabel(Integer.parseInt(value));
             case "sex" -> switch (value) {

@@ -8,7 +8,11 @@ import jakarta.inject.Singleton;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
+import io.uptake.web.PeopleFormats;
+
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -29,26 +33,34 @@ class ReportCsv {
 
     private final JdbcOperations jdbc;
     private final RecipientOutcomes outcomes;
+    private final PeopleFormats people;
 
-    ReportCsv(JdbcOperations jdbc, RecipientOutcomes outcomes) {
+    ReportCsv(JdbcOperations jdbc, RecipientOutcomes outcomes, PeopleFormats people) {
         this.jdbc = jdbc;
         this.outcomes = outcomes;
+        this.people = people;
     }
 
-    /** One row per arm total, the uplift, and one row per breakdown cell. */
+    /**
+     * One row per arm total, the uplift, and one row per breakdown cell, under people's column names, with rates as
+     * percentages to one decimal place. In publication mode (docs/reports.md, "Small numbers") a count in the small
+     * range is "*", and so is every rate and interval computed from one: one rule for every cell.
+     */
     String report(CampaignReport raw, CampaignReport shown) {
         StringBuilder out = new StringBuilder();
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(
-                "breakdown", "group", "recipients", "sent", "delivered", "failed", "opted_out", "replied",
-                "call_requests", "converted", "conversion_rate", "ci95_low", "ci95_high", "abnormal",
-                "abnormal_with_urgent_referral", "urgent_referrals", "cancers_diagnosed", "cancers_ruled_out",
-                "median_days_referral_to_outcome", "segments", "cost").get())) {
-            csv.printRecord(row("total", "texted",
+                "Breakdown", "Group", "Patients", "Sent", "Delivered", "Failed", "Opted out", "Replied",
+                "Call requests", "Converted", "Conversion rate %", "95% CI low %", "95% CI high %", "Abnormal results",
+                "Abnormal with urgent referral", "Urgent referrals", "Cancers diagnosed", "Cancers ruled out",
+                "Median days from referral to outcome", "Text segments", "Cost £").get())) {
+            csv.printRecord(row("Total", "Texted",
                     cell(raw.recipients(), shown.recipients()), cell(raw.sent(), shown.sent()),
                     cell(raw.delivered(), shown.delivered()), cell(raw.failed(), shown.failed()),
                     cell(raw.optedOut(), shown.optedOut()), cell(raw.replied(), shown.replied()),
                     cell(raw.callRequests(), shown.callRequests()), cell(raw.converted(), shown.converted()),
-                    number(shown.conversionRate()), low(shown.conversionRateCi95()), high(shown.conversionRateCi95()),
+                    percent(raw.conversionRate(), shown.conversionRate()),
+                    low(raw.conversionRateCi95(), shown.conversionRateCi95()),
+                    high(raw.conversionRateCi95(), shown.conversionRateCi95()),
                     cell(raw.abnormal(), shown.abnormal()),
                     cell(raw.abnormalWithUrgentReferral(), shown.abnormalWithUrgentReferral()),
                     cell(raw.urgentReferrals(), shown.urgentReferrals()),
@@ -59,20 +71,23 @@ class ReportCsv {
             if (shown.control() != null) {
                 CampaignReport.Arm r = raw.control();
                 CampaignReport.Arm s = shown.control();
-                csv.printRecord(row("total", "control", cell(r.patients(), s.patients()), "", "", "", "", "", "",
-                        cell(r.converted(), s.converted()), number(s.conversionRate()),
-                        low(s.conversionRateCi95()), high(s.conversionRateCi95())));
-                csv.printRecord(row("uplift", "texted minus control", "", "", "", "", "", "", "", "",
-                        number(shown.uplift().difference()), low(shown.uplift().ci95()), high(shown.uplift().ci95())));
+                csv.printRecord(row("Total", "Control", cell(r.patients(), s.patients()), "", "", "", "", "", "",
+                        cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
+                        low(r.conversionRateCi95(), s.conversionRateCi95()),
+                        high(r.conversionRateCi95(), s.conversionRateCi95())));
+                csv.printRecord(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "",
+                        percent(raw.uplift().difference(), shown.uplift().difference()),
+                        low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95())));
             }
             for (Map.Entry<String, List<CampaignReport.Group>> breakdown : shown.breakdowns().entrySet()) {
                 List<CampaignReport.Group> rawGroups = raw.breakdowns().get(breakdown.getKey());
+                String title = ReportPageController.BREAKDOWN_TITLES.getOrDefault(breakdown.getKey(), breakdown.getKey());
                 for (int i = 0; i < breakdown.getValue().size(); i++) {
                     CampaignReport.Group g = breakdown.getValue().get(i);
                     CampaignReport.Group r = rawGroups.get(i);
-                    csv.printRecord(row(breakdown.getKey(), text(g.label()), cell(r.recipients(), g.recipients()),
-                            "", "", "", "", "", "", cell(r.converted(), g.converted()), number(g.rate()),
-                            low(g.ci95()), high(g.ci95())));
+                    csv.printRecord(row(title, text(g.label()), cell(r.recipients(), g.recipients()),
+                            "", "", "", "", "", "", cell(r.converted(), g.converted()), percent(r.rate(), g.rate()),
+                            low(r.ci95(), g.ci95()), high(r.ci95(), g.ci95())));
                 }
             }
         } catch (IOException e) {
@@ -81,20 +96,29 @@ class ReportCsv {
         return out.toString();
     }
 
+    /** Every campaign in view, with the same column names, percentages and small-number rule as the report's. */
     String overview(UptakeOverview overview) {
         StringBuilder out = new StringBuilder();
         boolean publication = overview.publication() != null;
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(
-                "campaign_id", "pcn", "name", "programme", "source", "status", "started", "texted", "converted",
-                "conversion_rate", "ci95_low", "ci95_high", "abnormal", "urgent_referrals", "cancers_diagnosed",
-                "control_patients", "control_converted", "control_conversion_rate").get())) {
+                "Campaign ID", "PCN", "Campaign", "Programme", "Sent by", "Status", "Started", "Texted", "Converted",
+                "Conversion rate %", "95% CI low %", "95% CI high %", "Abnormal results", "Urgent referrals",
+                "Cancers diagnosed", "Control patients", "Control converted", "Control conversion rate %").get())) {
             for (UptakeOverview.Row r : overview.campaigns()) {
-                csv.printRecord(r.campaignId(), text(r.pcn()), text(r.name()), r.programme(), r.source(), r.status(),
-                        r.started(), withheld(r.texted(), publication), withheld(r.converted(), publication),
-                        number(r.conversionRate()), low(r.conversionRateCi95()), high(r.conversionRateCi95()),
+                boolean textedWithheld = publication && (r.texted() == null || r.converted() == null);
+                boolean controlWithheld = publication && r.controlPatients() == null && r.controlConverted() != null
+                        || publication && r.controlPatients() != null && r.controlConverted() == null;
+                csv.printRecord(r.campaignId(), text(r.pcn()), text(r.name()), text(people.programme(r.programme())),
+                        "EXTERNAL".equals(r.source()) ? "Texts sent outside Uptake" : "Uptake",
+                        people.status(r.status()), r.started(), withheld(r.texted(), publication),
+                        withheld(r.converted(), publication),
+                        r.conversionRate() == null && textedWithheld ? "*" : percent(r.conversionRate()),
+                        r.conversionRateCi95() == null && textedWithheld ? "*" : lowOf(r.conversionRateCi95()),
+                        r.conversionRateCi95() == null && textedWithheld ? "*" : highOf(r.conversionRateCi95()),
                         r.abnormal() == null ? "" : r.abnormal(), withheld(r.urgentReferrals(), publication),
                         withheld(r.cancersDiagnosed(), publication), number(r.controlPatients()),
-                        number(r.controlConverted()), number(r.controlConversionRate()));
+                        number(r.controlConverted()),
+                        r.controlConversionRate() == null && controlWithheld ? "*" : percent(r.controlConversionRate()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -156,12 +180,30 @@ class ReportCsv {
         return value == null ? "" : value;
     }
 
-    private static Object low(List<Double> ci) {
-        return ci == null ? "" : ci.get(0);
+    /** A rate (0.0689) as a percentage to one decimal place ("6.9"), empty when there is none. */
+    static String percent(Double rate) {
+        return rate == null ? "" : BigDecimal.valueOf(rate * 100).setScale(1, RoundingMode.HALF_UP).toPlainString();
     }
 
-    private static Object high(List<Double> ci) {
-        return ci == null ? "" : ci.get(1);
+    /** A rate as published: "*" when it was computed from a withheld count, empty when never measured. */
+    private static String percent(Double raw, Double shown) {
+        return shown != null ? percent(shown) : raw == null ? "" : "*";
+    }
+
+    private static String low(List<Double> raw, List<Double> shown) {
+        return shown != null ? percent(shown.get(0)) : raw == null ? "" : "*";
+    }
+
+    private static String high(List<Double> raw, List<Double> shown) {
+        return shown != null ? percent(shown.get(1)) : raw == null ? "" : "*";
+    }
+
+    private static String lowOf(List<Double> ci) {
+        return ci == null ? "" : percent(ci.get(0));
+    }
+
+    private static String highOf(List<Double> ci) {
+        return ci == null ? "" : percent(ci.get(1));
     }
 
     private static Object nz(Object value) {

@@ -35,14 +35,17 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class ReportPageController {
-    private static final Map<String, String> BREAKDOWN_TITLES = Map.of(
+    /** The breakdowns' names for people: the page's headings and the CSV's Breakdown column. */
+    static final Map<String, String> BREAKDOWN_TITLES = Map.of(
             "language", "Language", "ethnicityGroup", "Ethnic group", "ageBand", "Age band (at first text)",
             "sex", "Sex", "imdQuintile", "Deprivation (IMD quintile)", "practice", "Practice");
 
     private final CampaignReports reports;
     private final UptakeOverviews overviews;
+    private final ReportSettings settings;
 
-    ReportPageController(CampaignReports reports, UptakeOverviews overviews) {
+    ReportPageController(CampaignReports reports, UptakeOverviews overviews, ReportSettings settings) {
+        this.settings = settings;
         this.reports = reports;
         this.overviews = overviews;
     }
@@ -82,6 +85,10 @@ class ReportPageController {
             breakdowns.add(Map.of("name", name, "title", BREAKDOWN_TITLES.getOrDefault(name, name), "rows", rows));
         });
         model.put("breakdowns", breakdowns);
+        // For the legend of "lowest uptake": the rate the groups are compared with.
+        model.put("campaignRate", pct(r.conversionRate()));
+        model.put("lowestMin", settings.getLowestGroupMinRecipients());
+        model.put("anyLowest", r.breakdowns().values().stream().flatMap(List::stream).anyMatch(CampaignReport.Group::lowest));
         return new ModelAndView<>("report", model);
     }
 

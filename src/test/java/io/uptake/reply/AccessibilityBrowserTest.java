@@ -50,7 +50,7 @@ class AccessibilityBrowserTest {
     /** The pages whose screenshots document the service (docs/screens/), by role. */
     static final Set<String> SCREENS = Set.of("login", "ccc-home", "ccc-cohorts", "ccc-campaigns", "ccc-campaign",
             "ccc-inbox", "ccc-phone", "ccc-patients", "ccc-imports", "ccc-templates", "lead-report", "lead-reports",
-            "admin-users", "lead-audit");
+            "admin-users", "lead-audit", "ccc-inbox-patient", "ccc-inbox-search", "ccc-review", "lead-approvals");
 
     @Inject
     EmbeddedServer server;
@@ -69,6 +69,8 @@ class AccessibilityBrowserTest {
     ReplyFixtures.NorthAndSouth fixtures;
     final String northMobile = ReplyFixtures.mobile(311);
     final String urduMobile = ReplyFixtures.mobile(312);
+    final String caraMobile = ReplyFixtures.mobile(314);
+    long cara;
 
     @BeforeEach
     void setUp() {
@@ -77,12 +79,20 @@ class AccessibilityBrowserTest {
         fixtures = db.northAndSouth(northMobile, ReplyFixtures.mobile(313));
         long urdu = db.patient("P84001", urduMobile, "ur", "Bilal");
         db.sentMessage(fixtures.northCampaign(), urdu, urduMobile, "ur", clock.instant().minusSeconds(3600));
+        cara = db.patient("P84001", caraMobile, "en", "Cara");
+        db.sentMessage(fixtures.northCampaign(), cara, caraMobile, "en", clock.instant().minusSeconds(7200));
+        db.queuedMessage(fixtures.northCampaign(), cara, caraMobile, clock.instant().plusSeconds(3 * 86400));
         Api api = new Api(client.toBlocking());
-        String ccc = api.user("ccc.north", "CCC", "North PCN");
+        api.user("ccc.north", "CCC", "North PCN");
         api.user("lead.north", "LEAD", "North PCN");
-        // Replies, so the inbox has items to work: a call request and a free-text question.
-        reply(ccc, northMobile, "Please call me");
-        reply(ccc, urduMobile, "What is this test for?");
+        // Replies, so the inbox has items to work: a call request and a free-text question, and one that reads as an
+        // opt-out without being a keyword (the inbox offers its one-click confirm). Straight to the signed webhook:
+        // through the simulated phone each one is a second HTTP hop, with its own 20 s limit, that a loaded machine
+        // can miss.
+        for (String[] r : new String[][]{{northMobile, "Please call me"}, {urduMobile, "What is this test for?"},
+                {caraMobile, "No more messages please"}}) {
+            db.deliver(ReplyFixtures.twilioForm(ReplyFixtures.newSid(), r[0], r[1]));
+        }
         driver = Browser.open();
     }
 
@@ -93,12 +103,6 @@ class AccessibilityBrowserTest {
         }
     }
 
-    private void reply(String token, String number, String body) {
-        client.toBlocking().retrieve(HttpRequest.POST("/ui/phone/reply", Map.of("number", number, "body", body))
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE).accept(MediaType.TEXT_HTML_TYPE)
-                .bearerAuth(token));
-    }
-
     @Test
     void everyPagePassesAxeAtBothWidthsForEveryRole() {
         String base = server.getURL().toString();
@@ -107,6 +111,8 @@ class AccessibilityBrowserTest {
         List<String> problems = new ArrayList<>();
 
         check(base + "/ui/login", "login", problems);
+        // The page a patient sees for a booking link that is unknown or expired.
+        check(base + "/b/AAAAAAAAAAAAAAAA", "patient-booking-link-missing", problems);
 
         Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
         pages.put("ccc-home", "/ui");
@@ -119,9 +125,14 @@ class AccessibilityBrowserTest {
         pages.put("ccc-report", "/ui/campaigns/" + campaign + "/report");
         pages.put("ccc-reports", "/ui/reports");
         pages.put("ccc-inbox", "/ui/inbox");
+        pages.put("ccc-inbox-search", "/ui/inbox?status=all&q=Testperson&practice=P84001&language=en");
+        pages.put("ccc-inbox-empty", "/ui/inbox?q=nobody-at-all");
+        pages.put("ccc-inbox-patient", "/ui/inbox/patients/" + cara);
+        pages.put("ccc-approvals", "/ui/templates/approvals");
         pages.put("ccc-phone", "/ui/phone?number=" + java.net.URLEncoder.encode(northMobile, java.nio.charset.StandardCharsets.UTF_8));
         pages.put("ccc-password", "/ui/password");
         pages.forEach((name, path) -> check(base + path, name, problems));
+        checkReview(base, problems);
         logOut(base);
 
         pages.clear();
@@ -134,6 +145,7 @@ class AccessibilityBrowserTest {
         pages.put("lead-reports", "/ui/reports");
         pages.put("lead-audit", "/ui/audit");
         pages.put("lead-refused", "/ui/inbox");
+        pages.put("lead-approvals", "/ui/templates/approvals");
         pages.forEach((name, path) -> check(base + path, name, problems));
         logOut(base);
 
@@ -145,6 +157,8 @@ class AccessibilityBrowserTest {
         pages.put("admin-templates", "/ui/templates");
         pages.put("admin-campaigns", "/ui/campaigns");
         pages.put("admin-reports", "/ui/reports");
+        pages.put("admin-approvals", "/ui/templates/approvals");
+        pages.put("admin-inbox", "/ui/inbox?status=all");
         pages.forEach((name, path) -> check(base + path, name, problems));
 
         assertThat(problems).as("WCAG 2.2 A/AA violations and sideways scrolling").isEmpty();
@@ -165,6 +179,26 @@ class AccessibilityBrowserTest {
             if (SCREENS.contains(name)) {
                 screenshot(name + "-" + width);
             }
+        }
+        driver.manage().window().setSize(DESKTOP);
+    }
+
+    /** The launch's check-your-answers page, reached as a CCC does: the launch form's Continue (an htmx swap). */
+    private void checkReview(String base, List<String> problems) {
+        for (Dimension size : List.of(DESKTOP, PHONE)) {
+            String width = size == PHONE ? "phone" : "desktop";
+            driver.manage().window().setSize(size);
+            driver.get(base + "/ui/campaigns");
+            Browser.settled(driver);
+            driver.findElement(By.id("name")).sendKeys("Axe review");
+            Browser.clickAndWaitForSwap(driver, By.id("review-button"), By.id("review-heading"));
+            Browser.settled(driver);
+            Axe.violations(driver).forEach(v -> problems.add("ccc-review @" + width + ": " + v));
+            long overflow = Axe.sidewaysOverflow(driver);
+            if (overflow > 0) {
+                problems.add("ccc-review @" + width + ": scrolls sideways by " + overflow + " px");
+            }
+            screenshot("ccc-review-" + width);
         }
         driver.manage().window().setSize(DESKTOP);
     }
@@ -225,6 +259,72 @@ class AccessibilityBrowserTest {
         assertThat(now.getTagName()).isNotEqualTo("body");
         assertThat((Boolean) js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item))
                 .as("focus stays on the item that was worked").isTrue();
+    }
+
+    /**
+     * A CCC finds a patient's reply, opens their page, comes back and confirms the opt-out the reply asks for, by
+     * keyboard alone. After each step focus is where the next step starts: the results line after a search, the
+     * page's heading after opening the patient, the item's status line after the confirm.
+     */
+    @Test
+    void aCccFindsAReplyOpensThePatientAndConfirmsTheirOptOutByKeyboardAlone() {
+        String base = server.getURL().toString();
+        Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
+        driver.get(base + "/ui/inbox");
+        Browser.settled(driver);
+        assertThat(driver.findElement(By.id("nav-unread")).getText()).contains("3");
+
+        // Search by name: type, Enter. The new page puts focus on the line that says what was found.
+        tabTo("q");
+        focused().sendKeys("Cara");
+        String mark = markPage();
+        press(Keys.ENTER);
+        waitForNewPage(mark);
+        assertThat(focused().getAttribute("id")).isEqualTo("inbox-count");
+        assertThat(focused().getText()).isEqualTo("1 reply found");
+        String item = firstItemId();
+
+        // On to the patient's name in the item, Enter: the patient's page, whose first Tab stop is its skip link.
+        tabToLink("Cara Testperson");
+        mark = markPage();
+        press(Keys.ENTER);
+        waitForNewPage(mark);
+        assertThat(driver.getCurrentUrl()).contains("/ui/inbox/patients/" + cara);
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Cara Testperson");
+        press(Keys.TAB);
+        assertThat(focused().getAttribute("class")).contains("nhsuk-skip-link");
+        // Opening her page opened her reply for the whole PCN: the menu's count went down.
+        assertThat(driver.findElement(By.id("nav-unread")).getText()).contains("2");
+
+        // Back to the inbox as it was left (the search kept): focus on the results line again.
+        tabTo("back");
+        mark = markPage();
+        press(Keys.ENTER);
+        waitForNewPage(mark);
+        assertThat(focused().getAttribute("id")).isEqualTo("inbox-count");
+        assertThat(driver.findElement(By.id("q")).getAttribute("value")).isEqualTo("Cara");
+
+        // The one-click confirm: Tab to it, Enter. Focus lands on the item's status line, which says what was done.
+        tabTo("confirm-opt-out-" + item);
+        press(Keys.ENTER);
+        Browser.waitForText(driver, By.id("item-" + item), "Opt-out recorded");
+        Browser.settled(driver);
+        assertThat(focused().getAttribute("role")).isEqualTo("status");
+        assertThat(focused().getText()).contains("Opt-out recorded. 1 text waiting to be sent was cancelled.");
+        assertThat((Boolean) js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item))
+                .isTrue();
+        assertThat(db.count("SELECT count(*) FROM message WHERE patient_id = ? AND status = 'CANCELLED'", cara)).isEqualTo(1);
+        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", cara)).isEqualTo(1);
+    }
+
+    private void tabToLink(String text) {
+        for (int i = 0; i < 60; i++) {
+            if ("a".equals(focused().getTagName()) && text.equals(focused().getText())) {
+                return;
+            }
+            press(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached the link " + text);
     }
 
     private String firstItemId() {

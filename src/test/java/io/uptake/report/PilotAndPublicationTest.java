@@ -115,14 +115,21 @@ class PilotAndPublicationTest {
 
         String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report.csv?publication=true")
                 .bearerAuth(lead));
-        String total = csv.lines().filter(l -> l.startsWith("total,texted,")).findFirst().orElseThrow();
-        assertThat(total).startsWith("total,texted,535,535,535,0,0,0,0,35,");
+        // People's column names; rates as percentages to one decimal place.
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("Breakdown,Group,Patients,Sent,Delivered,Failed,"
+                + "Opted out,Replied,Call requests,Converted,Conversion rate %,95% CI low %,95% CI high %,Abnormal results,");
+        String total = csv.lines().filter(l -> l.startsWith("Total,Texted,")).findFirst().orElseThrow();
+        // 35 of 535 published: 6.5%, from the published counts.
+        assertThat(total).startsWith("Total,Texted,535,535,535,0,0,0,0,35,6.5,");
         assertThat(total.split(",", -1)[13]).isEqualTo("*");  // abnormal withheld
-        assertThat(csv.lines().filter(l -> l.startsWith("language,Urdu (ur),")).findFirst().orElseThrow())
-                .startsWith("language,Urdu (ur),135,,,,,,,*,,,");
+        // One rule for every cell: a withheld count is "*", and so is every rate and interval computed from it.
+        assertThat(csv.lines().filter(l -> l.startsWith("Language,Urdu,")).findFirst().orElseThrow())
+                .startsWith("Language,Urdu,135,,,,,,,*,*,*,*");
         String internal = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report.csv").bearerAuth(lead));
-        assertThat(internal.lines().filter(l -> l.startsWith("total,texted,")).findFirst().orElseThrow())
-                .startsWith("total,texted,536,536,536,0,0,0,0,37,");
+        assertThat(internal.lines().filter(l -> l.startsWith("Total,Texted,")).findFirst().orElseThrow())
+                .startsWith("Total,Texted,536,536,536,0,0,0,0,37,6.9,");
+        assertThat(internal.lines().filter(l -> l.startsWith("Language,Urdu,")).findFirst().orElseThrow())
+                .startsWith("Language,Urdu,136,,,,,,,3,2.2,");
         assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'REPORT_EXPORTED'")).isEqualTo(2);
 
         Map<String, Object> overview = http.retrieve(HttpRequest.GET("/api/reports/uptake?publication=true").bearerAuth(lead), Map.class);

@@ -343,7 +343,9 @@ class ReportApiTest {
                 .containsEntry("texted", 1).containsEntry("converted", 1).containsEntry("abnormal", 1);
         assertThat(overviewIds(lead)).containsExactly(june, march);
         String csv = http.retrieve(HttpRequest.GET("/api/reports/uptake.csv").bearerAuth(lead));
-        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("campaign_id,pcn,name,programme");
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("Campaign ID,PCN,Campaign,Programme,Sent by,Status,");
+        assertThat(csv.lines().skip(1).filter(l -> l.contains(",March,")).findFirst().orElseThrow())
+                .contains(",Bowel screening").contains(",1,1,100.0,");
         assertThat(csv.lines().count()).isEqualTo(3);
         assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/reports/uptake?from=March").bearerAuth(lead)))
                 .isInstanceOfSatisfying(HttpClientResponseException.class,

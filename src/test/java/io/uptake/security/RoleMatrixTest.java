@@ -150,6 +150,8 @@ class RoleMatrixTest {
             GET    /ui/inbox                                        | ADMIN CCC
             POST   /ui/inbox/{id}/done                              | ADMIN CCC
             POST   /ui/inbox/{id}/patient/{action}                  | CCC
+            POST   /ui/inbox/{id}/confirm-opt-out                   | CCC
+            GET    /ui/inbox/patients/{patientId}                   | ADMIN CCC
             GET    /ui/phone                                        | ADMIN CCC
             POST   /ui/phone/reply                                  | ADMIN CCC
             """;

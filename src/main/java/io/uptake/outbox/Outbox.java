@@ -29,9 +29,9 @@ import java.util.Optional;
  * callbacks decide whether a report moves it forward, housekeeping and the campaign decide when to
  * defer, skip or cancel.
  * <p>
- * The claim's statements ({@link #claim}, {@link #extendLease}, {@link #record}) run on the pool itself in
- * autocommit, one transaction per batch, because the dispatcher owns its threads. The others join the
- * caller's transaction.
+ * The claim's statements ({@link #claim}, {@link #extendLease}, {@link #record}) run on the pool itself, one
+ * short transaction each, because the dispatcher owns its threads. The others join the caller's transaction.
+ * The reconciler's statements are beside this class, in {@link Reconciliations}.
  */
 @Singleton
 public class Outbox {

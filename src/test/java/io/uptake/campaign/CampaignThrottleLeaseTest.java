@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tokens before claims, and a lease kept alive by a heartbeat (ADR 0018). At 2 texts a second the bucket holds two
- * tokens, so a round claims at most two texts and no claim ever waits for the throttle. A lease of 2 s is shorter
- * than a batch of two 2-second sends: the heartbeat (every half second) keeps it, and what a beat learns (the
+ * tokens, so a round claims at most two texts and no claim ever waits for the throttle. A lease of 3 s is shorter
+ * than a batch of two 2-second sends: the heartbeat (every 0.75 s) keeps it, and what a beat learns (the
  * campaign paused) stops the batch's later hand-overs.
  */
 @MicronautTest(transactional = false)
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Property(name = TestClock.START, value = CampaignThrottleLeaseTest.MONDAY_0800_TEXT)
 @Property(name = "spec.name", value = "CampaignThrottleLeaseTest")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "2")
-@Property(name = "uptake.campaign.dispatcher.lease", value = "2s")
+@Property(name = "uptake.campaign.dispatcher.lease", value = "3s")
 @Property(name = "uptake.campaign.dispatcher.send-concurrency", value = "1")
 class CampaignThrottleLeaseTest {
     static final String MONDAY_0800_TEXT = "2026-03-02T08:00:00Z";
@@ -124,7 +124,7 @@ class CampaignThrottleLeaseTest {
         SentLog.beforeAnswer = messageId -> {
             Fixtures.sql(dataSource, "UPDATE campaign SET status = 'PAUSED' WHERE id = ?", campaign);
             try {
-                Thread.sleep(800); // longer than a beat (a quarter of the lease)
+                Thread.sleep(1200); // longer than a beat (a quarter of the lease)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

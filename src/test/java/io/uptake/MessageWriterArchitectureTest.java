@@ -9,6 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.uptake.outbox.Outbox;
+import io.uptake.outbox.Reconciliations;
 import org.junit.jupiter.api.Test;
 
 import java.io.DataInputStream;
@@ -24,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Only the {@link Outbox} writes {@code message} rows. ArchUnit sees classes, not SQL, so the rule reads each
- * compiled class's string constants (SQL text blocks and literals, lambdas included: their bodies compile
- * into the same class) and fails for any class but the Outbox whose constants create, change or delete a
- * message row.
+ * Only the {@link Outbox} writes {@code message} rows, with the reconciler's statements beside it in the same
+ * package ({@link Reconciliations}: they claim and settle UNKNOWN messages, which the Outbox's claim never takes).
+ * ArchUnit sees classes, not SQL, so the rule reads each compiled class's string constants (SQL text blocks and
+ * literals, lambdas included: their bodies compile into the same class) and fails for any other class whose
+ * constants create, change or delete a message row.
  */
 class MessageWriterArchitectureTest {
     /** A statement that writes the message table (not inbound_message, not message_x). */
@@ -49,8 +51,10 @@ class MessageWriterArchitectureTest {
 
     static final ArchRule ONLY_THE_OUTBOX_WRITES_MESSAGES = noClasses()
             .that().doNotHaveFullyQualifiedName(Outbox.class.getName())
+            .and().doNotHaveFullyQualifiedName(Reconciliations.class.getName())
             .should(WRITE_MESSAGE_ROWS)
-            .because("the Outbox is the one writer of message status (issue 12)");
+            .because("the Outbox (and beside it the reconciler's Reconciliations) is the one writer of message"
+                    + " status (issue 12)");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -66,6 +70,7 @@ class MessageWriterArchitectureTest {
     void theRuleSeesTheOutboxsOwnStatements() {
         // The rule is not vacuous: read the same way, the Outbox's constants do write messages.
         assertThat(stringConstants(MAIN.get(Outbox.class))).anyMatch(s -> WRITES_MESSAGE.matcher(s).find());
+        assertThat(stringConstants(MAIN.get(Reconciliations.class))).anyMatch(s -> WRITES_MESSAGE.matcher(s).find());
     }
 
     /** A second writer, as someone might add one: the rule fails on it. */

@@ -49,16 +49,14 @@ final class BatchSends {
     }
 
     /**
-     * One transition per text, in order. A text not yet handed over once the hand-over limit has passed since
-     * the claim is released, not sent: a slow provider must not keep a send going past our lease, when another
-     * instance could take the message over.
+     * One transition per text, in order. A text the heartbeat says may not go (the claim lost it, its campaign
+     * stopped sending, or the lease is no longer known to hold) is released, not sent.
      */
-    List<Transition> sendAll(SmsSender sender, List<Claimed> toSend, long claimedAtNanos) {
-        long handOverUntil = claimedAtNanos + settings.handOverLimit.toNanos();
+    List<Transition> sendAll(SmsSender sender, List<Claimed> toSend, LeaseHeartbeat.Held held) {
         List<Transition> out = new ArrayList<>(toSend.size());
         if (pool == null || toSend.size() < 2) {
             for (Claimed m : toSend) {
-                out.add(attempt.run(sender, m, handOverUntil, () -> stopping));
+                out.add(attempt.run(sender, m, held, () -> stopping));
             }
             return out;
         }
@@ -76,7 +74,7 @@ final class BatchSends {
                         taken[i] = true;
                         Claimed m = toSend.get(i);
                         results[i] = abort.get() ? Transition.release(m.id())
-                                : attempt.run(sender, m, handOverUntil, () -> stopping);
+                                : attempt.run(sender, m, held, () -> stopping);
                     }
                 }));
             }

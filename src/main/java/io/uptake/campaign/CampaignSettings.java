@@ -10,8 +10,7 @@ import java.util.List;
 /**
  * Tunables of the campaign engine ({@code uptake.campaign.*}), bound by {@code @ConfigurationProperties}. Their one
  * set of defaults is application.yml, where each is explained; a key missing there (or set empty) stops the
- * service at startup naming it, instead of a second default here drifting from the first. The one computed default
- * is the hand-over limit's (half the lease), which application.yml leaves commented out.
+ * service at startup naming it, instead of a second default here drifting from the first.
  */
 @Singleton
 public class CampaignSettings {
@@ -25,7 +24,7 @@ public class CampaignSettings {
     @ConfigurationProperties("uptake.campaign.dispatcher")
     record Dispatching(@Nullable Integer workers, @Nullable Integer batchSize, @Nullable Integer sendConcurrency,
                        @Nullable Integer sendsInFlight, @Nullable Duration idlePoll, @Nullable Duration lease,
-                       @Nullable Duration handOverLimit, @Nullable Duration reconcileAfter) {
+                       @Nullable Duration reconcileAfter) {
     }
 
     /** {@code uptake.campaign.throttle.*} */
@@ -38,8 +37,6 @@ public class CampaignSettings {
     record Retry(@Nullable Duration base, @Nullable Duration cap, @Nullable Integer maxAttempts) {
     }
 
-    /** The longest one Twilio call can take: pool wait 5 s + connect 5 s + read 15 s (TwilioClientFactory). */
-    static final Duration ONE_PROVIDER_CALL = Duration.ofSeconds(25);
     final Duration catchUpLimit;
     final int batchSize;
     final int workers;
@@ -47,7 +44,6 @@ public class CampaignSettings {
     final int sendsInFlight;
     final Duration idlePoll;
     final Duration lease;
-    final Duration handOverLimit;
     final double messagesPerSecond;
     final Duration retryBase;
     final Duration retryCap;
@@ -66,7 +62,6 @@ public class CampaignSettings {
         int sendsInFlight = required(dispatching.sendsInFlight(), "dispatcher.sends-in-flight");
         Duration idlePoll = required(dispatching.idlePoll(), "dispatcher.idle-poll");
         Duration lease = required(dispatching.lease(), "dispatcher.lease");
-        Duration handOverLimit = dispatching.handOverLimit();
         Duration reconcileAfter = required(dispatching.reconcileAfter(), "dispatcher.reconcile-after");
         double messagesPerSecond = required(throttle.messagesPerSecond(), "throttle.messages-per-second");
         Duration retryBase = required(retry.base(), "retry.base");
@@ -77,23 +72,8 @@ public class CampaignSettings {
                     "uptake.campaign: batch-size, send-concurrency, sends-in-flight and max-attempts must be >= 1,"
                             + " workers >= 0");
         }
-        if (handOverLimit == null) {
-            handOverLimit = lease.dividedBy(2);
-        }
-        if (handOverLimit.compareTo(lease) >= 0) {
-            throw new IllegalArgumentException("uptake.campaign.dispatcher: hand-over-limit (" + handOverLimit
-                    + ") must be shorter than the lease (" + lease + "), or a send could outlive its claim");
-        }
-        if (lease.minus(handOverLimit).compareTo(ONE_PROVIDER_CALL) < 0) {
-            // Not fatal (tests use short leases on purpose), but in production a send handed over just before
-            // the limit could still be in flight when the lease runs out and another instance reconciles.
-            org.slf4j.LoggerFactory.getLogger(CampaignSettings.class).warn(
-                    "uptake.campaign.dispatcher: lease ({}) minus hand-over-limit ({}) is shorter than one provider"
-                            + " call can take ({})", lease, handOverLimit, ONE_PROVIDER_CALL);
-        }
         this.sendConcurrency = sendConcurrency;
         this.sendsInFlight = sendsInFlight;
-        this.handOverLimit = handOverLimit;
         this.catchUpLimit = catchUpLimit;
         this.batchSize = batchSize;
         this.workers = workers;

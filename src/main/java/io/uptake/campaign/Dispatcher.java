@@ -11,8 +11,6 @@ import io.uptake.sms.MessageStatusService;
 import io.uptake.sms.SmsSender;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Clock;
@@ -24,16 +22,17 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends due messages, one round at a time: claims a small batch through the {@link Outbox} under a lease,
- * re-checks each message ({@link SendEligibility}), waits for the shared throttle, sends the batch
- * ({@link BatchSends}, {@link SendAttempt}) and records every outcome ({@link SendOutcomes}) in one statement.
- * A message whose lease ran out while SENDING may have gone out: housekeeping marks it UNKNOWN and it is
- * reconciled with the provider before any resend. Several instances run this at once; none can claim a
- * message another holds, and (campaign, patient, wave) is unique, so a wave cannot be sent twice.
+ * Sends due messages, one round at a time: takes what the shared throttle allows ({@link SendThrottle}), claims
+ * at most that many through the {@link Outbox} under a lease that a {@link LeaseHeartbeat} keeps alive,
+ * re-checks each message ({@link SendEligibility}), sends the batch ({@link BatchSends}, {@link SendAttempt}) and
+ * records every outcome ({@link SendOutcomes}) in one statement.
+ * A message whose lease ran out while SENDING may have gone out: housekeeping marks it UNKNOWN, and the
+ * {@link Reconciler}, not this, settles it before anything is sent to that number again. Several instances run
+ * this at once; none can claim a message another holds, and (campaign, patient, wave) is unique, so a wave
+ * cannot be sent twice.
  */
 @Singleton
 public class Dispatcher {
-    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private final Outbox outbox;
     private final Clock clock;
     private final CampaignSettings settings;
@@ -44,6 +43,7 @@ public class Dispatcher {
     private final OpenCampaigns openCampaigns;
     private final SenderPause pause;
     private final BatchSends sends;
+    private final LeaseHeartbeat heartbeat;
     private final Timer claimTime;
     private final Timer recordTime;
     /** Each programme's qualifying event types, as two parallel lists for the claim's unnest. */
@@ -63,6 +63,7 @@ public class Dispatcher {
         this.throttle = throttle;
         this.pause = new SenderPause(clock, settings.retryBase);
         SendOutcomes outcomes = new SendOutcomes(RetryPolicy.of(settings), settings.reconcileAfter);
+        this.heartbeat = new LeaseHeartbeat(outbox, clock, settings.lease);
         this.sends = new BatchSends(settings, new SendAttempt(clock, outcomes, pause, ledger, statuses, texts, meters),
                 outcomes, clock);
         this.claimTime = Timer.builder("uptake.dispatcher.claim")
@@ -77,7 +78,11 @@ public class Dispatcher {
         }
     }
 
-    /** One claim-check-send-record round; returns how many messages it claimed (0 = nothing due). */
+    /**
+     * One take-claim-check-send-record round; returns how many messages it claimed (0 = nothing due). Tokens come
+     * first: the round takes what the throttle allows and claims at most that many, so no claim waits for the
+     * throttle, and the heartbeat keeps the claim's lease alive for as long as its provider calls take.
+     */
     public int dispatchOnce(String instanceId) throws SQLException, InterruptedException {
         if (!senders.isPresent() || !texts.isPresent() || pause.active()) {
             return 0;
@@ -87,52 +92,49 @@ public class Dispatcher {
         if (open.isEmpty()) {
             return 0;
         }
+        SmsSender sender = senders.get();
+        int tokens = throttle.takeUpTo(sender.channel(), settings.batchSize);
         // Each claim gets its own token: the workers of one instance must not mistake each other's claims
         // (a batch that outlived its lease would otherwise overwrite a newer claim of the same message).
         String claimToken = instanceId + "/" + UUID.randomUUID();
         long started = System.nanoTime();
-        List<Claimed> claimed = outbox.claim(new Outbox.ClaimRequest(claimToken, open.keySet(), now,
-                settings.batchSize, now.plus(settings.lease), settings.deceasedEventTypes, qualifyingProgrammes,
-                qualifyingEvents));
+        now = clock.instant();
+        List<Claimed> claimed;
+        try {
+            claimed = outbox.claim(new Outbox.ClaimRequest(claimToken, open.keySet(), now, tokens,
+                    now.plus(settings.lease), settings.deceasedEventTypes, qualifyingProgrammes, qualifyingEvents));
+        } catch (SQLException | RuntimeException e) {
+            throttle.giveBack(sender.channel(), tokens);
+            throw e;
+        }
         claimTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        if (claimed.size() < settings.batchSize) {
+        if (claimed.size() < tokens) {
             // Drained (or nearly): the next round reads the campaigns again, so a resumed or newly
             // launched campaign starts at once rather than after the cache's lifetime.
             openCampaigns.forget();
         }
-        if (claimed.isEmpty()) {
-            return 0;
-        }
-        SmsSender sender = senders.get();
         List<Transition> updates = new ArrayList<>(claimed.size());
         List<Claimed> toSend = new ArrayList<>(claimed.size());
         for (Claimed m : claimed) {
             SendEligibility.Decision d = SendEligibility.atClaim(facts(m, open.get(m.campaignId()), now), now,
                     settings.catchUpLimit);
-            if (d == SendEligibility.SEND || d == SendEligibility.RECONCILE) {
+            if (d == SendEligibility.SEND) {
                 toSend.add(m);
             } else {
                 updates.add(d.transition(m.id()));
             }
         }
-        try {
-            throttle.acquire(sender.channel(), toSend.size());
-        } catch (InterruptedException e) {
-            // Stopping while waiting for tokens: give the batch back now rather than at the lease's end.
-            toSend.forEach(m -> updates.add(Transition.release(m.id())));
+        throttle.giveBack(sender.channel(), tokens - toSend.size());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        try (LeaseHeartbeat.Held held = heartbeat.hold(claimToken, claimed.stream().map(Claimed::id).toList(),
+                started)) {
+            updates.addAll(sends.sendAll(sender, toSend, held));
+            long recording = System.nanoTime();
             recordUninterrupted(claimToken, updates, claimed);
-            throw e;
+            recordTime.record(System.nanoTime() - recording, TimeUnit.NANOSECONDS);
         }
-        if (System.nanoTime() - started > settings.handOverLimit.toNanos() / 2 && !toSend.isEmpty()) {
-            // A long wait for send tokens: renew the lease, and keep only what is still ours, so the hand-over
-            // limit again has its whole budget and no text goes out under a claim that may have run out.
-            started = System.nanoTime();
-            toSend = renew(claimToken, toSend, open, updates);
-        }
-        updates.addAll(sends.sendAll(sender, toSend, started));
-        started = System.nanoTime();
-        recordUninterrupted(claimToken, updates, claimed);
-        recordTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return claimed.size();
     }
 
@@ -153,44 +155,12 @@ public class Dispatcher {
         boolean interrupted = Thread.interrupted();
         try {
             Instant now = clock.instant();
-            outbox.record(claimToken, updates, claimed, now, now.plus(settings.reconcileAfter));
+            outbox.record(claimToken, updates, claimed, now);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /**
-     * Extends the lease of messages this claim still holds, and checks again what may have changed during the
-     * wait: a paused or cancelled campaign, a window that closed. Returns what may still be sent; what is ours
-     * but may not go now is released into {@code updates}; the rest is not ours any more and is left alone.
-     */
-    private List<Claimed> renew(String claimToken, List<Claimed> batch, Map<Long, SendWindow> windows,
-                                List<Transition> updates) throws SQLException {
-        Map<Long, String> held = outbox.extendLease(claimToken, batch.stream().map(Claimed::id).toList(),
-                clock.instant().plus(settings.lease));
-        if (held.size() < batch.size()) {
-            LOG.warn("{} of {} claimed messages were taken over while waiting for send tokens; not sending them",
-                    batch.size() - held.size(), batch.size());
-        }
-        Instant now = clock.instant();
-        List<Claimed> keep = new ArrayList<>();
-        for (Claimed m : batch) {
-            String campaignStatus = held.get(m.id());
-            if (campaignStatus == null) {
-                continue;
-            }
-            SendWindow window = windows.get(m.campaignId());
-            if (!"SENDING".equals(campaignStatus)) {
-                updates.add(Transition.release(m.id()));
-            } else if (!window.isOpen(now, holidays)) {
-                updates.add(Transition.releaseUntil(m.id(), window.nextOpen(now, holidays)));
-            } else {
-                keep.add(m);
-            }
-        }
-        return keep;
     }
 
     /** For tests that replay the same business time with a fresh database. */
@@ -202,5 +172,6 @@ public class Dispatcher {
     @PreDestroy
     void close() {
         sends.close();
+        heartbeat.close();
     }
 }

@@ -17,26 +17,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dispatcher loops of this instance. Not a Quartz job: a clustered trigger fires on one instance only,
- * whereas every instance should pull from the shared queue (SKIP LOCKED keeps them apart). Each loop
- * claims and sends batches while there is due work and sleeps briefly when there is none.
+ * The dispatcher loops of this instance, and its reconcile loop. Not Quartz jobs: a clustered trigger fires on one
+ * instance only, whereas every instance should pull from the shared queue (SKIP LOCKED keeps them apart). Each
+ * loop claims and sends (or reconciles) batches while there is due work and sleeps briefly when there is none.
  */
 @Context
 @Requires(property = "uptake.campaign.dispatcher.enabled", notEquals = "false")
 public class DispatcherWorkers {
     private static final Logger LOG = LoggerFactory.getLogger(DispatcherWorkers.class);
     private final Dispatcher dispatcher;
+    private final Reconciler reconciler;
     private final CampaignSettings settings;
     private final String instanceId;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
     private final java.time.Duration stopGrace;
 
-    DispatcherWorkers(Dispatcher dispatcher, CampaignSettings settings, CampaignScheduler scheduler,
+    DispatcherWorkers(Dispatcher dispatcher, Reconciler reconciler, CampaignSettings settings, CampaignScheduler scheduler,
                       DataSource dataSource, Clock clock, MeterRegistry meters,
                       @io.micronaut.context.annotation.Value("${uptake.campaign.dispatcher.stop-grace:20s}")
                       java.time.Duration stopGrace) {
         this.dispatcher = dispatcher;
+        this.reconciler = reconciler;
         this.stopGrace = stopGrace;
         this.settings = settings;
         this.instanceId = scheduler.instanceId();
@@ -44,18 +46,30 @@ public class DispatcherWorkers {
         Gauge.builder("uptake.dispatcher.backlog", () -> backlog(raw, clock))
                 .description("Messages due now and not yet sent, across all instances").register(meters);
         for (int i = 0; i < settings.workers; i++) {
-            Thread t = new Thread(this::loop, "dispatcher-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            start(new Thread(() -> loop(() -> dispatcher.dispatchOnce(instanceId)), "dispatcher-" + i));
+        }
+        if (settings.workers > 0) {
+            // One per instance: UNKNOWN texts are rare, and each is settled by itself (ADR 0017).
+            start(new Thread(() -> loop(() -> reconciler.reconcileOnce(instanceId)), "reconciler"));
         }
         LOG.info("Dispatcher started with {} workers as {}", settings.workers, instanceId);
     }
 
-    private void loop() {
+    private void start(Thread t) {
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    /** One round of a loop: how many messages it took (0: nothing due). */
+    private interface Round {
+        int run() throws Exception;
+    }
+
+    private void loop(Round round) {
         while (running) {
             try {
-                if (dispatcher.dispatchOnce(instanceId) == 0) {
+                if (round.run() == 0) {
                     Thread.sleep(settings.idlePoll.toMillis());
                 }
             } catch (InterruptedException e) {
@@ -63,7 +77,7 @@ public class DispatcherWorkers {
                 return;
             } catch (Exception e) {
                 // One bad round (database blip, a sender bug) must not end the loop; claims expire and recover.
-                LOG.error("Dispatcher round failed", e);
+                LOG.error("{} round failed", Thread.currentThread().getName(), e);
                 try {
                     Thread.sleep(settings.idlePoll.toMillis());
                 } catch (InterruptedException ie) {

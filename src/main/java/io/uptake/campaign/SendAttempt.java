@@ -6,10 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.BeanProvider;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.outbox.Claimed;
-import io.uptake.outbox.MessageStatus;
 import io.uptake.outbox.Transition;
 import io.uptake.patient.NhsNumber;
-import io.uptake.template.Placeholders;
 import io.uptake.sms.MessageStatusService;
 import io.uptake.sms.SmsSender;
 import io.uptake.sms.SmsSender.OutboundSms;
@@ -22,15 +20,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One claimed text to the provider: render it, reconcile it first if it was UNKNOWN, hand it over, and turn
- * the answer into a {@link Transition} (through {@link SendOutcomes}). Never throws: whatever escapes a
- * sender may have followed the hand-over, so it becomes UNKNOWN.
+ * One claimed text to the provider: render it, hand it over, and turn the answer into a {@link Transition}
+ * (through {@link SendOutcomes}). Never throws: whatever escapes a sender may have followed the hand-over, so
+ * it becomes UNKNOWN. It never reconciles: an UNKNOWN text is the {@link Reconciler}'s.
  */
 final class SendAttempt {
     private static final Logger LOG = LoggerFactory.getLogger(SendAttempt.class);
@@ -59,62 +56,32 @@ final class SendAttempt {
     }
 
     /**
-     * Sends {@code m} unless the sender is paused, the dispatcher is stopping or the hand-over limit (well
-     * inside the lease) has passed: then it is released, not sent, so no send outlives the claim.
+     * Sends {@code m} unless the sender is paused, the dispatcher is stopping or the heartbeat says it may not go
+     * (no longer ours, its campaign stopped, or the lease not known to hold): then it is released, not sent.
      */
-    Transition run(SmsSender sender, Claimed m, long handOverUntil, BooleanSupplier stopping) {
+    Transition run(SmsSender sender, Claimed m, LeaseHeartbeat.Held held, BooleanSupplier stopping) {
         try {
             if (pause.active() || Thread.currentThread().isInterrupted() || stopping.getAsBoolean()
-                    || System.nanoTime() - handOverUntil > 0) {
+                    || !held.mayHandOver(m.id())) {
                 return Transition.release(m.id());
             }
-            return send(sender, m, handOverUntil);
+            return send(sender, m);
         } catch (RuntimeException e) {
             LOG.error("Message {}: send failed unexpectedly, outcome unknown", m.id(), e);
             return outcomes.unanswered(m, e.toString(), clock.instant());
         }
     }
 
-    private Transition send(SmsSender sender, Claimed m, long handOverUntil) {
-        Instant now = clock.instant();
+    private Transition send(SmsSender sender, Claimed m) {
         Claimed.Context c = m.context();
         CampaignTexts.Rendered text;
         try {
-            if (c.values() == null) {
-                throw new IllegalStateException("the patient's practice is not on record");
-            }
-            Placeholders values = c.bookingToken() == null ? c.values()
-                    : new Placeholders(c.values().givenName(), c.values().practiceName(), c.values().practicePhone(),
-                            texts.get().bookingLink(c.bookingToken()));
-            text = texts.get().render(c.programme(), m.templateKey(), m.language(), values);
+            text = texts.get().render(c.programme(), m.templateKey(), m.language(), c.values(), c.bookingToken());
         } catch (RuntimeException e) {
             LOG.error("Message {} for {} cannot be rendered", m.id(), NhsNumber.mask(c.nhsNumber()), e);
             return SendOutcomes.unrenderable(m, e.getMessage());
         }
         OutboundSms sms = statuses.outbound(m.id(), m.to(), text.body());
-        if (m.was() == MessageStatus.UNKNOWN) {
-            Optional<SendResult> earlier;
-            try {
-                earlier = sender.reconcile(sms, m.attemptedAt() == null ? m.dueAt() : m.attemptedAt());
-            } catch (RuntimeException e) {
-                LOG.warn("Message {}: reconciliation failed, will try again", m.id(), e);
-                return outcomes.reconcileFailed(m, e.getMessage(), now);
-            }
-            if (earlier.isPresent()) {
-                count("reconciled");
-                return answer(m, earlier.get(), text, now, null);
-            }
-            // The provider has no text for it: sending now is the first real send, so everything a first send is
-            // checked against applies (the patient may have opted out since), and the claim must still have time
-            // (reconciling is itself provider calls, and the send must not outlive the lease).
-            SendEligibility.Decision d = SendEligibility.forPatient(SendEligibility.Facts.of(m, true, null), now);
-            if (d != SendEligibility.SEND) {
-                return d.transition(m.id());
-            }
-            if (System.nanoTime() - handOverUntil > 0) {
-                return Transition.release(m.id());
-            }
-        }
         SendResult result;
         Instant attempt = clock.instant();
         try {
@@ -128,7 +95,7 @@ final class SendAttempt {
         return answer(m, result, text, clock.instant(), attempt);
     }
 
-    /** The provider's answer, to our send ({@code attempt} set) or to a reconcile (null). */
+    /** The provider's answer to our send. */
     private Transition answer(Claimed m, SendResult r, CampaignTexts.Rendered text, Instant now, Instant attempt) {
         count(r.outcome().name().toLowerCase(Locale.ROOT));
         switch (r.outcome()) {
@@ -138,9 +105,7 @@ final class SendAttempt {
             default -> {
             }
         }
-        return attempt == null
-                ? outcomes.afterReconcile(m, r, text.body(), text.segments(), now)
-                : outcomes.afterSend(m, r, text.body(), text.segments(), now, attempt);
+        return outcomes.afterSend(m, r, text.body(), text.segments(), now, attempt);
     }
 
     private void count(String outcome) {

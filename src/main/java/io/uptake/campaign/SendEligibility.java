@@ -9,28 +9,27 @@ import java.time.Instant;
 
 /**
  * Whether a claimed text may go now, as a pure rule over what the claim read (no database, no clock of its
- * own): send it, release it (until a time), cancel it or skip it with a reason a CCC can read. The
- * dispatcher asks {@link #atClaim} first and, for a message that was UNKNOWN and turned out never to have
- * gone, {@link #forPatient} again before its first real send.
+ * own): send it, release it (until a time), cancel it or skip it with a reason a CCC can read. Only PENDING
+ * texts are claimed; one that reconciliation found never went is PENDING again, so all of this runs again.
  */
 final class SendEligibility {
     private SendEligibility() {
     }
 
     /** What the rule looks at; {@code nextOpen} matters only when the window is closed. */
-    record Facts(MessageStatus was, String campaignStatus, boolean windowOpen, Instant nextOpen, Instant dueAt,
+    record Facts(String campaignStatus, boolean windowOpen, Instant nextOpen, Instant dueAt,
                  int wave, boolean optedOut, boolean deceased, String conversion, MessageStatus previousStatus) {
 
         /** The facts of a claimed message whose campaign window is (not) open; {@code nextOpen} when it is not. */
         static Facts of(Claimed m, boolean windowOpen, Instant nextOpen) {
             Claimed.Context c = m.context();
-            return new Facts(m.was(), c.campaignStatus(), windowOpen, nextOpen, m.dueAt(), m.wave(), c.optedOut(),
+            return new Facts(c.campaignStatus(), windowOpen, nextOpen, m.dueAt(), m.wave(), c.optedOut(),
                     c.deceased(), c.conversion(), c.previousStatus());
         }
     }
 
     sealed interface Decision {
-        /** What to record instead of a send; only for decisions that are not {@link Send} or {@link Reconcile}. */
+        /** What to record instead of a send; only for decisions that are not {@link Send}. */
         default Transition transition(long id) {
             throw new IllegalStateException(this + " records no transition of its own");
         }
@@ -38,10 +37,6 @@ final class SendEligibility {
 
     /** May go now. */
     record Send() implements Decision {
-    }
-
-    /** It may already have gone: ask the provider before anything else (whether it went decides the rest). */
-    record Reconcile() implements Decision {
     }
 
     /** Not now: back to what it was, due again at {@code until} (null: when it was due). */
@@ -69,11 +64,10 @@ final class SendEligibility {
     }
 
     static final Decision SEND = new Send();
-    static final Decision RECONCILE = new Reconcile();
     /** A reminder waits this long for its invitation's outcome (e.g. one still being reconciled). */
     static final Duration WAIT_FOR_EARLIER_WAVE = Duration.ofMinutes(1);
 
-    /** The campaign, its window and the catch-up limit, then (unless it must be reconciled first) the patient. */
+    /** The campaign, its window and the catch-up limit, then the patient. */
     static Decision atClaim(Facts f, Instant now, Duration catchUpLimit) {
         if (!"SENDING".equals(f.campaignStatus())) {
             return new Release(null);
@@ -81,12 +75,9 @@ final class SendEligibility {
         if (!f.windowOpen()) {
             return new Release(f.nextOpen());
         }
-        if (f.was() == MessageStatus.PENDING && Duration.between(f.dueAt(), now).compareTo(catchUpLimit) > 0) {
+        if (Duration.between(f.dueAt(), now).compareTo(catchUpLimit) > 0) {
             return new Skip("missed: due " + f.dueAt() + ", more than the catch-up limit of "
                     + catchUpLimit.toHours() + "h ago");
-        }
-        if (f.was() == MessageStatus.UNKNOWN) {
-            return RECONCILE;
         }
         return forPatient(f, now);
     }

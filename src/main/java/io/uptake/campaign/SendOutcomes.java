@@ -1,19 +1,21 @@
 package io.uptake.campaign;
 
 import io.uptake.outbox.Claimed;
+import io.uptake.outbox.Reconciliations.Finding;
 import io.uptake.outbox.Transition;
 import io.uptake.sms.SmsSender.SendResult;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What a provider's answer makes of a claimed text, as a pure rule (compare db-scheduler's FailureHandler).
  * The provider took it: QUEUED. Not taken but worth another try: PENDING after the backoff, or FAILED once
  * the attempts are spent. The provider refused this service, not this text: PENDING as it was, no attempt
  * spent. Never deliverable, or unsubscribed at the carrier: FAILED. No answer after the text left: UNKNOWN,
- * to reconcile before any resend. The side effects of an answer (the sender pause, the opt-out ledger) are
- * the dispatcher's.
+ * for the reconciler, and what a reconcile finds is a {@link Finding}. The side effects of an answer (the
+ * sender pause, the opt-out ledger) are the dispatcher's.
  */
 final class SendOutcomes {
     /** Twilio's "Attempt to send to unsubscribed recipient". */
@@ -29,12 +31,26 @@ final class SendOutcomes {
 
     /** The answer to our send, made at {@code attempt}. */
     Transition afterSend(Claimed m, SendResult r, String body, int segments, Instant now, Instant attempt) {
-        return after(m, r, body, segments, now, attempt, false);
+        return after(m, r, body, segments, now, attempt);
     }
 
-    /** What a reconcile found at the provider for an UNKNOWN text (no new attempt). */
-    Transition afterReconcile(Claimed m, SendResult r, String body, int segments, Instant now) {
-        return after(m, r, body, segments, now, null, true);
+    /** Why a text that reconciliation found never went is PENDING again. */
+    static final String NEVER_WENT = "reconciled: the provider has no such text, so it is checked again like a"
+            + " first send";
+
+    /**
+     * What the provider's answer to a reconcile makes of an UNKNOWN text: found, QUEUED with the provider's id;
+     * none, PENDING again (every send check runs at the next claim); could not ask, UNKNOWN, asked again later.
+     */
+    Finding afterReconcile(Optional<SendResult> answer, String body, int segments, Instant now) {
+        if (answer.isEmpty()) {
+            return new Finding.NeverWent(NEVER_WENT);
+        }
+        SendResult r = answer.get();
+        if (r.outcome() == SendResult.Outcome.ACCEPTED && r.providerSid() != null) {
+            return new Finding.Found(r.providerSid(), body, segments);
+        }
+        return reconcileFailed(r.detail() == null ? r.outcome().name() : r.detail(), now);
     }
 
     /** The text could not be rendered: nothing was sent, and nothing will be until someone fixes it. */
@@ -49,18 +65,14 @@ final class SendOutcomes {
     }
 
     /** Asking the provider failed: try again later, never resend meanwhile. */
-    Transition reconcileFailed(Claimed m, String why, Instant now) {
-        return Transition.unknown(m.id(), "reconciliation failed: " + why, null, null, null,
-                now.plus(reconcileAfter), null);
+    Finding reconcileFailed(String why, Instant now) {
+        return new Finding.AskAgain("reconciliation failed: " + why, now.plus(reconcileAfter));
     }
 
-    private Transition after(Claimed m, SendResult r, String body, int segments, Instant now, Instant attempt,
-                             boolean reconciled) {
+    private Transition after(Claimed m, SendResult r, String body, int segments, Instant now, Instant attempt) {
         String detail = r.detail() == null ? "" : ": " + r.detail();
         return switch (r.outcome()) {
-            case ACCEPTED -> reconciled
-                    ? Transition.reconciled(m.id(), r.providerSid(), body, segments, now)
-                    : Transition.accepted(m.id(), r.providerSid(), body, segments, now, attempt);
+            case ACCEPTED -> Transition.accepted(m.id(), r.providerSid(), body, segments, now, attempt);
             case RETRYABLE -> {
                 int attempts = m.attempts() + 1;
                 if (retries.exhausted(attempts)) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A token bucket per sender in the database, so that every instance together stays under the provider's
- * rate (docs/adr/0004-shared-send-throttle.md). It runs on the database's clock (clock_timestamp()), the one
+ * rate (docs/adr/0013-one-shared-throttle-bucket.md). It runs on the database's clock (clock_timestamp()), the one
  * clock all instances share; business time (the injected Clock) plays no part in pacing.
  */
 @Singleton
@@ -53,24 +53,41 @@ public class SendThrottle {
         return perSecond > 0;
     }
 
-    /** Blocks until {@code n} sends are allowed for {@code sender}. */
-    public void acquire(String sender, int n) throws InterruptedException, SQLException {
+    /**
+     * Takes as many tokens as the bucket holds, up to {@code max}, waiting only while it holds none: the
+     * dispatcher takes its tokens before it claims, and then claims at most that many, so no claim ever waits
+     * for the throttle. Returns at least 1 ({@code max} when the throttle is lifted).
+     */
+    public int takeUpTo(String sender, int max) throws InterruptedException, SQLException {
+        if (!enabled() || max <= 0) {
+            return Math.max(0, max);
+        }
+        long started = System.nanoTime();
+        while (true) {
+            Grant g = take(sender, max);
+            if (g.granted() > 0) {
+                waitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                return g.granted();
+            }
+            // Sleep until the bucket holds one more token, at most a second, then ask again.
+            double missing = Math.max(0.0, 1.0 - g.left());
+            Thread.sleep(Math.max(5, Math.min(1000, (long) Math.ceil(missing / perSecond * 1000))));
+        }
+    }
+
+    /** Puts back tokens taken but not used (fewer texts were due, or they may not go now), up to the burst. */
+    public void giveBack(String sender, int n) throws SQLException {
         if (!enabled() || n <= 0) {
             return;
         }
-        long started = System.nanoTime();
-        int granted = 0;
-        while (granted < n) {
-            Grant g = take(sender, n - granted);
-            granted += g.granted();
-            if (granted < n) {
-                // Sleep until the bucket holds one more token, at most a second, then ask again.
-                double missing = Math.max(0.0, 1.0 - g.left());
-                long millis = Math.max(5, Math.min(1000, (long) Math.ceil(missing / perSecond * 1000)));
-                Thread.sleep(millis);
-            }
+        try (Connection c = db.getConnection(); var ps = c.prepareStatement(
+                "UPDATE send_throttle SET tokens = LEAST(?, tokens + ?) WHERE sender = ?")) {
+            c.setAutoCommit(true);
+            ps.setDouble(1, Math.max(1.0, perSecond));
+            ps.setInt(2, n);
+            ps.setString(3, sender);
+            ps.executeUpdate();
         }
-        waitTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -6,9 +6,10 @@ import java.time.Instant;
 
 /**
  * A message a claim took, with what the send checks and the text need, read in the same statement as
- * the claim. {@code was} is its status before the claim: PENDING (to send) or UNKNOWN (to reconcile).
+ * the claim. Only PENDING messages are claimed to be sent: an UNKNOWN one is the reconciler's
+ * ({@link Reconciliations}), never the send path's.
  */
-public record Claimed(long id, MessageStatus was, long campaignId, long recipientId, long patientId, int wave,
+public record Claimed(long id, long campaignId, long recipientId, long patientId, int wave,
                       String templateKey, String to, String language, Instant dueAt, Instant attemptedAt,
                       int attempts, Context context) {
 

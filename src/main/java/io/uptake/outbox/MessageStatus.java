@@ -25,11 +25,6 @@ public enum MessageStatus {
         return next.rank > rank;
     }
 
-    /** A claim may take it: due to be sent, or to be reconciled before any resend. */
-    public boolean claimable() {
-        return this == PENDING || this == UNKNOWN;
-    }
-
     /** The text reached the provider (wave 1 of such a patient is an invitation that went). */
     public boolean handedOver() {
         return this == QUEUED || this == SENT || this == DELIVERED || this == UNDELIVERED;

@@ -5,8 +5,6 @@ import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.uptake.template.Placeholders;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -31,15 +29,17 @@ import java.util.Optional;
  * callbacks decide whether a report moves it forward, housekeeping and the campaign decide when to
  * defer, skip or cancel.
  * <p>
- * The claim's statements ({@link #claim}, {@link #extendLease}, {@link #record}) run on the pool itself in
- * autocommit, one transaction per batch, because the dispatcher owns its threads. The others join the
- * caller's transaction.
+ * The claim's statements ({@link #claim}, {@link #extendLease}, {@link #record}) run on the pool itself, one
+ * short transaction each, because the dispatcher owns its threads. The others join the caller's transaction.
+ * The reconciler's statements are beside this class, in {@link Reconciliations}.
  */
 @Singleton
 public class Outbox {
-    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
-    /** Why a message gave up a provider id a reconcile had matched (see settleProviderIds). */
-    static final String LOOK_ALIKE = "the provider text a reconcile matched was another message's: to reconcile again";
+    /**
+     * The advisory-lock namespace (with {@code hashtext(to_number)} as the key) that a claim and a reconcile take
+     * for a number: one text per number in flight, and one reconcile by content per number at a time.
+     */
+    static final int NUMBER_LOCK = 12;
 
     private final DataSource db;
     private final JdbcOperations jdbc;
@@ -59,27 +59,76 @@ public class Outbox {
     }
 
     /**
-     * Claims up to {@code limit} due messages (PENDING to send, UNKNOWN to reconcile) of the given campaigns
-     * with FOR UPDATE SKIP LOCKED under the token's lease, and reads, in the same statement, everything the
-     * re-checks and the text need: one round trip and one (autocommit) transaction per batch. The sub-selects
-     * read the snapshot before the claim, which is what they should see: the claim changes only this batch's
-     * status and lease.
+     * Claims up to {@code limit} due PENDING messages of the given campaigns with FOR UPDATE SKIP LOCKED under
+     * the token's lease, and reads, in the same statement, everything the re-checks and the text need. UNKNOWN
+     * messages are never claimed here: they are the reconciler's ({@link Reconciliations}).
+     * <p>
+     * No number gets a new text while one of its texts is SENDING or UNKNOWN, and a batch takes at most one text
+     * per number: otherwise a reconcile that matches by number, body and time could take a second text to the
+     * same number for the first. Two statements in one transaction make that hold across workers: the first
+     * picks the due rows and takes a transaction-scoped advisory lock per number (skipping a number another
+     * claim or reconcile holds); the second, whose snapshot is taken after those locks, skips a number that has
+     * a text in flight, and claims. The sub-selects read the snapshot before the claim, which is what they
+     * should see: the claim changes only this batch's status and lease.
      */
     public List<Claimed> claim(ClaimRequest r) throws SQLException {
         if (r.limit() <= 0) {
             return List.of();
         }
-        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Claimed> out = claim(c, r, lockedNumbersDue(c, r));
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** The first due message of each number whose lock this transaction took (see {@link #NUMBER_LOCK}). */
+    private static List<Long> lockedNumbersDue(Connection c, ClaimRequest r) throws SQLException {
+        try (var ps = c.prepareStatement("""
                 WITH due AS (
-                    SELECT id, status AS was FROM message
-                    WHERE status IN ('PENDING', 'UNKNOWN') AND due_at <= ? AND campaign_id = ANY(?)
+                    SELECT id, to_number, due_at FROM message
+                    WHERE status = 'PENDING' AND due_at <= ? AND campaign_id = ANY(?)
                     ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
+                first AS (SELECT DISTINCT ON (to_number) id, to_number, due_at FROM due ORDER BY to_number, due_at, id)
+                SELECT id FROM first WHERE pg_try_advisory_xact_lock(?, hashtext(to_number)) ORDER BY due_at, id""")) {
+            ps.setTimestamp(1, Timestamp.from(r.now()));
+            ps.setArray(2, c.createArrayOf("bigint", r.campaignIds().toArray()));
+            ps.setInt(3, r.limit());
+            ps.setInt(4, NUMBER_LOCK);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    private List<Claimed> claim(Connection c, ClaimRequest r, List<Long> candidates) throws SQLException {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        try (var ps = c.prepareStatement("""
+                WITH due AS (
+                    SELECT d.id FROM message d
+                    WHERE d.id = ANY(?) AND d.status = 'PENDING'
+                      AND NOT EXISTS (SELECT 1 FROM message o WHERE o.to_number = d.to_number
+                                          AND o.status IN ('SENDING', 'UNKNOWN'))),
                 claimed AS (
                     UPDATE message m SET status = 'SENDING', claimed_by = ?, claimed_until = ?
                     FROM due WHERE m.id = due.id
-                    RETURNING m.id, due.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
+                    RETURNING m.id, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
                               m.to_number, m.language, m.due_at, m.attempted_at, m.attempts, m.sent_at)
-                SELECT m.id, m.was, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
+                SELECT m.id, m.campaign_id, m.recipient_id, m.patient_id, m.wave, m.template_key,
                        m.to_number, m.language, m.due_at, m.attempted_at, m.attempts,
                        c.status, c.programme, p.nhs_number,
                        -- The opt-out rule (views of V80): the patient, or the number this text goes to, which
@@ -118,15 +167,13 @@ public class Outbox {
                     SELECT ARRAY(SELECT q.event_type FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]))
                                      AS q(programme, event_type) WHERE q.programme = c.programme) AS events) q
                 ORDER BY m.due_at, m.id""")) {
-            ps.setTimestamp(1, Timestamp.from(r.now()));
-            ps.setArray(2, c.createArrayOf("bigint", r.campaignIds().toArray()));
-            ps.setInt(3, r.limit());
-            ps.setString(4, r.token());
-            ps.setTimestamp(5, Timestamp.from(r.leaseUntil()));
-            ps.setArray(6, c.createArrayOf("text", r.deceasedEventTypes().toArray()));
-            ps.setString(7, zone.getId());
-            ps.setArray(8, c.createArrayOf("text", r.qualifyingProgrammes().toArray()));
-            ps.setArray(9, c.createArrayOf("text", r.qualifyingEvents().toArray()));
+            ps.setArray(1, c.createArrayOf("bigint", candidates.toArray()));
+            ps.setString(2, r.token());
+            ps.setTimestamp(3, Timestamp.from(r.leaseUntil()));
+            ps.setArray(4, c.createArrayOf("text", r.deceasedEventTypes().toArray()));
+            ps.setString(5, zone.getId());
+            ps.setArray(6, c.createArrayOf("text", r.qualifyingProgrammes().toArray()));
+            ps.setArray(7, c.createArrayOf("text", r.qualifyingEvents().toArray()));
             List<Claimed> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -134,15 +181,14 @@ public class Outbox {
                     String phone = rs.getString("practice_phone");
                     Placeholders values = practice == null ? null
                             : new Placeholders(rs.getString("given_name"), practice, phone == null ? "" : phone, null);
-                    String previous = rs.getString(19);
-                    Claimed.Context context = new Claimed.Context(rs.getString(13), rs.getString(14),
-                            rs.getString(15), rs.getBoolean(16), rs.getBoolean(17), rs.getString(18),
+                    String previous = rs.getString(18);
+                    Claimed.Context context = new Claimed.Context(rs.getString(12), rs.getString(13),
+                            rs.getString(14), rs.getBoolean(15), rs.getBoolean(16), rs.getString(17),
                             previous == null ? null : MessageStatus.valueOf(previous), values, rs.getString("booking_token"));
-                    Timestamp attempted = rs.getTimestamp(11);
-                    out.add(new Claimed(rs.getLong(1), MessageStatus.valueOf(rs.getString(2)), rs.getLong(3),
-                            rs.getLong(4), rs.getLong(5), rs.getInt(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9), rs.getTimestamp(10).toInstant(),
-                            attempted == null ? null : attempted.toInstant(), rs.getInt(12), context));
+                    Timestamp attempted = rs.getTimestamp(10);
+                    out.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(),
+                            attempted == null ? null : attempted.toInstant(), rs.getInt(11), context));
                 }
             }
             return out;
@@ -175,20 +221,11 @@ public class Outbox {
      * the wave-1 index date of recipients whose invitation the provider took. Only rows the claim still
      * holds are touched: if its lease ran out and another claim took the message over, that one decides
      * instead. A status a callback already moved on from SENDING is kept.
-     *
-     * @param reconcileAgain when a message that lost a provider id to its true owner is reconciled again
      */
-    public void record(String token, List<Transition> transitions, List<Claimed> claimed, Instant now,
-                       Instant reconcileAgain) throws SQLException {
-        try {
+    public void record(String token, List<Transition> transitions, List<Claimed> claimed, Instant now)
+            throws SQLException {
+        if (!transitions.isEmpty()) {
             write(token, transitions, claimed, now);
-        } catch (SQLException e) {
-            if (!providerIdTaken(e)) {
-                throw e;
-            }
-            // A reconcile matched a look-alike text (same number, same body) and so two messages claim one
-            // provider id. Settle who owns it, then write the batch once more.
-            write(token, settleProviderIds(transitions, reconcileAgain), claimed, now);
         }
     }
 
@@ -196,9 +233,9 @@ public class Outbox {
     private record Columns(MessageStatus status, boolean released, String reason, String errorCode,
                            String providerSid, String body, Integer segments, Instant sentAt, Instant dueAt,
                            int addAttempts, Instant attemptedAt) {
-        static Columns of(Transition t, MessageStatus was) {
+        static Columns of(Transition t) {
             if (t instanceof Transition.Release r) {
-                return new Columns(was, true, null, null, null, null, null, null, r.until(), 0, null);
+                return new Columns(MessageStatus.PENDING, true, null, null, null, null, null, null, r.until(), 0, null);
             }
             if (t instanceof Transition.Stop s) {
                 return new Columns(s.status(), false, s.reason(), null, null, null, null, null, null, 0, null);
@@ -243,7 +280,7 @@ public class Outbox {
         for (int i = 0; i < n; i++) {
             Transition t = transitions.get(i);
             Claimed m = byId.get(t.id());
-            Columns u = Columns.of(t, m.was());
+            Columns u = Columns.of(t);
             if (m.wave() == 1 && t instanceof Transition.Accepted a && a.sentAt() != null) {
                 invited.add(m.recipientId());
                 invitedAt.add(text(a.sentAt()));
@@ -307,93 +344,6 @@ public class Outbox {
             ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
             ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
             ps.setString(17, zone.getId());
-            ps.executeUpdate();
-        }
-    }
-
-    private static boolean providerIdTaken(SQLException e) {
-        return e instanceof org.postgresql.util.PSQLException p && "23505".equals(p.getSQLState())
-                && p.getServerErrorMessage() != null
-                && "message_provider_sid_key".equals(p.getServerErrorMessage().getConstraint());
-    }
-
-    /**
-     * Who owns a provider id that two messages claim. The provider's answer to a send is the truth: a message
-     * of this batch that got the id from its own send keeps it, and another message holding it (a reconcile
-     * adopted the look-alike before this batch recorded it) goes back to UNKNOWN, to be reconciled again and,
-     * if the provider has nothing for it, checked and sent. A message of this batch that got the id from a
-     * reconcile gives it up to whoever sent or holds it, and is reconciled again itself. Either way no text
-     * is sent twice, and no message is recorded as sent on another's text.
-     */
-    private List<Transition> settleProviderIds(List<Transition> transitions, Instant again) throws SQLException {
-        Map<String, Long> sentBy = new HashMap<>();
-        List<Long> batch = new ArrayList<>();
-        List<String> sids = new ArrayList<>();
-        for (Transition t : transitions) {
-            batch.add(t.id());
-            if (t instanceof Transition.Accepted a && a.providerSid() != null) {
-                sids.add(a.providerSid());
-                if (!a.reconciled()) {
-                    sentBy.put(a.providerSid(), a.id());
-                }
-            }
-        }
-        Map<String, Long> heldElsewhere = holdersOutside(sids, batch);
-        List<Long> takeFrom = new ArrayList<>();
-        List<String> takeSids = new ArrayList<>();
-        sentBy.forEach((sid, owner) -> {
-            Long holder = heldElsewhere.get(sid);
-            if (holder != null) {
-                LOG.warn("Message {} held provider id {}, which the provider gave to message {}: reconciling it again",
-                        holder, sid, owner);
-                takeFrom.add(holder);
-                takeSids.add(sid);
-            }
-        });
-        if (!takeFrom.isEmpty()) {
-            takeBack(takeFrom, takeSids, again);
-        }
-        List<Transition> settled = new ArrayList<>(transitions.size());
-        for (Transition t : transitions) {
-            if (t instanceof Transition.Accepted a && a.reconciled() && a.providerSid() != null
-                    && (sentBy.containsKey(a.providerSid()) || heldElsewhere.containsKey(a.providerSid()))) {
-                LOG.warn("Message {}: the provider text its reconcile matched ({}) is another message's; reconciling"
-                        + " it again", a.id(), a.providerSid());
-                settled.add(Transition.unknown(a.id(), LOOK_ALIKE, null, a.body(), a.segments(), again, null));
-            } else {
-                settled.add(t);
-            }
-        }
-        return settled;
-    }
-
-    /** Which of {@code sids} messages outside {@code batch} hold, by id. */
-    private Map<String, Long> holdersOutside(List<String> sids, List<Long> batch) throws SQLException {
-        Map<String, Long> holders = new HashMap<>();
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT provider_sid, id FROM message WHERE provider_sid = ANY(?) AND id <> ALL(?)")) {
-            ps.setArray(1, c.createArrayOf("text", sids.toArray()));
-            ps.setArray(2, c.createArrayOf("bigint", batch.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    holders.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        return holders;
-    }
-
-    /** Messages {@code ids} give up {@code sids}, which the provider gave to this batch's sends. */
-    private void takeBack(List<Long> ids, List<String> sids, Instant again) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE message o SET provider_sid = NULL, sent_at = NULL, status = 'UNKNOWN', due_at = ?, reason = ?,
-                       claimed_by = NULL, claimed_until = NULL
-                FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])) AS t(id, sid)
-                WHERE o.id = t.id AND o.provider_sid = t.sid""")) {
-            ps.setTimestamp(1, Timestamp.from(again));
-            ps.setString(2, LOOK_ALIKE);
-            ps.setArray(3, c.createArrayOf("bigint", ids.toArray()));
-            ps.setArray(4, c.createArrayOf("text", sids.toArray()));
             ps.executeUpdate();
         }
     }
@@ -500,7 +450,7 @@ public class Outbox {
     /** A cancelled campaign's unsent messages; an UNKNOWN one's reason says it may have gone. */
     public int cancelCampaign(long campaignId, Instant now) {
         return jdbc.prepareStatement("""
-                UPDATE message SET status = 'CANCELLED', status_at = ?,
+                UPDATE message SET status = 'CANCELLED', status_at = ?, claimed_by = NULL, claimed_until = NULL,
                        reason = CASE WHEN status = 'UNKNOWN' THEN 'campaign cancelled; an earlier attempt may have been sent'
                                      ELSE 'campaign cancelled' END
                 WHERE campaign_id = ? AND status IN ('PENDING', 'UNKNOWN')""", ps -> {
@@ -565,8 +515,8 @@ public class Outbox {
     public void report(Report r, Instant now) {
         jdbc.prepareStatement("""
                 UPDATE message SET status = ?, error_code = ?, reason = ?,
-                    -- Not while a reconcile has given this id to a look-alike message: the dispatcher's
-                    -- record settles who owns it, and the status still counts here.
+                    -- Never a second holder of one provider id (it is unique): should another message hold it,
+                    -- the status still counts here and the id stays where it is.
                     provider_sid = COALESCE(provider_sid, (SELECT s.sid FROM (SELECT CAST(? AS TEXT) AS sid) s
                         WHERE NOT EXISTS (SELECT 1 FROM message o WHERE o.provider_sid = s.sid))),
                     sent_at = CASE WHEN ? THEN COALESCE(sent_at, ?) ELSE sent_at END,

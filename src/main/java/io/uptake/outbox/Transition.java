@@ -12,7 +12,7 @@ import java.util.Objects;
 public sealed interface Transition {
     long id();
 
-    /** Back to what it was before the claim (PENDING or UNKNOWN), due again at {@code until} (null: as it was). */
+    /** Back to PENDING as before the claim, due again at {@code until} (null: as it was). */
     record Release(long id, Instant until) implements Transition {
     }
 
@@ -26,12 +26,9 @@ public sealed interface Transition {
         }
     }
 
-    /**
-     * The provider took the text (QUEUED), from our send's answer or, when {@code reconciled}, from a
-     * reconcile that found it at the provider ({@code attemptedAt} is then null: no new attempt).
-     */
-    record Accepted(long id, String providerSid, String body, int segments, Instant sentAt, Instant attemptedAt,
-                    boolean reconciled) implements Transition {
+    /** The provider took the text (QUEUED), by its answer to our send. */
+    record Accepted(long id, String providerSid, String body, int segments, Instant sentAt, Instant attemptedAt)
+            implements Transition {
     }
 
     /** Back to PENDING, due at {@code dueAt}; {@code addAttempts} is 1 for a spent attempt, 0 for a wait. */
@@ -44,7 +41,7 @@ public sealed interface Transition {
                   Instant attemptedAt) implements Transition {
     }
 
-    /** It may have gone: UNKNOWN, to be reconciled from {@code reconcileAt} before any resend. */
+    /** It may have gone: UNKNOWN, for the reconciler from {@code reconcileAt}; nothing resends it meanwhile. */
     record Unknown(long id, String reason, String errorCode, String body, Integer segments, Instant reconcileAt,
                    Instant attemptedAt) implements Transition {
     }
@@ -67,11 +64,7 @@ public sealed interface Transition {
 
     static Transition accepted(long id, String providerSid, String body, int segments, Instant sentAt,
                                Instant attemptedAt) {
-        return new Accepted(id, providerSid, body, segments, sentAt, attemptedAt, false);
-    }
-
-    static Transition reconciled(long id, String providerSid, String body, int segments, Instant sentAt) {
-        return new Accepted(id, providerSid, body, segments, sentAt, null, true);
+        return new Accepted(id, providerSid, body, segments, sentAt, attemptedAt);
     }
 
     /** A spent attempt, due again after the backoff. */

@@ -217,6 +217,12 @@ class NotifySmsSender implements SmsSender {
                 && io.getMessage().toLowerCase(Locale.ROOT).contains("connect timed out");
     }
 
+    /** Notify finds a text by its reference, our message id: no content matching, so no per-number lock. */
+    @Override
+    public boolean reconcilesByOwnId() {
+        return true;
+    }
+
     /**
      * Asks Notify for the notifications with this message's reference (exact, unlike Twilio's body matching), made
      * since the attempt (less the slack for clock skew). Empty when there are none, so the caller may send again;

@@ -127,6 +127,12 @@ class SimulatedSmsSender implements SmsSender {
         });
     }
 
+    /** The simulation keeps our message id with each text it "sent". */
+    @Override
+    public boolean reconcilesByOwnId() {
+        return true;
+    }
+
     @Override
     public String channel() {
         return CHANNEL;

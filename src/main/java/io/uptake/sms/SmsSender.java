@@ -14,12 +14,22 @@ public interface SmsSender {
 
     /**
      * After an {@link SendResult.Outcome#UNKNOWN} send: asks the provider whether a text for this message
-     * was in fact accepted (e.g. lists messages to that number since {@code since}). Empty when the provider
-     * shows none, so the caller may send again safely. ACCEPTED (with the provider's id) when it has it;
-     * UNKNOWN when the provider could not be asked (try again later, do not resend). Never ACCEPTED with a
-     * provider id already recorded on another of our messages: a look-alike text is that message's, not this one's.
+     * was in fact accepted. Empty when the provider shows none, so the caller may send again safely. ACCEPTED
+     * (with the provider's id) when it has it; UNKNOWN when the provider could not be asked (try again later,
+     * do not resend). Never ACCEPTED with a provider id already recorded on another of our messages.
+     * <p>
+     * By our own id when the adapter can ({@link #reconcilesByOwnId}); otherwise by number, body and time
+     * since {@code since}, and then the caller runs one such reconcile per number at a time.
      */
     Optional<SendResult> reconcile(OutboundSms sms, Instant since);
+
+    /**
+     * Whether {@link #reconcile} finds a text by the message id we sent with it. False by default: the
+     * lookup matches by content, and identical texts to one number look alike.
+     */
+    default boolean reconcilesByOwnId() {
+        return false;
+    }
 
     /** "twilio", "notify" or "simulated": shown in logs and pages so that nobody mistakes a rehearsal. */
     String channel();

@@ -156,11 +156,13 @@ class TwilioSmsSender implements SmsSender {
 
     /**
      * Looks for the text among messages Twilio holds to that number: those with Twilio's DateSent filter, and,
-     * because a text still queued has no DateSent, the most recent messages to the number by creation time. Matches on the body (Twilio's list does not return the callback URL), so a body
-     * Twilio rewrote (Smart Encoding) is not recognised: the caller then sends again. Identical bodies to one
-     * number (two campaigns with one template, a wave and its retry) look the same here, so a text already
-     * recorded on another of our messages is never adopted: that would record one provider text twice
-     * (provider_sid is unique, so the whole batch's record would fail) or call a text sent that never went.
+     * because a text still queued has no DateSent, the most recent messages to the number by creation time.
+     * Twilio lists no reference of ours (not even the status callback URL, whose {@code ?m=} is how Twilio's
+     * own reports find the message: a status callback settles an UNKNOWN message by our id before any lookup),
+     * so this matches on the body, and a body Twilio rewrote (Smart Encoding) is not recognised: the caller then
+     * sends again. Identical bodies to one number look the same here, so a text already recorded on another of
+     * our messages is never adopted, and the caller serialises these lookups per number (the reconciler holds
+     * the number's lock across the lookup and its record), so two of them cannot both take one text.
      */
     @Override
     public Optional<SendResult> reconcile(OutboundSms sms, Instant since) {
@@ -171,7 +173,7 @@ class TwilioSmsSender implements SmsSender {
                     .setDateSentAfter(ZonedDateTime.ofInstant(after, ZoneOffset.UTC))
                     .setPageSize(RECENT_PAGE)
                     .read(client);
-            // Both listings, always: "oldest first" must hold across them, or a newer look-alike already sent
+            // Both listings, always: "oldest first" must hold across them, or a newer identical text already sent
             // would win over our own older text that is still queued (no DateSent, so only in the second).
             Map<String, Message> listed = new LinkedHashMap<>();
             sent.forEach(m -> listed.put(m.getSid(), m));
@@ -192,11 +194,10 @@ class TwilioSmsSender implements SmsSender {
 
     /**
      * Oldest first among the texts that match and are on none of our other messages. Ours was created when
-     * we tried to send it ({@code since}, at least reconcile-after ago), so it is among the older matches; the
-     * newest matching text is the likeliest to be another message's that a worker has just handed over and
-     * not yet recorded, and adopting that one would make its batch's record fail on the unique provider id.
-     * Between two of our texts that are both unrecorded (both UNKNOWN), either choice is as true as the other:
-     * the second to reconcile then finds the one left, so each provider text is still recorded once.
+     * we tried to send it ({@code since}, at least reconcile-after ago), so it is among the older matches; no
+     * newer text to the number can be in flight meanwhile (the claim sends none while one is UNKNOWN). Between
+     * two of our texts that are both unrecorded (both UNKNOWN, from before that rule), either choice is as true
+     * as the other: the second to reconcile then finds the one left, so each provider text is recorded once.
      */
     private Optional<Message> oldestUnrecorded(Iterable<Message> listed, OutboundSms sms, Instant after) {
         List<Message> matches = new ArrayList<>();

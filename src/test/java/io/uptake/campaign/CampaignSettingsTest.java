@@ -35,8 +35,6 @@ class CampaignSettingsTest {
         assertThat(settings.sendsInFlight).isEqualTo(8);
         assertThat(settings.idlePoll).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.lease).isEqualTo(Duration.ofMinutes(2));
-        assertThat(settings.handOverLimit).as("half the lease: commented out in application.yml")
-                .isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.reconcileAfter).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.messagesPerSecond).isEqualTo(10.0);
         assertThat(settings.retryBase).isEqualTo(Duration.ofSeconds(30));

@@ -79,6 +79,12 @@ class RecordingSmsSender implements SmsSender {
         }
     }
 
+    /** The recording provider keeps our message id with each text it took. */
+    @Override
+    public boolean reconcilesByOwnId() {
+        return true;
+    }
+
     @Override
     public String channel() {
         return "recording";

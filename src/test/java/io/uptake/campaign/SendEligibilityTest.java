@@ -37,18 +37,18 @@ class SendEligibilityTest {
 
     /** A wave-1 PENDING text of a sending campaign, window open, due an hour ago, nothing against it. */
     static Facts due() {
-        return new Facts(PENDING, "SENDING", true, null, NOW.minus(Duration.ofHours(1)), 1, false, false, null, null);
+        return new Facts("SENDING", true, null, NOW.minus(Duration.ofHours(1)), 1, false, false, null, null);
     }
 
-    static Facts with(Facts f, MessageStatus was, String campaign, boolean open, Instant dueAt, int wave,
+    static Facts with(Facts f, String campaign, boolean open, Instant dueAt, int wave,
                       boolean optedOut, boolean deceased, String conversion, MessageStatus previous) {
-        return new Facts(was, campaign, open, open ? null : NEXT_OPEN, dueAt, wave, optedOut, deceased, conversion,
+        return new Facts(campaign, open, open ? null : NEXT_OPEN, dueAt, wave, optedOut, deceased, conversion,
                 previous);
     }
 
     static Facts wave(int wave, MessageStatus previous) {
         Facts f = due();
-        return with(f, f.was(), "SENDING", true, f.dueAt(), wave, false, false, null, previous);
+        return with(f, "SENDING", true, f.dueAt(), wave, false, false, null, previous);
     }
 
     static Stream<Arguments> atClaim() {
@@ -57,27 +57,23 @@ class SendEligibilityTest {
         Instant justInside = NOW.minus(CATCH_UP);
         return Stream.of(
                 Arguments.of("due, nothing against it", d, SendEligibility.SEND),
-                Arguments.of("campaign paused", with(d, PENDING, "PAUSED", true, d.dueAt(), 1, false, false, null, null),
+                Arguments.of("campaign paused", with(d, "PAUSED", true, d.dueAt(), 1, false, false, null, null),
                         new Release(null)),
-                Arguments.of("campaign cancelled", with(d, PENDING, "CANCELLED", true, d.dueAt(), 1, false, false, null,
+                Arguments.of("campaign cancelled", with(d, "CANCELLED", true, d.dueAt(), 1, false, false, null,
                         null), new Release(null)),
-                Arguments.of("paused beats every patient rule", with(d, PENDING, "PAUSED", true, d.dueAt(), 1, true,
+                Arguments.of("paused beats every patient rule", with(d, "PAUSED", true, d.dueAt(), 1, true,
                         true, "X", null), new Release(null)),
-                Arguments.of("window closed", with(d, PENDING, "SENDING", false, d.dueAt(), 1, false, false, null, null),
+                Arguments.of("window closed", with(d, "SENDING", false, d.dueAt(), 1, false, false, null, null),
                         new Release(NEXT_OPEN)),
-                Arguments.of("window closed beats catch-up", with(d, PENDING, "SENDING", false, old, 1, false, false,
+                Arguments.of("window closed beats catch-up", with(d, "SENDING", false, old, 1, false, false,
                         null, null), new Release(NEXT_OPEN)),
-                Arguments.of("past the catch-up limit", with(d, PENDING, "SENDING", true, old, 1, false, false, null,
+                Arguments.of("past the catch-up limit", with(d, "SENDING", true, old, 1, false, false, null,
                         null), new Skip("missed: due " + old + ", more than the catch-up limit of 48h ago")),
-                Arguments.of("exactly at the catch-up limit", with(d, PENDING, "SENDING", true, justInside, 1, false,
+                Arguments.of("exactly at the catch-up limit", with(d, "SENDING", true, justInside, 1, false,
                         false, null, null), SendEligibility.SEND),
-                Arguments.of("catch-up beats opt-out", with(d, PENDING, "SENDING", true, old, 1, true, false, null,
+                Arguments.of("catch-up beats opt-out", with(d, "SENDING", true, old, 1, true, false, null,
                         null), new Skip("missed: due " + old + ", more than the catch-up limit of 48h ago")),
-                Arguments.of("UNKNOWN is reconciled first, however old", with(d, UNKNOWN, "SENDING", true, old, 1,
-                        false, false, null, null), SendEligibility.RECONCILE),
-                Arguments.of("UNKNOWN is reconciled before the patient rules", with(d, UNKNOWN, "SENDING", true,
-                        d.dueAt(), 1, true, true, "X", null), SendEligibility.RECONCILE),
-                Arguments.of("opted out", with(d, PENDING, "SENDING", true, d.dueAt(), 1, true, false, null, null),
+                Arguments.of("opted out", with(d, "SENDING", true, d.dueAt(), 1, true, false, null, null),
                         new Cancel("opted out")));
     }
 
@@ -92,15 +88,15 @@ class SendEligibilityTest {
         Instant in1m = NOW.plus(Duration.ofMinutes(1));
         return Stream.of(
                 Arguments.of("nothing against it", d, SendEligibility.SEND),
-                Arguments.of("opted out", with(d, PENDING, "SENDING", true, d.dueAt(), 1, true, false, null, null),
+                Arguments.of("opted out", with(d, "SENDING", true, d.dueAt(), 1, true, false, null, null),
                         new Cancel("opted out")),
-                Arguments.of("deceased", with(d, PENDING, "SENDING", true, d.dueAt(), 1, false, true, null, null),
+                Arguments.of("deceased", with(d, "SENDING", true, d.dueAt(), 1, false, true, null, null),
                         new Cancel("patient deceased")),
-                Arguments.of("opt-out is named before death", with(d, PENDING, "SENDING", true, d.dueAt(), 1, true,
+                Arguments.of("opt-out is named before death", with(d, "SENDING", true, d.dueAt(), 1, true,
                         true, null, null), new Cancel("opted out")),
-                Arguments.of("converted", with(d, PENDING, "SENDING", true, d.dueAt(), 2, false, false,
+                Arguments.of("converted", with(d, "SENDING", true, d.dueAt(), 2, false, false,
                         "FIT_RESULT dated 2026-03-01", QUEUED), new Cancel("converted: FIT_RESULT dated 2026-03-01")),
-                Arguments.of("death is named before conversion", with(d, PENDING, "SENDING", true, d.dueAt(), 1, false,
+                Arguments.of("death is named before conversion", with(d, "SENDING", true, d.dueAt(), 1, false,
                         true, "FIT_RESULT dated 2026-03-01", null), new Cancel("patient deceased")),
                 Arguments.of("earlier wave failed", wave(2, FAILED), new Cancel("earlier message failed permanently")),
                 Arguments.of("earlier wave cancelled", wave(2, CANCELLED), new Cancel("earlier message was not sent")),
@@ -129,6 +125,5 @@ class SendEligibilityTest {
         assertThat(new Cancel("opted out").transition(7)).isEqualTo(new Transition.Stop(7, CANCELLED, "opted out"));
         assertThat(new Skip("missed").transition(7)).isEqualTo(new Transition.Stop(7, SKIPPED, "missed"));
         assertThatThrownBy(() -> SendEligibility.SEND.transition(7)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> SendEligibility.RECONCILE.transition(7)).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,7 +1,7 @@
 package io.uptake.campaign;
 
 import io.uptake.outbox.Claimed;
-import io.uptake.outbox.MessageStatus;
+import io.uptake.outbox.Reconciliations.Finding;
 import io.uptake.outbox.Transition;
 import io.uptake.sms.SmsSender.SendResult;
 import io.uptake.sms.SmsSender.SendResult.Outcome;
@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,15 +26,15 @@ class SendOutcomesTest {
     static final SendOutcomes OUTCOMES = new SendOutcomes(RETRIES, RECONCILE_AFTER);
     static final String BODY = "Hello";
 
-    static Claimed claimed(MessageStatus was, int attempts) {
-        return new Claimed(42, was, 1, 2, 3, 1, "initial", "+447700900001", "en", ATTEMPT, null, attempts,
+    static Claimed claimed(int attempts) {
+        return new Claimed(42, 1, 2, 3, 1, "initial", "+447700900001", "en", ATTEMPT, null, attempts,
                 new Claimed.Context("SENDING", "BOWEL", "9990000018", false, false, null, null, null));
     }
 
     static Stream<Arguments> afterSend() {
         return Stream.of(
                 Arguments.of("accepted", 0, new SendResult(Outcome.ACCEPTED, "SM1", null, null),
-                        new Transition.Accepted(42, "SM1", BODY, 1, NOW, ATTEMPT, false)),
+                        new Transition.Accepted(42, "SM1", BODY, 1, NOW, ATTEMPT)),
                 Arguments.of("retryable, first failure: backoff base", 0,
                         new SendResult(Outcome.RETRYABLE, null, "429", "too many requests"),
                         new Transition.Retry(42, "retrying: too many requests", "429", NOW.plusSeconds(30), 1, ATTEMPT)),
@@ -66,29 +67,43 @@ class SendOutcomesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void afterSend(String rule, int attemptsBefore, SendResult answer, Transition expected) {
-        assertThat(OUTCOMES.afterSend(claimed(MessageStatus.PENDING, attemptsBefore), answer, BODY, 1, NOW, ATTEMPT))
+        assertThat(OUTCOMES.afterSend(claimed(attemptsBefore), answer, BODY, 1, NOW, ATTEMPT))
                 .isEqualTo(expected);
     }
 
-    @Test
-    void aReconcileThatFindsTheTextRecordsItWithoutANewAttempt() {
-        assertThat(OUTCOMES.afterReconcile(claimed(MessageStatus.UNKNOWN, 1),
-                new SendResult(Outcome.ACCEPTED, "SM9", null, null), BODY, 2, NOW))
-                .isEqualTo(new Transition.Accepted(42, "SM9", BODY, 2, NOW, null, true));
+    static Stream<Arguments> afterReconcile() {
+        return Stream.of(
+                Arguments.of("found: QUEUED with the provider's id", Optional.of(
+                        new SendResult(Outcome.ACCEPTED, "SM9", null, "found by reconcile")),
+                        new Finding.Found("SM9", BODY, 2)),
+                Arguments.of("the provider has none: PENDING again, checked like a first send", Optional.empty(),
+                        new Finding.NeverWent(SendOutcomes.NEVER_WENT)),
+                Arguments.of("could not ask: asked again later, never resent meanwhile", Optional.of(
+                        new SendResult(Outcome.UNKNOWN, null, null, "reconcile failed: SocketTimeoutException")),
+                        new Finding.AskAgain("reconciliation failed: reconcile failed: SocketTimeoutException",
+                                NOW.plus(RECONCILE_AFTER))),
+                Arguments.of("an answer without a provider id is no finding", Optional.of(
+                        new SendResult(Outcome.ACCEPTED, null, null, null)),
+                        new Finding.AskAgain("reconciliation failed: ACCEPTED", NOW.plus(RECONCILE_AFTER))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    void afterReconcile(String rule, Optional<SendResult> answer, Finding expected) {
+        assertThat(OUTCOMES.afterReconcile(answer, BODY, 2, NOW)).isEqualTo(expected);
     }
 
     @Test
     void whatIsNotAProviderAnswer() {
-        Claimed m = claimed(MessageStatus.PENDING, 0);
+        Claimed m = claimed(0);
         assertThat(SendOutcomes.unrenderable(m, "no such template"))
                 .isEqualTo(new Transition.Failed(42, "cannot render the initial text in en: no such template", "RENDER",
                         null, null, 0, null));
         assertThat(OUTCOMES.unanswered(m, "the send was interrupted", NOW))
                 .isEqualTo(new Transition.Unknown(42, "outcome unknown: the send was interrupted", null, null, null,
                         NOW.plus(RECONCILE_AFTER), null));
-        assertThat(OUTCOMES.reconcileFailed(m, "timeout", NOW))
-                .isEqualTo(new Transition.Unknown(42, "reconciliation failed: timeout", null, null, null,
-                        NOW.plus(RECONCILE_AFTER), null));
+        assertThat(OUTCOMES.reconcileFailed("timeout", NOW))
+                .isEqualTo(new Finding.AskAgain("reconciliation failed: timeout", NOW.plus(RECONCILE_AFTER)));
     }
 
     static Stream<Arguments> backoff() {

@@ -46,4 +46,16 @@ class SendThrottleTest {
         assertThat(grant.granted()).isZero();
         assertThat(grant.left()).isNegative();
     }
+
+    @Test
+    void aRoundTakesWhatTheBucketHoldsUpToItsBatchAndGivesBackWhatItDidNotUse() throws Exception {
+        // Tokens before claims: a round asking for 25 gets the burst (10), not a wait for all 25.
+        assertThat(throttle.takeUpTo("test-sender", 25)).isEqualTo(10);
+        // It claimed fewer texts than it had tokens for: the rest go back for the next round, up to the burst.
+        throttle.giveBack("test-sender", 7);
+        int next = throttle.takeUpTo("test-sender", 25);
+        assertThat(next).isBetween(7, 10);
+        throttle.giveBack("test-sender", 100);
+        assertThat(throttle.take("test-sender", 25).granted()).isEqualTo(10);
+    }
 }

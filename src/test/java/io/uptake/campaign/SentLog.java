@@ -118,16 +118,6 @@ public final class SentLog {
         return sid;
     }
 
-    /** From now on the provider's listing shows {@code sid}'s text as if it were this message's (a look-alike). */
-    public static void lookAlike(long messageId, String sid) {
-        ACCEPTED.put(messageId, sid);
-    }
-
-    /** The look-alike is no longer offered (the Twilio adapter skips ids recorded on another message). */
-    public static void forget(long messageId) {
-        ACCEPTED.remove(messageId);
-    }
-
     static Optional<SendResult> reconcile(long messageId) {
         String sid = ACCEPTED.get(messageId);
         return sid == null ? Optional.empty() : Optional.of(new SendResult(Outcome.ACCEPTED, sid, null, "reconciled"));

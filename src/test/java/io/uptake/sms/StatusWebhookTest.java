@@ -151,6 +151,21 @@ class StatusWebhookTest implements TestPropertyProvider {
         assertThat(rows.state(lookAlike.messageId()).providerSid()).isEqualTo("SM0009");
     }
 
+    /**
+     * Reconciliation by our own id first: Twilio's report carries {@code ?m=<message id>}, so an UNKNOWN text it
+     * reports on is settled (SENT, with its provider id) with no lookup by number and body, and the reconciler
+     * never claims it.
+     */
+    @Test
+    void aCallbackSettlesAnUnknownTextByOurOwnId() {
+        SmsRows.Ids ids = rows.message("+447700900210", "hello", "UNKNOWN");
+        assertThat(signedCallback(ids.messageId(), form("SM0010", "sent", null)).code()).isEqualTo(204);
+        SmsRows.State settled = rows.state(ids.messageId());
+        assertThat(settled.status()).isEqualTo("SENT");
+        assertThat(settled.providerSid()).isEqualTo("SM0010");
+        assertThat(settled.sentAt()).isNotNull();
+    }
+
     @Test
     void aCallbackThatOvertakesTheSendResultIsKept() {
         SmsRows.Ids ids = rows.message("+447700900203", "hello");

@@ -121,6 +121,9 @@ class RoleMatrixTest {
             GET    /api/campaigns/{id}                              | ADMIN LEAD CCC
             GET    /api/campaigns/{id}/messages                     | ADMIN CCC
             GET    /api/campaigns/{id}/letters.pdf                  | CCC
+            GET    /api/campaigns/{id}/gp-codes.csv                 | CCC
+            GET    /api/campaigns/{id}/gp-codes.fhir.json           | CCC
+            GET    /ui/campaigns/{id}/gp-codes                      | ADMIN LEAD CCC
             POST   /api/campaigns/{id}/pause                        | CCC
             POST   /api/campaigns/{id}/resume                       | CCC
             POST   /api/campaigns/{id}/cancel                       | CCC

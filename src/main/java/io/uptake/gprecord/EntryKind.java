@@ -1,0 +1,32 @@
+package io.uptake.gprecord;
+
+/**
+ * What Uptake did or heard that belongs in the patient's GP record. Each kind is coded through the versioned
+ * code file ({@code codelists/gp-record-codes-v1.csv}); the inbox outcomes map one to one onto reply kinds.
+ */
+enum EntryKind {
+    TEXT_SENT,
+    LETTER_SENT,
+    OPT_OUT,
+    OPT_IN,
+    REPLY_CALLED,
+    REPLY_NO_ANSWER,
+    REPLY_BOOKED_TEST,
+    REPLY_NOT_INTERESTED,
+    REPLY_SCREENED_ELSEWHERE;
+
+    /**
+     * The kind for an inbox item's outcome; null for an outcome that is not the patient's clinical business
+     * (a wrong number says something of the number, not of the patient).
+     */
+    static EntryKind ofReplyOutcome(String outcome) {
+        return switch (outcome) {
+            case "CALLED" -> REPLY_CALLED;
+            case "NO_ANSWER" -> REPLY_NO_ANSWER;
+            case "BOOKED_TEST" -> REPLY_BOOKED_TEST;
+            case "NOT_INTERESTED" -> REPLY_NOT_INTERESTED;
+            case "SCREENED_ELSEWHERE", "ALREADY_SCREENED" -> REPLY_SCREENED_ELSEWHERE;
+            default -> null;
+        };
+    }
+}

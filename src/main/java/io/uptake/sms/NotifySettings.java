@@ -26,7 +26,7 @@ public class NotifySettings {
     private Duration reconcileSlack = Duration.ofMinutes(2);
     private double maxMessagesPerSecond = 45;
 
-    static boolean present(@Nullable String s) {
+    public static boolean present(@Nullable String s) {
         return s != null && !s.isBlank();
     }
 

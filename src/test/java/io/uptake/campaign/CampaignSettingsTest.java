@@ -45,7 +45,7 @@ class CampaignSettingsTest {
     @Test
     void aKeyMissingFromApplicationYmlStopsTheServiceNamingIt() {
         var engine = new CampaignSettings.Engine(Duration.ofDays(2), Duration.ofSeconds(5), List.of("DECEASED"));
-        var dispatching = new CampaignSettings.Dispatching(2, 10, 4, 8, Duration.ofMillis(500), null, null,
+        var dispatching = new CampaignSettings.Dispatching(2, 10, 4, 8, Duration.ofMillis(500), null,
                 Duration.ofSeconds(30));
         var throttle = new CampaignSettings.Throttle(10.0);
         var retry = new CampaignSettings.Retry(Duration.ofSeconds(30), Duration.ofMinutes(30), 8);

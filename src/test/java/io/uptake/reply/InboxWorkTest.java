@@ -200,7 +200,7 @@ class InboxWorkTest {
                 Map.of("outcome", "ALREADY_SCREENED", "note", "done privately")).bearerAuth(northCcc));
 
         String inboxPage = page("/ui/inbox?status=all", northCcc);
-        assertThat(inboxPage).contains("href=\"/ui/inbox/patients/" + rows.northPatient() + "\"")
+        assertThat(inboxPage).contains("href=\"/ui/inbox/patients/" + rows.northPatient() + "?from=")
                 .contains("Done: Already screened elsewhere by ccc.north");
 
         String html = page("/ui/inbox/patients/" + rows.northPatient(), northCcc);

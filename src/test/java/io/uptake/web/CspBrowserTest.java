@@ -164,7 +164,10 @@ class CspBrowserTest {
             logInAs(menu.getKey());
             open("/ui", "span.who");
             List<String> links = driver.findElements(By.cssSelector("header.top nav a:not(.brand)")).stream()
-                    .map(e -> e.getAttribute("textContent").trim()).toList(); // items in the header's "More" menu are hidden until opened
+                    .map(e -> e.getAttribute("textContent").trim())
+                    // the inbox's unread count ("Inbox, 1 unread" to a screen reader) is not part of the item's name
+                    .map(t -> t.replaceAll(", \\d+ unread$", ""))
+                    .toList(); // items in the header's "More" menu are hidden until opened
             assertThat(links).as(menu.getKey()).containsExactlyElementsOf(menu.getValue());
         }
     }

@@ -52,6 +52,12 @@ class CodedEntries {
                     JOIN inbound_message i ON i.message_sid = o.reference AND i.campaign_id = ?
                     WHERE o.source = 'REPLY'
                   UNION ALL
+                    -- A CCC's one-click confirm of a reply that read as an opt-out (reply/ReplyOptOuts).
+                    SELECT 'optout:' || o.id, o.action, o.patient_id, o.at
+                    FROM opt_out_ledger o
+                    JOIN inbound_message i ON o.reference = 'reply inbound:' || i.id AND i.campaign_id = ?
+                    WHERE o.source = 'CCC'
+                  UNION ALL
                     SELECT 'optout:' || o.id, o.action, COALESCE(o.patient_id, m.patient_id), o.at
                     FROM opt_out_ledger o
                     JOIN message m ON m.campaign_id = ? AND (m.provider_sid = o.reference OR 'message ' || m.id = o.reference)
@@ -65,11 +71,11 @@ class CodedEntries {
                 FROM entry e JOIN patient p ON p.id = e.patient_id
                 WHERE CAST(? AS TEXT) IS NULL OR p.practice_code = ?
                 ORDER BY e.key""", ps -> {
-            for (int i = 1; i <= 5; i++) {
+            for (int i = 1; i <= 6; i++) {
                 ps.setLong(i, campaignId);
             }
-            ps.setString(6, practiceCode);
             ps.setString(7, practiceCode);
+            ps.setString(8, practiceCode);
             try (ResultSet rs = ps.executeQuery()) {
                 List<CodedEntry.Happened> out = new ArrayList<>();
                 while (rs.next()) {

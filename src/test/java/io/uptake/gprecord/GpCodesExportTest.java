@@ -141,6 +141,26 @@ class GpCodesExportTest {
     }
 
     @Test
+    void anOptOutACccConfirmedFromAReplyIsCodedToo() {
+        long cy = rows.queryLong("SELECT id FROM patient WHERE given_name = 'Cy'");
+        String cyNhs = rows.queryString("SELECT nhs_number FROM patient WHERE id = ?", cy);
+        long inbound = rows.queryLong("""
+                INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, patient_id,
+                    campaign_id, pcn_id, candidate_patients, language, classification, inbox_status, outcome, done_by,
+                    done_at)
+                VALUES ('SMnomore', ?, '+447700900999', 'no more messages please', ?, ?, ?, ?, 1, 'en', 'FREE_TEXT',
+                        'DONE', 'OPTED_OUT', 'ccc.north', ?) RETURNING id""",
+                Rows.mobile(203), Timestamp.from(campaigns.now()), cy, campaign, north, Timestamp.from(campaigns.now()));
+        rows.execute("INSERT INTO opt_out_ledger (at, patient_id, action, source, reference) VALUES (?, ?, 'OPT_OUT', 'CCC', ?)",
+                Timestamp.from(campaigns.now()), cy, "reply inbound:" + inbound);
+
+        assertThat(http.retrieve(csv("practice=P84003")).lines()).containsExactly(
+                "nhs_number,date,snomed_code,term,practice_code",
+                cyNhs + "," + sentDay + ",711408005,Short message service text message sent to patient,P84003",
+                cyNhs + "," + campaigns.today() + ",513631000000106,Declined consent for short message service text messaging,P84003");
+    }
+
+    @Test
     void unverifiedCodesComeOnlyWhenAskedFor() {
         String body = http.retrieve(csv("practice=P84001&unverified=include"));
         assertThat(body).contains(benNhs + "," + sent.plus(Duration.ofDays(1)).atZone(campaigns.zone()).toLocalDate()

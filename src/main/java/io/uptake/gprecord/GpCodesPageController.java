@@ -43,12 +43,36 @@ class GpCodesPageController {
             return HttpResponse.notFound();
         }
         Map<String, Object> model = new HashMap<>();
-        model.put("campaign", campaign.get());
-        model.put("practices", exports.summary(id, user));
+        // Plain maps for the template: the records are this feature's own (package-private), which the view's
+        // expression language cannot read.
+        model.put("campaign", Map.of("id", campaign.get().id(), "name", campaign.get().name()));
+        model.put("practices", exports.summary(id, user).stream().map(p -> {
+            Map<String, Object> row = new HashMap<>();
+            row.put("practiceCode", p.practiceCode());
+            row.put("practiceName", p.practiceName());
+            row.put("exportable", p.exportable());
+            row.put("exported", p.exported());
+            row.put("notYetExported", p.notYetExported());
+            row.put("unverified", p.unverified());
+            row.put("noCode", p.noCode());
+            row.put("lastExportAt", p.lastExportAt());
+            row.put("lastExportBy", p.lastExportBy());
+            row.put("lastExportFormat", p.lastExportFormat());
+            return row;
+        }).toList());
         model.put("codes", codes.all().stream()
                 .filter(c -> c.programme().equals("*") || c.programme().equals(campaign.get().programme()))
                 .sorted(Comparator.comparing((GpRecordCodes.Code c) -> c.entry().ordinal()).thenComparing(GpRecordCodes.Code::programme))
-                .toList());
+                .map(c -> {
+                    Map<String, Object> row = new HashMap<>();
+                    String entry = c.entry().name().replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
+                    row.put("entry", c.entry().name());
+                    row.put("label", Character.toUpperCase(entry.charAt(0)) + entry.substring(1));
+                    row.put("snomedCode", c.snomedCode());
+                    row.put("term", c.term());
+                    row.put("verified", c.verified());
+                    return row;
+                }).toList());
         model.put("codeList", codes.version());
         model.put("canDownload", user.role() == Role.CCC);
         return HttpResponse.ok(new ModelAndView<>("gp-codes", model));

@@ -149,7 +149,7 @@ class GpCodesExportTest {
                     campaign_id, pcn_id, candidate_patients, language, classification, inbox_status, outcome, done_by,
                     done_at)
                 VALUES ('SMnomore', ?, '+447700900999', 'no more messages please', ?, ?, ?, ?, 1, 'en', 'FREE_TEXT',
-                        'DONE', 'OPTED_OUT', 'ccc.north', ?) RETURNING id""",
+                        'DONE', NULL, 'ccc.north', ?) RETURNING id""",
                 Rows.mobile(203), Timestamp.from(campaigns.now()), cy, campaign, north, Timestamp.from(campaigns.now()));
         rows.execute("INSERT INTO opt_out_ledger (at, patient_id, action, source, reference) VALUES (?, ?, 'OPT_OUT', 'CCC', ?)",
                 Timestamp.from(campaigns.now()), cy, "reply inbound:" + inbound);

@@ -126,6 +126,7 @@ class GpCodeExports {
     }
 
     /** The campaign's practices that have entries, or that have downloaded before; for the codes page. */
+    @Transactional(readOnly = true)
     List<PracticeSummary> summary(long campaignId, CurrentUser user) {
         Campaign c = campaign(campaignId, user).orElseThrow(NotFound::new);
         Set<String> exported = exportedKeys(c.id());
@@ -151,6 +152,7 @@ class GpCodeExports {
         return out;
     }
 
+    @Transactional(readOnly = true)
     Optional<Campaign> campaign(long id, CurrentUser user) {
         return jdbc.prepareStatement("""
                 SELECT id, name, programme, pcn_id FROM campaign

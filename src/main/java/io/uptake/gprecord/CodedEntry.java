@@ -30,13 +30,10 @@ record CodedEntry(String key, String nhsNumber, LocalDate date, String snomedCod
         return code.get().exportable(includeUnverified) ? Fate.EXPORTED : Fate.UNVERIFIED;
     }
 
-    /** The coded entry, when {@link #fate} is {@link Fate#EXPORTED}. */
+    /** The coded entry, when {@link #fate} is {@link Fate#EXPORTED} (the same rule: a code, verified or asked for). */
     static Optional<CodedEntry> of(Happened h, String programme, GpRecordCodes codes, boolean includeUnverified) {
-        if (fate(h, programme, codes, includeUnverified) != Fate.EXPORTED) {
-            return Optional.empty();
-        }
-        GpRecordCodes.Code c = codes.code(h.kind(), programme).orElseThrow();
-        return Optional.of(new CodedEntry(h.key(), h.nhsNumber(), h.date(), c.snomedCode(), c.term(), c.verified(),
-                h.practiceCode()));
+        return codes.code(h.kind(), programme).filter(c -> c.exportable(includeUnverified))
+                .map(c -> new CodedEntry(h.key(), h.nhsNumber(), h.date(), c.snomedCode(), c.term(), c.verified(),
+                        h.practiceCode()));
     }
 }

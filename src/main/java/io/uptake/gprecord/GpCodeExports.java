@@ -127,8 +127,7 @@ class GpCodeExports {
 
     /** The campaign's practices that have entries, or that have downloaded before; for the codes page. */
     @Transactional(readOnly = true)
-    List<PracticeSummary> summary(long campaignId, CurrentUser user) {
-        Campaign c = campaign(campaignId, user).orElseThrow(NotFound::new);
+    List<PracticeSummary> summary(Campaign c) {
         Set<String> exported = exportedKeys(c.id());
         // Per practice: exportable, unverified, no code (CodedEntry.Fate order), then downloaded.
         Map<String, int[]> counts = new TreeMap<>();

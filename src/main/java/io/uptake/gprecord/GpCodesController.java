@@ -26,7 +26,7 @@ import java.util.Map;
  * A practice's coded entries for a campaign, for its batch-coding tools (CSV) or a FHIR-capable system (a FHIR R4
  * Bundle of Communications). NHS numbers leave the service, so a CCC of the campaign's PCN only, and audited.
  * {@code entries=new} leaves out what the practice downloaded before; {@code unverified=include} adds entries
- * whose code the code list's sources could not confirm (left out by default, H-024).
+ * whose code the code list's sources could not confirm (left out by default, H-021).
  */
 @Controller("/api/campaigns/{id}")
 @Secured(Role.CCC_NAME)

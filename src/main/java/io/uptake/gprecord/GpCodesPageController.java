@@ -46,7 +46,7 @@ class GpCodesPageController {
         // Plain maps for the template: the records are this feature's own (package-private), which the view's
         // expression language cannot read.
         model.put("campaign", Map.of("id", campaign.get().id(), "name", campaign.get().name()));
-        model.put("practices", exports.summary(id, user).stream().map(p -> {
+        model.put("practices", exports.summary(campaign.get()).stream().map(p -> {
             Map<String, Object> row = new HashMap<>();
             row.put("practiceCode", p.practiceCode());
             row.put("practiceName", p.practiceName());

@@ -16,6 +16,7 @@ import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -246,7 +247,7 @@ class BookingLinkEndToEndTest {
                 "asOf", "2026-03-02"));
         request.putAll(extra);
         try {
-            HttpResponse<Map> created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
             return ((Number) created.body().get("id")).longValue();
         } catch (HttpClientResponseException e) {
             throw new AssertionError("Launch refused: " + e.getResponse().getBody(String.class).orElse(""), e);

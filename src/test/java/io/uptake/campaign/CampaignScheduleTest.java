@@ -11,6 +11,7 @@ import io.uptake.optout.OptOutLedger;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class CampaignScheduleTest {
     Map<?, ?> launch(Map<String, Object> body) {
         Map<String, Object> request = new HashMap<>(Map.of("name", "FIT reminders", "programme", "fit-non-returners"));
         request.putAll(body);
-        HttpResponse<Map> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(response.code()).isEqualTo(201);
         return response.body();
     }

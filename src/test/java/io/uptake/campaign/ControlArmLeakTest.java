@@ -9,6 +9,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,8 +132,8 @@ class ControlArmLeakTest {
     long launch(String name, double controlFraction) {
         Map<String, Object> request = new HashMap<>(Map.of("name", name, "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", controlFraction, "attributionDays", 30));
-        HttpResponse<Map> created = client.toBlocking().exchange(
-                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(
+                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(created.code()).isEqualTo(201);
         return ((Number) created.body().get("id")).longValue();
     }

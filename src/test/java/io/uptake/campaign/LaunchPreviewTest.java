@@ -10,6 +10,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,7 +184,7 @@ class LaunchPreviewTest {
     @SuppressWarnings("unchecked")
     private Map<String, Object> preview(Map<String, Object> body) {
         try {
-            HttpResponse<Map> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/preview", body).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/preview", body).bearerAuth(ccc), Json.OBJECT);
             assertThat(r.code()).isEqualTo(200);
             return r.body();
         } catch (HttpClientResponseException e) {
@@ -193,7 +194,7 @@ class LaunchPreviewTest {
 
     private long launch(Map<String, Object> body) {
         try {
-            HttpResponse<Map> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", body).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", body).bearerAuth(ccc), Json.OBJECT);
             assertThat(r.code()).isEqualTo(201);
             return ((Number) r.body().get("id")).longValue();
         } catch (HttpClientResponseException e) {

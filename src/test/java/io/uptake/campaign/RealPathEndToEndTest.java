@@ -10,6 +10,7 @@ import io.uptake.template.MessageTemplates;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,9 +96,9 @@ class RealPathEndToEndTest {
                 .bearerAuth(new Api(client.toBlocking()).adminToken()), Map.class);
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA conversation", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", 0.25, "reminders", List.of(Map.of("afterDays", 14))));
-        HttpResponse<Map> created;
+        HttpResponse<Map<String, Object>> created;
         try {
-            created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+            created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         } catch (io.micronaut.http.client.exceptions.HttpClientResponseException e) {
             throw new AssertionError("Launch refused: " + e.getResponse().getBody(String.class).orElse(""), e);
         }

@@ -11,6 +11,7 @@ import io.uptake.sms.FakeTwilio;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,8 +96,8 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
 
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA via Twilio", "programme", "psa-eligible",
                 "asOf", "2026-03-02"));
-        HttpResponse<Map> created = client.toBlocking().exchange(
-                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(
+                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(created.code()).isEqualTo(201);
         long id = ((Number) created.body().get("id")).longValue();
 

@@ -1,7 +1,6 @@
 package io.uptake.db;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -9,6 +8,7 @@ import io.uptake.optout.OptOutLedger;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
+import io.uptake.testsupport.Json;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -93,8 +93,8 @@ class BackupRestoreTest {
             assertThat(snapshot(db)).isEqualTo(backedUp);
             Api api = new Api(client.toBlocking());
             String ccc = api.login("ccc.backup", Api.USER_PASSWORD);
-            List<Map> campaigns = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(ccc),
-                    Argument.listOf(Map.class));
+            List<Map<String, Object>> campaigns = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(ccc),
+                    Json.OBJECTS);
             assertThat(campaigns).extracting(c -> c.get("name")).containsExactly("Backed-up campaign");
             // Restored as the service's role: it owns what it restored, and keeps writing.
             try (Connection c = Database.raw(db).getConnection(); var st = c.createStatement();

@@ -78,10 +78,10 @@ class BookingLinkEndToEndTest {
         clock.set(MONDAY_0900);
         dispatcher.forgetSenderPause();
         rows = new Rows(dataSource);
-        List<Fixtures.Patient> all = Fixtures.patients(dataSource, "North PCN", "N00001", 4);
+        List<Rows.Patient> all = new Rows(dataSource).patients("North PCN", "N00001", 4);
         for (int i = 0; i < all.size(); i++) {
             // Higher-risk men aged 56: the PSA cohort. Mobiles away from the drama numbers that script failures.
-            Fixtures.sql(dataSource, """
+            new Rows(dataSource).execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = 'en', mobile = ? WHERE id = ?""", "+447700900" + (600 + i), all.get(i).id());
         }

@@ -8,6 +8,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class CampaignThrottleLeaseTest {
     void aBatchThatWaitedForTokensRenewsItsLeaseAndSends() throws Exception {
         Database.reset(dataSource);
         SentLog.reset();
-        Fixtures.patients(dataSource, "North PCN", "N00001", 10);
+        new Rows(dataSource).patients("North PCN", "N00001", 10);
         String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
         client.toBlocking().exchange(HttpRequest.POST("/api/campaigns",
                 Map.of("name", "Throttled", "programme", "fit-non-returners")).bearerAuth(ccc), Map.class);
@@ -53,7 +54,7 @@ class CampaignThrottleLeaseTest {
         assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(10);
 
         assertThat(SentLog.requests()).hasSize(10);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE status = 'QUEUED' AND claimed_by IS NULL"))
+        assertThat(new Rows(dataSource).queryLong("SELECT count(*) FROM message WHERE status = 'QUEUED' AND claimed_by IS NULL"))
                 .isEqualTo(10);
     }
 }

@@ -11,6 +11,7 @@ import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
 import io.uptake.testsupport.Json;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,13 +54,13 @@ class LaunchPreviewTest {
 
     String ccc;
     String lead;
-    List<Fixtures.Patient> all;
+    List<Rows.Patient> all;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
         clock.set(Instant.parse(SATURDAY_TEXT));
-        all = Fixtures.patients(dataSource, "North PCN", "N00001", 12);
+        all = new Rows(dataSource).patients("North PCN", "N00001", 12);
         Api api = new Api(client.toBlocking());
         ccc = api.user("ccc.north", "CCC", "North PCN");
         // Urdu is sent only once approved (issue 13); unapproved, its patients would get the English text.
@@ -67,13 +68,13 @@ class LaunchPreviewTest {
         client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/ur/approve", "").bearerAuth(lead), Map.class);
         // Ten higher-risk men aged 56 (Black, no PSA test): eligible for psa-eligible. Two more are not.
         for (int i = 0; i < all.size(); i++) {
-            Fixtures.sql(dataSource, """
+            new Rows(dataSource).execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = ?, mobile = ? WHERE id = ?""", i % 3 == 0 ? "ur" : "en",
                     "+447700900" + (500 + i), all.get(i).id());
         }
-        Fixtures.sql(dataSource, "UPDATE patient SET sex = 'F' WHERE id = ?", all.get(10).id());
-        Fixtures.sql(dataSource, "UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(11).id());
+        new Rows(dataSource).execute("UPDATE patient SET sex = 'F' WHERE id = ?", all.get(10).id());
+        new Rows(dataSource).execute("UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(11).id());
     }
 
     @Test
@@ -211,6 +212,6 @@ class LaunchPreviewTest {
     }
 
     private long count(String sql, Object... params) {
-        return Fixtures.count(dataSource, sql, params);
+        return new Rows(dataSource).queryLong(sql, params);
     }
 }

@@ -23,7 +23,7 @@ class RestartKeepsDataTest {
         try (EmbeddedServer first = ApplicationContext.builder().environments("test").run(EmbeddedServer.class)) {
             Database.reset(first.getApplicationContext().getBean(DataSource.class));
             first.getApplicationContext().getBean(io.uptake.user.PcnRepository.class)
-                    .ensure("Restart PCN", java.time.Instant.now());
+                    .ensure("Restart PCN", first.getApplicationContext().getBean(java.time.Clock.class).instant());
             try (HttpClient client = HttpClient.create(first.getURL())) {
                 new Api(client.toBlocking()).user("ccc.restart", "CCC", "Restart PCN");
             }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +171,7 @@ class InboxTest {
     void aReplyNotInEnglishShowsTheOriginalWithAHintAndNoMachineTranslation() {
         String urduMobile = ReplyFixtures.mobile(203);
         long urdu = db.patient("P84001", urduMobile, "ur", "Bushra");
-        db.sentMessage(northCampaign, urdu, urduMobile, "ur", Instant.now().minus(1, ChronoUnit.HOURS));
+        db.sentMessage(northCampaign, urdu, urduMobile, "ur", clock.instant().minus(1, ChronoUnit.HOURS));
         String body = "براہ کرم مجھے کال کریں، بند نہیں";
         text(urduMobile, body);
 

@@ -13,6 +13,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package rules of the production code (target/classes only: tests and benchmarks may reach anywhere).
  * Features depend on each other in one direction, so each can be read and changed from the bottom up; and
  * benchmark code (src/bench/java, ADR 0016) never ships in the jar or becomes something the service needs.
+ * Input is checked by hand: there is no bean validation to run a constraint.
  */
 class ArchitectureTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -43,6 +44,14 @@ class ArchitectureTest {
         ArchRule rule = noClasses().should().resideInAPackage(BENCH_PACKAGE)
                 .orShould().haveNameMatching(BENCH_NAME)
                 .because("benchmarks live in src/bench/java, outside the jar (ADR 0016)");
+        rule.check(MAIN);
+    }
+
+    @Test
+    void noBeanValidationConstraints() {
+        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAPackage("jakarta.validation..")
+                .because("micronaut-validation was dropped (ADR 0016): a constraint would compile and check nothing;"
+                        + " input is checked by hand, with a 400 that names the field");
         rule.check(MAIN);
     }
 }

@@ -16,6 +16,7 @@ import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,10 +78,10 @@ class BookingLinkEndToEndTest {
         clock.set(MONDAY_0900);
         dispatcher.forgetSenderPause();
         rows = new Rows(dataSource);
-        List<Fixtures.Patient> all = Fixtures.patients(dataSource, "North PCN", "N00001", 4);
+        List<Rows.Patient> all = new Rows(dataSource).patients("North PCN", "N00001", 4);
         for (int i = 0; i < all.size(); i++) {
             // Higher-risk men aged 56: the PSA cohort. Mobiles away from the drama numbers that script failures.
-            Fixtures.sql(dataSource, """
+            new Rows(dataSource).execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = 'en', mobile = ? WHERE id = ?""", "+447700900" + (600 + i), all.get(i).id());
         }
@@ -246,7 +247,7 @@ class BookingLinkEndToEndTest {
                 "asOf", "2026-03-02"));
         request.putAll(extra);
         try {
-            HttpResponse<Map> created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
             return ((Number) created.body().get("id")).longValue();
         } catch (HttpClientResponseException e) {
             throw new AssertionError("Launch refused: " + e.getResponse().getBody(String.class).orElse(""), e);

@@ -6,6 +6,7 @@ import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.HttpClient;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.PostgresProcesses;
+import io.uptake.testsupport.Rows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class CampaignKillNineTest {
         awaitHealthy(child, port, Duration.ofMinutes(3), "first");
         assertDurable();
 
-        Fixtures.patients(PostgresProcesses.dataSource(dataDir), "North PCN", "N00001", RECIPIENTS);
+        new Rows(PostgresProcesses.dataSource(dataDir)).patients("North PCN", "N00001", RECIPIENTS);
         BlockingHttpClient api = client(port);
         String ccc = new Api(api).user("ccc.north", "CCC", "North PCN");
         Map<?, ?> created = api.retrieve(HttpRequest.POST("/api/campaigns", Map.of("name", "Kill nine",
@@ -116,7 +117,7 @@ class CampaignKillNineTest {
         assertThat(requests).hasSize(RECIPIENTS);
         assertThat(SentLog.accepted()).hasSize(RECIPIENTS).allSatisfy((m, sids) -> assertThat(sids).doesNotContain(","));
         assertThat(requests.stream().filter(r -> r.instance().equals("second"))).isNotEmpty();
-        assertThat(Fixtures.count(PostgresProcesses.dataSource(dataDir),
+        assertThat(new Rows(PostgresProcesses.dataSource(dataDir)).queryLong(
                 "SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'", id)).isEqualTo(RECIPIENTS);
 
         // The service killed alone: its watchdog stops its PostgreSQL, cleanly (fast shutdown, postmaster.pid gone).

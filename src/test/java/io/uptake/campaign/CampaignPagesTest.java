@@ -10,6 +10,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Browser;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,10 @@ class CampaignPagesTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    @Inject
+    java.time.Clock clock;
+    @Inject
+    BankHolidays holidays;
 
     @BeforeEach
     void setUp() {
@@ -44,7 +49,7 @@ class CampaignPagesTest {
 
     @Test
     void aCccLaunchesAndPausesACampaignFromThePage() {
-        Fixtures.patients(dataSource, "North PCN", "N00001", 20);
+        new Rows(dataSource).patients("North PCN", "N00001", 20);
         Api api = new Api(client.toBlocking());
         api.user("ccc.north", "CCC", "North PCN");
         WebDriver driver = Browser.open();
@@ -65,8 +70,8 @@ class CampaignPagesTest {
             assertThat(driver.findElement(By.id("template-preview")).getText()).contains("en");
             driver.findElement(By.id("name")).sendKeys("FIT kit reminders (page)");
             // A future start, so the campaign is certainly still pausable when the button is pressed.
-            ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = '2027-01-04T09:00'",
-                    driver.findElement(By.name("startAt")));
+            ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = '"
+                    + StartDays.workingMonday(clock, holidays, 14) + "T09:00'", driver.findElement(By.name("startAt")));
             driver.findElement(By.id("controlFraction")).clear();
             driver.findElement(By.id("controlFraction")).sendKeys("0.25");
             try {
@@ -98,7 +103,7 @@ class CampaignPagesTest {
         assertThat(campaign.get("status")).isEqualTo("PAUSED");
         assertThat(((Map<?, ?>) campaign.get("counts")).get("control")).isEqualTo(5);
         long id = ((Number) campaign.get("id")).longValue();
-        Fixtures.patients(dataSource, "South PCN", "S00001", 1);
+        new Rows(dataSource).patients("South PCN", "S00001", 1);
         String south = api.user("ccc.south", "CCC", "South PCN");
         assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/ui/campaigns/" + id).bearerAuth(south)))
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(404));

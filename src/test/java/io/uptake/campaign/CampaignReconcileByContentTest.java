@@ -8,6 +8,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.sms.FakeTwilio;
 import io.uptake.sms.SmsSender;
+import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
@@ -57,6 +58,7 @@ class CampaignReconcileByContentTest implements TestPropertyProvider {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     Reconciler reconciler;
     @Inject
@@ -80,18 +82,19 @@ class CampaignReconcileByContentTest implements TestPropertyProvider {
     @Test
     void twoUnknownTextsToOneNumberWithOneBodyNeverAdoptTheSameProviderText() throws Exception {
         Database.reset(dataSource);
+        rows = new Rows(dataSource);
         fake.reset();
-        List<Fixtures.Patient> family = Fixtures.patients(dataSource, "North PCN", "N00001", 2);
+        List<Rows.Patient> family = rows.patients("North PCN", "N00001", 2);
         String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
         Map<?, ?> campaign = client.toBlocking().retrieve(HttpRequest.POST("/api/campaigns",
                 Map.of("name", "Family phone", "programme", "fit-non-returners")).bearerAuth(ccc), Map.class);
         long id = ((Number) campaign.get("id")).longValue();
         String shared = family.get(0).mobile();
-        Fixtures.sql(dataSource, """
+        rows.execute("""
                 UPDATE message SET to_number = ?, status = 'UNKNOWN', body = ?, segments = 1, attempted_at = ?,
                        due_at = ?, reason = 'outcome unknown' WHERE campaign_id = ? AND wave = 1""", shared, BODY,
                 Timestamp.from(MONDAY_0900.minusSeconds(60)), Timestamp.from(MONDAY_0900), id);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'UNKNOWN'",
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'UNKNOWN'",
                 id)).isEqualTo(2);
         String sid = sender.send(new SmsSender.OutboundSms(0, shared, BODY, null)).providerSid();
         assertThat(sid).isNotNull();
@@ -100,8 +103,7 @@ class CampaignReconcileByContentTest implements TestPropertyProvider {
         try {
             Future<Integer> first = two.submit(() -> reconciler.reconcileOnce("first"));
             // The second starts once the first holds its message (one per number per claim), while it is still asking.
-            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(dataSource,
-                    "SELECT count(*) FROM message WHERE claimed_by LIKE 'reconcile:first/%'") == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rows.queryLong("SELECT count(*) FROM message WHERE claimed_by LIKE 'reconcile:first/%'") == 1);
             Future<Integer> second = two.submit(() -> reconciler.reconcileOnce("second"));
             assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(1);
@@ -109,11 +111,11 @@ class CampaignReconcileByContentTest implements TestPropertyProvider {
             two.shutdownNow();
         }
 
-        String rows = "SELECT count(*) FROM message WHERE campaign_id = ? AND wave = 1 AND ";
-        assertThat(Fixtures.count(dataSource, rows + "status = 'QUEUED' AND provider_sid = ?", id, sid)).isEqualTo(1);
-        assertThat(Fixtures.count(dataSource, rows + "status = 'PENDING' AND provider_sid IS NULL AND reason = ?", id,
+        String wave = "SELECT count(*) FROM message WHERE campaign_id = ? AND wave = 1 AND ";
+        assertThat(rows.queryLong(wave + "status = 'QUEUED' AND provider_sid = ?", id, sid)).isEqualTo(1);
+        assertThat(rows.queryLong(wave + "status = 'PENDING' AND provider_sid IS NULL AND reason = ?", id,
                 SendOutcomes.NEVER_WENT)).isEqualTo(1);
-        assertThat(Fixtures.count(dataSource, rows + "claimed_by IS NOT NULL", id)).isZero();
+        assertThat(rows.queryLong(wave + "claimed_by IS NOT NULL", id)).isZero();
         assertThat(fake.creates()).hasSize(1);
     }
 }

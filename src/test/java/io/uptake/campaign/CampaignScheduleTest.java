@@ -11,6 +11,8 @@ import io.uptake.optout.OptOutLedger;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,7 @@ class CampaignScheduleTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     TestClock clock;
     @Inject
@@ -61,16 +64,17 @@ class CampaignScheduleTest {
 
     Api api;
     String ccc;
-    List<Fixtures.Patient> patients;
+    List<Rows.Patient> patients;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
+        rows = new Rows(dataSource);
         SentLog.reset();
         dispatcher.forgetSenderPause();
         time(MONDAY_0700);
         api = new Api(client.toBlocking());
-        patients = Fixtures.patients(dataSource, "North PCN", "N00001", 10);
+        patients = rows.patients("North PCN", "N00001", 10);
         ccc = api.user("ccc.north", "CCC", "North PCN");
     }
 
@@ -93,7 +97,7 @@ class CampaignScheduleTest {
     Map<?, ?> launch(Map<String, Object> body) {
         Map<String, Object> request = new HashMap<>(Map.of("name", "FIT reminders", "programme", "fit-non-returners"));
         request.putAll(body);
-        HttpResponse<Map> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(response.code()).isEqualTo(201);
         return response.body();
     }
@@ -145,11 +149,11 @@ class CampaignScheduleTest {
         assertThat(after.get("status")).isEqualTo("COMPLETED");
         assertThat(counts(after).get("sent")).isEqualTo(8);
         assertThat(counts(after).get("pending")).isEqualTo(0);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND index_date = DATE '2026-03-02'", id))
+        assertThat(rows.queryLong("SELECT count(*) FROM recipient WHERE campaign_id = ? AND index_date = DATE '2026-03-02'", id))
                 .isEqualTo(10);
         // The split is reproducible from the recorded seed.
         long seed = ((Number) created.get("splitSeed")).longValue();
-        assertThat(Fixtures.count(dataSource, """
+        assertThat(rows.queryLong("""
                 SELECT count(*) FROM (SELECT patient_id FROM recipient WHERE campaign_id = ?
                                       ORDER BY md5(CAST(? AS TEXT) || ':' || patient_id), patient_id LIMIT 2) s
                 JOIN recipient r ON r.patient_id = s.patient_id AND r.campaign_id = ? AND r.arm = 'CONTROL'""", id, seed, id))
@@ -158,8 +162,8 @@ class CampaignScheduleTest {
 
     private Set<String> controlNumbers(long id) {
         Set<String> out = new java.util.HashSet<>();
-        for (Fixtures.Patient p : patients) {
-            if (Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ? AND arm = 'CONTROL'",
+        for (Rows.Patient p : patients) {
+            if (rows.queryLong("SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ? AND arm = 'CONTROL'",
                     id, p.id()) == 1) {
                 out.add(p.mobile());
             }
@@ -185,9 +189,9 @@ class CampaignScheduleTest {
     @Test
     void aReminderGoesAfterDaysOnlyToThoseWhoHaveNotActed() throws Exception {
         time(Instant.parse("2026-03-02T09:00:00Z"));
-        Fixtures.Patient converted = patients.get(0);
-        Fixtures.Patient optedOut = patients.get(1);
-        Fixtures.Patient failed = patients.get(2);
+        Rows.Patient converted = patients.get(0);
+        Rows.Patient optedOut = patients.get(1);
+        Rows.Patient failed = patients.get(2);
         SentLog.script(failed.mobile(), SentLog.Script.PERMANENT_FAILURE);
         long id = id(launch(Map.of("reminders", List.of(Map.of("afterDays", 14)))));
         tick();
@@ -195,7 +199,7 @@ class CampaignScheduleTest {
         assertThat(byNumber(id, 1).get(failed.mobile())).containsEntry("status", "FAILED").containsEntry("errorCode", "21614");
         assertThat(byNumber(id, 2).values()).allSatisfy(m -> assertThat(m.get("dueAt")).isEqualTo("2026-03-16T09:00:00Z"));
 
-        Fixtures.event(dataSource, converted.id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-05"), Instant.parse("2026-03-06T12:00:00Z"));
+        rows.event(converted.id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-05"), Instant.parse("2026-03-06T12:00:00Z"));
         ledger.forPatient(optedOut.id(), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "ccc.north");
 
         time(Instant.parse("2026-03-16T08:59:00Z"));
@@ -261,8 +265,8 @@ class CampaignScheduleTest {
     @Test
     void anUnknownOutcomeIsReconciledBeforeAnyResend() throws Exception {
         time(Instant.parse("2026-03-02T09:00:00Z"));
-        Fixtures.Patient wentOut = patients.get(0);
-        Fixtures.Patient lost = patients.get(1);
+        Rows.Patient wentOut = patients.get(0);
+        Rows.Patient lost = patients.get(1);
         SentLog.script(wentOut.mobile(), SentLog.Script.UNKNOWN_BUT_SENT);
         SentLog.script(lost.mobile(), SentLog.Script.UNKNOWN_NOT_SENT);
         long id = id(launch(Map.of()));
@@ -296,13 +300,13 @@ class CampaignScheduleTest {
 
     /** Claims the due messages as instance "dead" and sends the first {@code n} of them without recording. */
     private int dispatchAsDeadInstance(int n) {
-        Fixtures.sql(dataSource, """
+        rows.execute("""
                 UPDATE message SET status = 'SENDING', claimed_by = 'dead', claimed_until = ?, attempted_at = ?
                 WHERE status = 'PENDING'""", java.sql.Timestamp.from(clock.instant().plusSeconds(120)),
                 java.sql.Timestamp.from(clock.instant()));
         int sent = 0;
-        for (Fixtures.Patient p : patients.subList(0, n)) {
-            long messageId = Fixtures.count(dataSource, "SELECT id FROM message WHERE patient_id = ?", p.id());
+        for (Rows.Patient p : patients.subList(0, n)) {
+            long messageId = rows.queryLong("SELECT id FROM message WHERE patient_id = ?", p.id());
             SentLog.send(new io.uptake.sms.SmsSender.OutboundSms(messageId, p.mobile(), "body", ""), "dead");
             sent++;
         }
@@ -312,7 +316,7 @@ class CampaignScheduleTest {
     @Test
     void aRetryableRefusalBacksOffThenSends() throws Exception {
         time(Instant.parse("2026-03-02T09:00:00Z"));
-        Fixtures.Patient busy = patients.get(0);
+        Rows.Patient busy = patients.get(0);
         SentLog.script(busy.mobile(), SentLog.Script.RETRYABLE);
         long id = id(launch(Map.of()));
         tick();
@@ -329,8 +333,8 @@ class CampaignScheduleTest {
     void sendTimeChecksStopTextsToTheDeceasedAndTheConverted() throws Exception {
         time(Instant.parse("2026-03-02T07:30:00Z"));
         long id = id(launch(Map.of()));
-        Fixtures.event(dataSource, patients.get(0).id(), "DECEASED", LocalDate.parse("2026-03-01"), clock.instant());
-        Fixtures.event(dataSource, patients.get(1).id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-02"), clock.instant());
+        rows.event(patients.get(0).id(), "DECEASED", LocalDate.parse("2026-03-01"), clock.instant());
+        rows.event(patients.get(1).id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-03-02"), clock.instant());
         time(Instant.parse("2026-03-02T08:00:00Z"));
         tick();
         Map<String, Map<String, Object>> wave = byNumber(id, 1);
@@ -348,7 +352,7 @@ class CampaignScheduleTest {
     void aTestImportedAfterLaunchAndDatedBeforeTheFirstTextStopsIt() throws Exception {
         time(Instant.parse("2026-03-02T07:30:00Z"));
         long id = id(launch(Map.of("asOf", "2026-02-27")));
-        Fixtures.event(dataSource, patients.get(1).id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-02-28"), clock.instant());
+        rows.event(patients.get(1).id(), "FIT_KIT_RETURNED", LocalDate.parse("2026-02-28"), clock.instant());
         time(Instant.parse("2026-03-02T08:00:00Z"));
         tick();
         Map<String, Map<String, Object>> wave = byNumber(id, 1);
@@ -375,7 +379,7 @@ class CampaignScheduleTest {
         Map<String, Object> waiting = byNumber(id, 1).get(first);
         assertThat(waiting).containsEntry("status", "PENDING");
         assertThat((String) waiting.get("reason")).startsWith("waiting: the SMS provider refused this service");
-        assertThat(Fixtures.count(dataSource, "SELECT attempts FROM message WHERE campaign_id = ? AND to_number = ?",
+        assertThat(rows.queryLong("SELECT attempts FROM message WHERE campaign_id = ? AND to_number = ?",
                 id, first)).isZero();
         assertThat(SentLog.requests().stream().filter(r -> r.to().equals(first))).hasSize(10);
         // Credentials fixed: the text goes at the next round, once.
@@ -412,19 +416,19 @@ class CampaignScheduleTest {
         long id = id(launch(Map.of()));
         time(Instant.parse("2026-03-02T08:00:00Z"));
         housekeeping.run();
-        long taken = Fixtures.count(dataSource, "SELECT min(id) FROM message WHERE campaign_id = ?", id);
+        long taken = rows.queryLong("SELECT min(id) FROM message WHERE campaign_id = ?", id);
         java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
         SentLog.beforeAnswer = messageId -> {
             if (messageId == taken && once.compareAndSet(false, true)) {
-                Fixtures.count(dataSource, """
+                rows.queryLong("""
                         WITH t AS (UPDATE message SET claimed_by = 'test-instance/another-worker', status = 'SENDING'
                                    WHERE id = ? RETURNING 1) SELECT count(*) FROM t""", taken);
             }
         };
         assertThat(dispatcher.dispatchOnce("test-instance")).isEqualTo(10);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE id = ? AND status = 'SENDING'"
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE id = ? AND status = 'SENDING'"
                 + " AND claimed_by = 'test-instance/another-worker' AND provider_sid IS NULL", taken)).isEqualTo(1);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'"
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'"
                 + " AND claimed_by IS NULL", id)).isEqualTo(9);
     }
 
@@ -436,23 +440,23 @@ class CampaignScheduleTest {
      */
     @Test
     void aNumberWithATextInFlightGetsNoOtherTextUntilThatOneIsSettled() throws Exception {
-        Fixtures.Patient first = patients.get(0);
+        Rows.Patient first = patients.get(0);
         long id = id(launch(Map.of()));
         String shared = first.mobile();
-        Fixtures.sql(dataSource, "UPDATE message SET to_number = ? WHERE campaign_id = ? AND patient_id = ?", shared,
+        rows.execute("UPDATE message SET to_number = ? WHERE campaign_id = ? AND patient_id = ?", shared,
                 id, patients.get(1).id());
         SentLog.script(shared, SentLog.Script.UNKNOWN_NOT_SENT);
         time(Instant.parse("2026-03-02T08:00:00Z"));
         tick();
         String toShared = "SELECT count(*) FROM message WHERE campaign_id = ? AND to_number = ? AND status = ?";
-        assertThat(Fixtures.count(dataSource, toShared, id, shared, "UNKNOWN")).isEqualTo(1);
-        assertThat(Fixtures.count(dataSource, toShared, id, shared, "PENDING")).isEqualTo(1);
+        assertThat(rows.queryLong(toShared, id, shared, "UNKNOWN")).isEqualTo(1);
+        assertThat(rows.queryLong(toShared, id, shared, "PENDING")).isEqualTo(1);
         assertThat(SentLog.requests().stream().filter(r -> r.to().equals(shared))).hasSize(1);
         assertThat(SentLog.requests()).hasSize(9);
 
         time(Instant.parse("2026-03-02T08:01:00Z"));
         tick();
-        assertThat(Fixtures.count(dataSource, toShared, id, shared, "QUEUED")).isEqualTo(2);
+        assertThat(rows.queryLong(toShared, id, shared, "QUEUED")).isEqualTo(2);
         // The first, once reconciled as never sent, then each text once.
         assertThat(SentLog.requests().stream().filter(r -> r.to().equals(shared))).hasSize(3);
         assertThat(SentLog.accepted()).hasSize(10).allSatisfy((m, sids) -> assertThat(sids).doesNotContain(","));
@@ -464,7 +468,7 @@ class CampaignScheduleTest {
      */
     @Test
     void anUnknownTextIsTheReconcilersAndOneThatNeverWentIsPendingAgainDueNow() throws Exception {
-        Fixtures.Patient patient = patients.get(0);
+        Rows.Patient patient = patients.get(0);
         SentLog.script(patient.mobile(), SentLog.Script.UNKNOWN_NOT_SENT);
         long id = id(launch(Map.of()));
         time(Instant.parse("2026-03-02T08:00:00Z"));
@@ -477,7 +481,7 @@ class CampaignScheduleTest {
         assertThat(reconciler.reconcileOnce("test-instance")).isEqualTo(1);
         assertThat(byNumber(id, 1).get(patient.mobile())).containsEntry("status", "PENDING")
                 .containsEntry("dueAt", "2026-03-02T08:01:00Z").containsEntry("reason", SendOutcomes.NEVER_WENT);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND claimed_by IS NOT NULL",
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND claimed_by IS NOT NULL",
                 id)).isZero();
         assertThat(SentLog.requests().stream().filter(r -> r.to().equals(patient.mobile()))).hasSize(1);
 
@@ -490,7 +494,7 @@ class CampaignScheduleTest {
     void aTextThatNeverWentIsCheckedAgainBeforeItIsSent() throws Exception {
         // The send timed out (UNKNOWN) without reaching the provider, and the patient opted out meanwhile: once
         // reconcile shows nothing went, the text is a first send again, and an opted-out patient gets none.
-        Fixtures.Patient patient = patients.get(0);
+        Rows.Patient patient = patients.get(0);
         SentLog.script(patient.mobile(), SentLog.Script.UNKNOWN_NOT_SENT);
         long id = id(launch(Map.of()));
         time(Instant.parse("2026-03-02T08:00:00Z"));
@@ -507,7 +511,7 @@ class CampaignScheduleTest {
     @Test
     void aStatusCallbackThatBeatsTheRecordKeepsItsStatusAndError() throws Exception {
         // Twilio can call back (here: undelivered, 30003) before the dispatcher has written down that it sent.
-        SentLog.beforeAnswer = messageId -> Fixtures.count(dataSource, """
+        SentLog.beforeAnswer = messageId -> rows.queryLong("""
                 WITH cb AS (UPDATE message SET status = 'UNDELIVERED', error_code = '30003', reason = 'unreachable handset',
                                 status_at = now() WHERE id = ? RETURNING 1) SELECT count(*) FROM cb""", messageId);
         long id = id(launch(Map.of()));
@@ -518,9 +522,9 @@ class CampaignScheduleTest {
             assertThat(m.get("errorCode")).isEqualTo("30003");
             assertThat(m.get("sentAt")).isNotNull();
         });
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND reason = 'unreachable handset'"
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND reason = 'unreachable handset'"
                 + " AND provider_sid IS NOT NULL AND claimed_by IS NULL", id)).isEqualTo(10);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND index_date IS NOT NULL", id))
+        assertThat(rows.queryLong("SELECT count(*) FROM recipient WHERE campaign_id = ? AND index_date IS NOT NULL", id))
                 .isEqualTo(10);
     }
 
@@ -535,7 +539,7 @@ class CampaignScheduleTest {
         client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/" + id + "/resume", "").bearerAuth(ccc));
         tick();
         assertThat(SentLog.requests()).hasSize(10);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM audit_log WHERE target = ? AND action IN ('CAMPAIGN_LAUNCH', 'CAMPAIGN_PAUSE', 'CAMPAIGN_RESUME')",
+        assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE target = ? AND action IN ('CAMPAIGN_LAUNCH', 'CAMPAIGN_PAUSE', 'CAMPAIGN_RESUME')",
                 "campaign:" + id)).isEqualTo(3);
     }
 
@@ -571,13 +575,13 @@ class CampaignScheduleTest {
                     assertThat(e.getStatus().getCode()).isEqualTo(400);
                     assertThat(e.getResponse().getBody(String.class).orElse("")).contains("bank holiday list ends on 2027-12-31");
                 });
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM campaign")).isZero();
+        assertThat(rows.queryLong("SELECT count(*) FROM campaign")).isZero();
     }
 
     @Test
     void anotherPcnSeesNothingAndALeadOnlyReads() {
         long id = id(launch(Map.of()));
-        Fixtures.patients(dataSource, "South PCN", "S00001", 1);
+        rows.patients("South PCN", "S00001", 1);
         String southCcc = api.user("ccc.south", "CCC", "South PCN");
         String northLead = api.user("lead.north", "LEAD", "North PCN");
         for (var request : List.of(HttpRequest.GET("/api/campaigns/" + id), HttpRequest.GET("/api/campaigns/" + id + "/messages"),

@@ -8,6 +8,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ class CampaignThrottleLeaseTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     CampaignHousekeeping housekeeping;
     @Inject
@@ -49,14 +51,15 @@ class CampaignThrottleLeaseTest {
     @Inject
     TestClock clock;
 
-    List<Fixtures.Patient> patients;
+    List<Rows.Patient> patients;
     long campaign;
 
     void launch(int n) {
         Database.reset(dataSource);
+        rows = new Rows(dataSource);
         SentLog.reset();
         clock.set(Instant.parse(MONDAY_0800_TEXT));
-        patients = Fixtures.patients(dataSource, "North PCN", "N00001", n);
+        patients = rows.patients("North PCN", "N00001", n);
         String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
         Map<?, ?> created = client.toBlocking().retrieve(HttpRequest.POST("/api/campaigns",
                 Map.of("name", "Throttled", "programme", "fit-non-returners")).bearerAuth(ccc), Map.class);
@@ -65,7 +68,7 @@ class CampaignThrottleLeaseTest {
     }
 
     long count(String where, Object... params) {
-        return Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE wave = 1 AND " + where, params);
+        return rows.queryLong("SELECT count(*) FROM message WHERE wave = 1 AND " + where, params);
     }
 
     @BeforeEach
@@ -122,7 +125,7 @@ class CampaignThrottleLeaseTest {
         launch(2);
         patients.forEach(p -> SentLog.script(p.mobile(), SentLog.Script.SLOW_ACCEPTED));
         SentLog.beforeAnswer = messageId -> {
-            Fixtures.sql(dataSource, "UPDATE campaign SET status = 'PAUSED' WHERE id = ?", campaign);
+            rows.execute("UPDATE campaign SET status = 'PAUSED' WHERE id = ?", campaign);
             try {
                 Thread.sleep(1200); // longer than a beat (a quarter of the lease)
             } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Rows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class CampaignTwoInstancesTest {
         Database.reset(dataSource);
         SentLog.reset();
         b = instance("b");
-        List<Fixtures.Patient> patients = Fixtures.patients(dataSource, "North PCN", "N00001", RECIPIENTS);
+        List<Rows.Patient> patients = new Rows(dataSource).patients("North PCN", "N00001", RECIPIENTS);
         BlockingHttpClient httpA = a.getApplicationContext().createBean(HttpClient.class, a.getURL()).toBlocking();
         BlockingHttpClient httpB = b.getApplicationContext().createBean(HttpClient.class, b.getURL()).toBlocking();
         String ccc = new Api(httpA).user("ccc.north", "CCC", "North PCN");
@@ -75,9 +76,9 @@ class CampaignTwoInstancesTest {
         List<SentLog.Request> requests = SentLog.requests();
         assertThat(requests).hasSize(RECIPIENTS);
         assertThat(requests.stream().map(SentLog.Request::messageId).distinct()).hasSize(RECIPIENTS);
-        Set<Long> textedPatients = requests.stream().map(r -> Fixtures.count(dataSource,
+        Set<Long> textedPatients = requests.stream().map(r -> new Rows(dataSource).queryLong(
                 "SELECT patient_id FROM message WHERE id = ?", r.messageId())).collect(Collectors.toSet());
-        assertThat(textedPatients).isEqualTo(patients.stream().map(Fixtures.Patient::id).collect(Collectors.toSet()));
+        assertThat(textedPatients).isEqualTo(patients.stream().map(Rows.Patient::id).collect(Collectors.toSet()));
         Map<String, Long> byInstance = requests.stream().collect(Collectors.groupingBy(SentLog.Request::instance, Collectors.counting()));
         assertThat(byInstance).containsOnlyKeys("a", "b");
     }

@@ -9,6 +9,8 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,7 @@ class ControlArmLeakTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     CampaignHousekeeping housekeeping;
     @Inject
@@ -52,16 +55,17 @@ class ControlArmLeakTest {
     TestClock clock;
 
     String ccc;
-    List<Fixtures.Patient> men;
+    List<Rows.Patient> men;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
+        rows = new Rows(dataSource);
         clock.set(Instant.parse(MONDAY_0900_TEXT));
-        men = Fixtures.patients(dataSource, "North PCN", "N00001", 8);
+        men = rows.patients("North PCN", "N00001", 8);
         for (int i = 0; i < men.size(); i++) {
             // Higher-risk men aged 56 with no PSA test: all eight are eligible for psa-eligible.
-            Fixtures.sql(dataSource, """
+            rows.execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = 'en', mobile = ? WHERE id = ?""", "+447700900" + (600 + i), men.get(i).id());
         }
@@ -73,8 +77,8 @@ class ControlArmLeakTest {
     void aSecondCampaignTextsNoneOfTheFirstsControlArmUntilItsWindowEnds() throws Exception {
         long a = launch("PSA A", 0.5);
         Set<Long> control = new HashSet<>();
-        for (Fixtures.Patient p : men) {
-            if (Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ? AND arm = 'CONTROL'",
+        for (Rows.Patient p : men) {
+            if (rows.queryLong("SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ? AND arm = 'CONTROL'",
                     a, p.id()) == 1) {
                 control.add(p.id());
             }
@@ -86,9 +90,9 @@ class ControlArmLeakTest {
                 HttpRequest.GET("/api/cohorts/psa-eligible?asOf=2026-03-02").bearerAuth(ccc), Map.class);
         assertThat(((Map<String, Object>) summary.get("excluded")).get("control-arm")).isEqualTo(4);
         long b = launch("PSA B", 0.0);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ?", b)).isEqualTo(4);
+        assertThat(rows.queryLong("SELECT count(*) FROM recipient WHERE campaign_id = ?", b)).isEqualTo(4);
         for (long id : control) {
-            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ?",
+            assertThat(rows.queryLong("SELECT count(*) FROM recipient WHERE campaign_id = ? AND patient_id = ?",
                     b, id)).isZero();
         }
 
@@ -97,10 +101,10 @@ class ControlArmLeakTest {
             // keep going while there is due work
         }
         // Both campaigns sent their wave: B to A's texted arm only, so no control patient got any text.
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE campaign_id = ? AND sent_at IS NOT NULL", b))
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND sent_at IS NOT NULL", b))
                 .isEqualTo(4);
         for (long id : control) {
-            assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM message WHERE patient_id = ?", id)).isZero();
+            assertThat(rows.queryLong("SELECT count(*) FROM message WHERE patient_id = ?", id)).isZero();
         }
 
         // A's window: index date 2 March + 30 days, inclusive. On 1 April they are still held back; on 2 April
@@ -131,8 +135,8 @@ class ControlArmLeakTest {
     long launch(String name, double controlFraction) {
         Map<String, Object> request = new HashMap<>(Map.of("name", name, "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", controlFraction, "attributionDays", 30));
-        HttpResponse<Map> created = client.toBlocking().exchange(
-                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(
+                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(created.code()).isEqualTo(201);
         return ((Number) created.body().get("id")).longValue();
     }

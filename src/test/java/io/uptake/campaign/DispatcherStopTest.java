@@ -10,6 +10,7 @@ import io.uptake.sms.FakeTwilio;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Rows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,7 +100,7 @@ class DispatcherStopTest {
         DataSource dataSource = server.getApplicationContext().getBean(DataSource.class);
         Database.reset(dataSource);
         SentLog.reset();
-        Fixtures.patients(dataSource, "North PCN", "N00001", patients);
+        new Rows(dataSource).patients("North PCN", "N00001", patients);
         BlockingHttpClient http = server.getApplicationContext().createBean(HttpClient.class, server.getURL())
                 .toBlocking();
         String ccc = new Api(http).user("ccc.north", "CCC", "North PCN");

@@ -10,6 +10,8 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,13 +54,13 @@ class LaunchPreviewTest {
 
     String ccc;
     String lead;
-    List<Fixtures.Patient> all;
+    List<Rows.Patient> all;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
         clock.set(Instant.parse(SATURDAY_TEXT));
-        all = Fixtures.patients(dataSource, "North PCN", "N00001", 12);
+        all = new Rows(dataSource).patients("North PCN", "N00001", 12);
         Api api = new Api(client.toBlocking());
         ccc = api.user("ccc.north", "CCC", "North PCN");
         // Urdu is sent only once approved (issue 13); unapproved, its patients would get the English text.
@@ -66,13 +68,13 @@ class LaunchPreviewTest {
         client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/ur/approve", "").bearerAuth(lead), Map.class);
         // Ten higher-risk men aged 56 (Black, no PSA test): eligible for psa-eligible. Two more are not.
         for (int i = 0; i < all.size(); i++) {
-            Fixtures.sql(dataSource, """
+            new Rows(dataSource).execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = ?, mobile = ? WHERE id = ?""", i % 3 == 0 ? "ur" : "en",
                     "+447700900" + (500 + i), all.get(i).id());
         }
-        Fixtures.sql(dataSource, "UPDATE patient SET sex = 'F' WHERE id = ?", all.get(10).id());
-        Fixtures.sql(dataSource, "UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(11).id());
+        new Rows(dataSource).execute("UPDATE patient SET sex = 'F' WHERE id = ?", all.get(10).id());
+        new Rows(dataSource).execute("UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(11).id());
     }
 
     @Test
@@ -183,7 +185,7 @@ class LaunchPreviewTest {
     @SuppressWarnings("unchecked")
     private Map<String, Object> preview(Map<String, Object> body) {
         try {
-            HttpResponse<Map> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/preview", body).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns/preview", body).bearerAuth(ccc), Json.OBJECT);
             assertThat(r.code()).isEqualTo(200);
             return r.body();
         } catch (HttpClientResponseException e) {
@@ -193,7 +195,7 @@ class LaunchPreviewTest {
 
     private long launch(Map<String, Object> body) {
         try {
-            HttpResponse<Map> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", body).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> r = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", body).bearerAuth(ccc), Json.OBJECT);
             assertThat(r.code()).isEqualTo(201);
             return ((Number) r.body().get("id")).longValue();
         } catch (HttpClientResponseException e) {
@@ -210,6 +212,6 @@ class LaunchPreviewTest {
     }
 
     private long count(String sql, Object... params) {
-        return Fixtures.count(dataSource, sql, params);
+        return new Rows(dataSource).queryLong(sql, params);
     }
 }

@@ -18,6 +18,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 
 import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,21 +41,27 @@ class LaunchReviewPageTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
+    @Inject
+    Clock clock;
+    @Inject
+    BankHolidays holidays;
 
-    List<Fixtures.Patient> all;
+    List<Rows.Patient> all;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        all = Fixtures.patients(dataSource, "North PCN", "N00001", 6);
-        for (Fixtures.Patient p : all) {
+        rows = new Rows(dataSource);
+        all = rows.patients("North PCN", "N00001", 6);
+        for (Rows.Patient p : all) {
             eligibleForPsa(p.id());
         }
         new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
     }
 
     private void eligibleForPsa(long patientId) {
-        Fixtures.sql(dataSource, """
+        rows.execute("""
                 UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01' WHERE id = ?""",
                 patientId);
     }
@@ -69,7 +77,8 @@ class LaunchReviewPageTest {
             Browser.waitForText(driver, By.id("preview"), "Cost estimate for Prostate");
             Browser.settled(driver);
             driver.findElement(By.id("name")).sendKeys("PSA conversation (page)");
-            ((JavascriptExecutor) driver).executeScript("arguments[0].value = '2027-01-04T09:00'",
+            LocalDate start = StartDays.workingMonday(clock, holidays, 14);
+            ((JavascriptExecutor) driver).executeScript("arguments[0].value = '" + start + "T09:00'",
                     driver.findElement(By.name("startAt")));
             driver.findElement(By.id("controlFraction")).clear();
             driver.findElement(By.id("controlFraction")).sendKeys("0");
@@ -78,12 +87,13 @@ class LaunchReviewPageTest {
             assertThat(count("SELECT count(*) FROM campaign")).as("Continue launches nothing").isZero();
             assertThat(driver.findElement(By.id("review-recipients")).getText()).isEqualTo("6");
             assertThat(driver.findElement(By.id("review-waves")).getText())
-                    .contains("Monday 4 January 2027 at 9:00am").contains("Monday 18 January 2027 at 9:00am");
+                    .contains(StartDays.PAGE_DAY.format(start) + " at 9:00am")
+                    .contains(StartDays.PAGE_DAY.format(start.plusDays(14)) + " at 9:00am");
             assertThat(driver.findElement(By.id("review-cost-total")).getText()).startsWith("All waves 12");
             assertThat(driver.findElement(By.id("language-en")).getText()).contains("English");
 
             // The named list: a reason typed against one patient leaves them out.
-            Fixtures.Patient out = all.get(2);
+            Rows.Patient out = all.get(2);
             driver.findElement(By.cssSelector("#named-list > summary")).click();
             driver.findElement(By.id("reason-" + out.nhsNumber())).sendKeys("Moved to Spain, told us by phone");
             Browser.clickAndWaitForSwap(driver, By.id("update-review"), By.id("review-left-out"));
@@ -92,7 +102,7 @@ class LaunchReviewPageTest {
             assertThat(driver.findElement(By.id("review-left-out")).getText()).contains("Moved to Spain, told us by phone");
 
             // New data after the check: the launch shows the check again instead of launching other figures.
-            Rows.PatientRow extra = new Rows(dataSource).patient("N00001").mobile(Rows.mobile(990));
+            Rows.PatientRow extra = rows.patient("N00001").mobile(Rows.mobile(990));
             eligibleForPsa(extra.insert());
             Browser.clickAndWaitForSwap(driver, By.id("confirm-launch"), By.id("review-notice"));
             assertThat(driver.findElement(By.id("review-notice")).getText()).contains("The figures changed");
@@ -117,6 +127,6 @@ class LaunchReviewPageTest {
     }
 
     private long count(String sql, Object... params) {
-        return Fixtures.count(dataSource, sql, params);
+        return rows.queryLong(sql, params);
     }
 }

@@ -10,6 +10,8 @@ import io.uptake.template.MessageTemplates;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,7 @@ class RealPathEndToEndTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     CampaignHousekeeping housekeeping;
     @Inject
@@ -58,12 +61,13 @@ class RealPathEndToEndTest {
     MessageTemplates templates;
 
     String ccc;
-    List<Fixtures.Patient> all;
+    List<Rows.Patient> all;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        all = Fixtures.patients(dataSource, "North PCN", "N00001", 12);
+        rows = new Rows(dataSource);
+        all = rows.patients("North PCN", "N00001", 12);
         ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
     }
 
@@ -73,31 +77,31 @@ class RealPathEndToEndTest {
         String otherLanguage = templates.completeLanguages("psa-eligible").stream().filter(l -> !l.equals("en"))
                 .findFirst().orElseThrow();
         // Eight higher-risk men aged 56 (Black, no PSA test), half of them in another language.
-        List<Fixtures.Patient> eligible = all.subList(0, 8);
+        List<Rows.Patient> eligible = all.subList(0, 8);
         Map<String, String> languageByMobile = new HashMap<>();
         for (int i = 0; i < all.size(); i++) {
-            Fixtures.Patient p = all.get(i);
+            Rows.Patient p = all.get(i);
             String lang = i % 2 == 0 ? "en" : otherLanguage;
             // Mobiles away from the drama numbers ending 001-003, which would script failures.
             String mobile = "+447700900" + (500 + i);
-            Fixtures.sql(dataSource, """
+            rows.execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = ?, mobile = ? WHERE id = ?""", lang, mobile, p.id());
             languageByMobile.put(mobile, lang);
         }
-        Fixtures.sql(dataSource, "UPDATE patient SET ethnicity_group = 'WHITE' WHERE id = ?", all.get(8).id());
-        Fixtures.sql(dataSource, "UPDATE patient SET sex = 'F' WHERE id = ?", all.get(9).id());
-        Fixtures.sql(dataSource, "UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(10).id());
-        Fixtures.event(dataSource, all.get(11).id(), "PSA_TEST", LocalDate.parse("2025-10-01"), MONDAY_0900.minusSeconds(86_400));
+        rows.execute("UPDATE patient SET ethnicity_group = 'WHITE' WHERE id = ?", all.get(8).id());
+        rows.execute("UPDATE patient SET sex = 'F' WHERE id = ?", all.get(9).id());
+        rows.execute("UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(10).id());
+        rows.event(all.get(11).id(), "PSA_TEST", LocalDate.parse("2025-10-01"), MONDAY_0900.minusSeconds(86_400));
 
         // A translation is sent only once approved (issue 13): an ADMIN approves the shipped one for every PCN.
         client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/" + otherLanguage + "/approve", "")
                 .bearerAuth(new Api(client.toBlocking()).adminToken()), Map.class);
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA conversation", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", 0.25, "reminders", List.of(Map.of("afterDays", 14))));
-        HttpResponse<Map> created;
+        HttpResponse<Map<String, Object>> created;
         try {
-            created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+            created = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         } catch (io.micronaut.http.client.exceptions.HttpClientResponseException e) {
             throw new AssertionError("Launch refused: " + e.getResponse().getBody(String.class).orElse(""), e);
         }
@@ -137,7 +141,7 @@ class RealPathEndToEndTest {
             assertThat(bodiesByLanguage.get("en")).doesNotContainAnyElementsOf(bodiesByLanguage.get(otherLanguage));
         }
         // The control arm is never texted: no message row for a control patient has been sent.
-        assertThat(Fixtures.count(dataSource, """
+        assertThat(rows.queryLong("""
                 SELECT count(*) FROM recipient r JOIN message m ON m.campaign_id = r.campaign_id AND m.patient_id = r.patient_id
                 WHERE r.campaign_id = ? AND r.arm = 'CONTROL'""", id)).isZero();
         Map<String, Object> after = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + id).bearerAuth(ccc), Map.class);

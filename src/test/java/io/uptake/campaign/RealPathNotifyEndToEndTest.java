@@ -10,8 +10,10 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.sms.FakeNotify;
+import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +58,7 @@ class RealPathNotifyEndToEndTest implements TestPropertyProvider {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     CampaignHousekeeping housekeeping;
     @Inject
@@ -66,7 +69,7 @@ class RealPathNotifyEndToEndTest implements TestPropertyProvider {
     SendThrottle throttle;
 
     String ccc;
-    List<Fixtures.Patient> all;
+    List<Rows.Patient> all;
 
     @Override
     public Map<String, String> getProperties() {
@@ -82,8 +85,9 @@ class RealPathNotifyEndToEndTest implements TestPropertyProvider {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
+        rows = new Rows(dataSource);
         fake.reset();
-        all = Fixtures.patients(dataSource, "North PCN", "N00001", 6);
+        all = rows.patients("North PCN", "N00001", 6);
         ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
     }
 
@@ -108,7 +112,7 @@ class RealPathNotifyEndToEndTest implements TestPropertyProvider {
         for (int i = 0; i < all.size(); i++) {
             String mobile = "+447700900" + (700 + i);
             mobiles.add(mobile);
-            Fixtures.sql(dataSource, """
+            rows.execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = 'en', mobile = ? WHERE id = ?""", mobile, all.get(i).id());
         }
@@ -121,8 +125,8 @@ class RealPathNotifyEndToEndTest implements TestPropertyProvider {
 
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA via Notify", "programme", "psa-eligible",
                 "asOf", "2026-03-02"));
-        HttpResponse<Map> created = client.toBlocking().exchange(
-                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(
+                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(created.code()).isEqualTo(201);
         long id = ((Number) created.body().get("id")).longValue();
 

@@ -11,6 +11,8 @@ import io.uptake.sms.FakeTwilio;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
+import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,13 +48,14 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    Rows rows;
     @Inject
     CampaignHousekeeping housekeeping;
     @Inject
     Dispatcher dispatcher;
 
     String ccc;
-    List<Fixtures.Patient> all;
+    List<Rows.Patient> all;
 
     @Override
     public Map<String, String> getProperties() {
@@ -67,8 +70,9 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
+        rows = new Rows(dataSource);
         fake.reset();
-        all = Fixtures.patients(dataSource, "North PCN", "N00001", 6);
+        all = rows.patients("North PCN", "N00001", 6);
         ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
     }
 
@@ -84,7 +88,7 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
         for (int i = 0; i < all.size(); i++) {
             String mobile = "+447700900" + (600 + i);
             mobiles.add(mobile);
-            Fixtures.sql(dataSource, """
+            rows.execute("""
                     UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                        language = 'en', mobile = ? WHERE id = ?""", mobile, all.get(i).id());
         }
@@ -95,8 +99,8 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
 
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA via Twilio", "programme", "psa-eligible",
                 "asOf", "2026-03-02"));
-        HttpResponse<Map> created = client.toBlocking().exchange(
-                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(
+                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(created.code()).isEqualTo(201);
         long id = ((Number) created.body().get("id")).longValue();
 
@@ -118,10 +122,10 @@ class RealPathTwilioEndToEndTest implements TestPropertyProvider {
         assertThat(byNumber.get(notMobile).get("status")).isEqualTo("FAILED");
         assertThat(byNumber.get(notMobile).get("errorCode")).isEqualTo("21614");
         mobiles.subList(2, mobiles.size()).forEach(m -> assertThat(byNumber.get(m).get("status")).isEqualTo("QUEUED"));
-        assertThat(Fixtures.count(dataSource, """
+        assertThat(rows.queryLong("""
                 SELECT count(*) FROM opt_out_ledger WHERE patient_id = ? AND action = 'OPT_OUT' AND source = 'TWILIO_21610'""",
                 all.get(0).id())).isEqualTo(1);
-        assertThat(Fixtures.count(dataSource, "SELECT count(*) FROM opt_out_ledger WHERE patient_id = ?",
+        assertThat(rows.queryLong("SELECT count(*) FROM opt_out_ledger WHERE patient_id = ?",
                 all.get(1).id())).isZero();
     }
 

@@ -27,6 +27,7 @@ class RecordingSmsSender implements SmsSender {
      */
     static final class NoTwilio implements io.micronaut.context.condition.Condition {
         @Override
+        @SuppressWarnings("rawtypes") // Condition.matches declares a raw ConditionContext (ADR 0016)
         public boolean matches(io.micronaut.context.condition.ConditionContext context) {
             return context.getProperty("twilio.account-sid", String.class).filter(s -> !s.isBlank()).isEmpty();
         }

@@ -10,12 +10,13 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Writes a synthetic GP record straight into the tables, as the importer would leave it. */
+/**
+ * Writes a synthetic GP record (patients, events, imported opt-outs) straight into the tables, as the importer would
+ * leave it. Campaign, recipient and message rows come from {@link io.uptake.testsupport.CampaignRows}.
+ */
 final class Records {
     private static final AtomicInteger MOBILE = new AtomicInteger();
     private final DataSource dataSource;
@@ -101,24 +102,6 @@ final class Records {
 
     void practice(String code, String name, long pcnId) {
         rows.practice(code, name, pcnId, Rows.PRACTICE_PHONE);
-    }
-
-    long campaign(long pcnId, String programme) {
-        return insert("""
-                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, attribution_days, created_by, created_at)
-                VALUES (?, 'test', ?, 'SENDING', current_date, now(), 28, 'test', now()) RETURNING id""", pcnId, programme);
-    }
-
-    /** A text of {@code campaignId} sent to the patient at {@code sentAt}. */
-    void sent(long campaignId, Patient p, Instant sentAt) {
-        long recipient = insert("""
-                INSERT INTO recipient (campaign_id, patient_id, arm, language, mobile, created_at)
-                VALUES (?, ?, 'TEXTED', 'en', ?, now()) RETURNING id""", campaignId, p.id, p.mobile);
-        insert("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     status, due_at, sent_at, created_at)
-                VALUES (?, ?, ?, 1, 'initial', ?, 'en', 'DELIVERED', ?, ?, now()) RETURNING id""",
-                campaignId, recipient, p.id, p.mobile, Timestamp.from(sentAt), Timestamp.from(sentAt));
     }
 
     long count(String sql, Object... args) {

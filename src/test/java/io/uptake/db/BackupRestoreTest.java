@@ -1,14 +1,15 @@
 package io.uptake.db;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.testsupport.Api;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
+import io.uptake.testsupport.Json;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,7 @@ class BackupRestoreTest {
             DataSource db = service.getApplicationContext().getBean(DataSource.class);
             Database.reset(db);
             Rows rows = new Rows(db);
+            CampaignRows campaigns = new CampaignRows(db, service.getApplicationContext().getBean(Clock.class));
             long pcn = rows.pcnNamed("Backup PCN");
             rows.practice("B00001", "Backup Practice", pcn);
             List<Long> patients = new ArrayList<>();
@@ -55,7 +58,7 @@ class BackupRestoreTest {
             }
             OptOutLedger ledger = service.getApplicationContext().getBean(OptOutLedger.class);
             ledger.forPatient(patients.get(0), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "test");
-            campaign(rows, pcn, "Backed-up campaign");
+            campaign(campaigns, pcn, "Backed-up campaign");
             new Api(client.toBlocking()).user("ccc.backup", "CCC", "Backup PCN");
             backedUp = snapshot(db);
 
@@ -80,7 +83,7 @@ class BackupRestoreTest {
             // Written after the backup: the restore takes it away.
             rows.patient("B00001").mobile(Rows.mobile(510)).insert();
             ledger.forPatient(patients.get(1), OptOutLedger.Action.OPT_OUT, OptOutLedger.Source.CCC_PHONE, null, "test");
-            campaign(rows, pcn, "Campaign after the backup");
+            campaign(campaigns, pcn, "Campaign after the backup");
             assertThat(snapshot(db)).isNotEqualTo(backedUp);
         }
         EmbeddedDatabase.stop();
@@ -93,8 +96,8 @@ class BackupRestoreTest {
             assertThat(snapshot(db)).isEqualTo(backedUp);
             Api api = new Api(client.toBlocking());
             String ccc = api.login("ccc.backup", Api.USER_PASSWORD);
-            List<Map> campaigns = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(ccc),
-                    Argument.listOf(Map.class));
+            List<Map<String, Object>> campaigns = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns").bearerAuth(ccc),
+                    Json.OBJECTS);
             assertThat(campaigns).extracting(c -> c.get("name")).containsExactly("Backed-up campaign");
             // Restored as the service's role: it owns what it restored, and keeps writing.
             try (Connection c = Database.raw(db).getConnection(); var st = c.createStatement();
@@ -110,11 +113,9 @@ class BackupRestoreTest {
         Files.deleteIfExists(backup.getParent());
     }
 
-    private static void campaign(Rows rows, long pcn, String name) {
-        rows.execute("""
-                INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, attribution_days, created_by,
-                                      created_at)
-                VALUES (?, ?, 'fit-non-returners', 'SCHEDULED', current_date, now(), 90, 'test', now())""", pcn, name);
+    /** A scheduled campaign, not launched yet. */
+    private static void campaign(CampaignRows campaigns, long pcn, String name) {
+        campaigns.campaign(pcn).name(name).status("SCHEDULED").attributionDays(90).notLaunched().insert();
     }
 
     private static Snapshot snapshot(DataSource db) throws SQLException {

@@ -1,11 +1,11 @@
 package io.uptake.db;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Json;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -87,8 +87,8 @@ class LegacyDataDirectoryTest {
                 new Api(client.toBlocking()).user("ccc.legacy", "CCC", "Legacy PCN");
                 String health = client.toBlocking().retrieve(HttpRequest.GET("/health"), String.class);
                 assertThat(health).contains("\"UP\"");
-                List<Map> users = client.toBlocking().retrieve(HttpRequest.GET("/api/users")
-                        .bearerAuth(new Api(client.toBlocking()).adminToken()), Argument.listOf(Map.class));
+                List<Map<String, Object>> users = client.toBlocking().retrieve(HttpRequest.GET("/api/users")
+                        .bearerAuth(new Api(client.toBlocking()).adminToken()), Json.OBJECTS);
                 assertThat(users).anySatisfy(u -> assertThat(u.get("pcn")).isEqualTo("Legacy PCN"));
             }
         } finally {

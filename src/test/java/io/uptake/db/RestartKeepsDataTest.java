@@ -1,12 +1,12 @@
 package io.uptake.db;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -23,7 +23,7 @@ class RestartKeepsDataTest {
         try (EmbeddedServer first = ApplicationContext.builder().environments("test").run(EmbeddedServer.class)) {
             Database.reset(first.getApplicationContext().getBean(DataSource.class));
             first.getApplicationContext().getBean(io.uptake.user.PcnRepository.class)
-                    .ensure("Restart PCN", java.time.Instant.now());
+                    .ensure("Restart PCN", first.getApplicationContext().getBean(java.time.Clock.class).instant());
             try (HttpClient client = HttpClient.create(first.getURL())) {
                 new Api(client.toBlocking()).user("ccc.restart", "CCC", "Restart PCN");
             }
@@ -34,8 +34,8 @@ class RestartKeepsDataTest {
              HttpClient client = HttpClient.create(second.getURL())) {
             Api api = new Api(client.toBlocking());
             assertThat(api.login("ccc.restart", Api.USER_PASSWORD)).isNotBlank();
-            List<Map> users = client.toBlocking().retrieve(HttpRequest.GET("/api/users").bearerAuth(api.adminToken()),
-                    Argument.listOf(Map.class));
+            List<Map<String, Object>> users = client.toBlocking().retrieve(HttpRequest.GET("/api/users").bearerAuth(api.adminToken()),
+                    Json.OBJECTS);
             assertThat(users).anySatisfy(u -> assertThat(u.get("pcn")).isEqualTo("Restart PCN"));
         }
     }

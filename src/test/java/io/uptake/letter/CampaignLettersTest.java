@@ -12,6 +12,7 @@ import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.NhsNumbers;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -108,7 +109,7 @@ class CampaignLettersTest {
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA conversation", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", controlFraction, "reminders", List.of(Map.of("afterDays", 14))));
         try {
-            HttpResponse<Map> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+            HttpResponse<Map<String, Object>> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
             return ((Number) created.body().get("id")).longValue();
         } catch (HttpClientResponseException e) {
             throw new AssertionError("Launch refused: " + e.getResponse().getBody(String.class).orElse(""), e);

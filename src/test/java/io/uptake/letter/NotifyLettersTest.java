@@ -13,6 +13,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.sms.FakeNotify;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import io.uptake.testsupport.NhsNumbers;
 import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
@@ -114,7 +115,7 @@ class NotifyLettersTest implements TestPropertyProvider {
     long launch() throws Exception {
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA by post", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "controlFraction", 0));
-        HttpResponse<Map> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         long id = ((Number) created.body().get("id")).longValue();
         sql("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
         return id;

@@ -16,6 +16,7 @@ import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,13 +129,13 @@ class FamilyStartTest {
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertThat(inbox).singleElement().satisfies(item -> {
             assertThat(item).containsEntry("classification", "OPT_IN").containsEntry("status", "OPEN");
-            assertThat((Map<String, Object>) item.get("patient")).containsEntry("nhsNumber", a.nhsNumber())
+            assertThat(Json.object(item.get("patient"))).containsEntry("nhsNumber", a.nhsNumber())
                     .containsEntry("optedOut", true);
         });
 
         Map<String, Object> view = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + campaign)
                 .bearerAuth(ccc), Argument.mapOf(String.class, Object.class));
-        assertThat((Map<String, Object>) view.get("counts")).containsEntry("optedOut", 1);
+        assertThat(Json.object(view.get("counts"))).containsEntry("optedOut", 1);
         Map<String, Object> report = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + campaign
                 + "/report").bearerAuth(ccc), Argument.mapOf(String.class, Object.class));
         assertThat(((Number) report.get("optedOut")).intValue()).isEqualTo(1);
@@ -165,8 +166,8 @@ class FamilyStartTest {
     }
 
     private long launch(String name) {
-        HttpResponse<Map> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns",
-                Map.of("name", name, "programme", "psa-eligible")).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> response = client.toBlocking().exchange(HttpRequest.POST("/api/campaigns",
+                Map.of("name", name, "programme", "psa-eligible")).bearerAuth(ccc), Json.OBJECT);
         assertThat(response.code()).isEqualTo(201);
         return ((Number) response.body().get("id")).longValue();
     }
@@ -177,7 +178,7 @@ class FamilyStartTest {
                 "/api/cohorts/psa-eligible/patients?asOf=2026-03-02&size=100").bearerAuth(ccc),
                 Argument.mapOf(String.class, Object.class));
         Map<Long, Object> out = new LinkedHashMap<>();
-        for (Map<String, Object> p : (List<Map<String, Object>>) page.get("patients")) {
+        for (Map<String, Object> p : Json.objects(page.get("patients"))) {
             out.put(((Number) p.get("patientId")).longValue(), p.get("exclusions"));
         }
         return out;

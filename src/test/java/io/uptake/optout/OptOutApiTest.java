@@ -13,6 +13,7 @@ import io.uptake.testsupport.Database;
 import io.uptake.testsupport.NhsNumbers;
 import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Rows;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,7 +152,7 @@ class OptOutApiTest {
             HttpClientResponseException e = refused("/api/patients/" + bad + "/opt-out", Map.of(), northCcc);
             assertThat(e.getStatus().getCode()).as(bad).isEqualTo(400);
             Map<?, ?> problem = e.getResponse().getBody(Map.class).orElseThrow();
-            assertThat((List<Map<String, String>>) problem.get("errors")).singleElement()
+            assertThat(Json.objects(problem.get("errors"))).singleElement()
                     .satisfies(f -> assertThat(f).containsEntry("field", "nhsNumber"));
         }
         HttpClientResponseException e = refused("/api/patients/" + ada.nhsNumber() + "/opt-out",

@@ -11,12 +11,12 @@ import io.uptake.optout.OptOutLedger;
 import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +94,9 @@ class InboxTest {
         List<Map<String, Object>> north = inbox(northCcc, "open");
         assertThat(north).extracting(i -> i.get("body")).containsExactly("CALL", "Is this about my kit?");
         assertThat(north.get(0)).containsEntry("classification", "CALL_REQUEST");
-        assertThat((Map<String, Object>) north.get(1).get("campaign")).containsEntry("name", "North FIT");
-        assertThat((Map<String, Object>) north.get(1).get("answered")).containsKey("body");
-        assertThat((Map<String, Object>) north.get(1).get("patient")).containsEntry("name", "Ada Testperson");
+        assertThat(Json.object(north.get(1).get("campaign"))).containsEntry("name", "North FIT");
+        assertThat(Json.object(north.get(1).get("answered"))).containsKey("body");
+        assertThat(Json.object(north.get(1).get("patient"))).containsEntry("name", "Ada Testperson");
 
         assertThat(inbox(southCcc, null)).extracting(i -> i.get("body")).containsExactly("I posted it yesterday");
         assertThat(inbox(api.adminToken(), "open")).extracting(i -> i.get("body"))
@@ -171,16 +171,16 @@ class InboxTest {
     void aReplyNotInEnglishShowsTheOriginalWithAHintAndNoMachineTranslation() {
         String urduMobile = ReplyFixtures.mobile(203);
         long urdu = db.patient("P84001", urduMobile, "ur", "Bushra");
-        db.sentMessage(northCampaign, urdu, urduMobile, "ur", Instant.now().minus(1, ChronoUnit.HOURS));
+        db.sentMessage(northCampaign, urdu, urduMobile, "ur", clock.instant().minus(1, ChronoUnit.HOURS));
         String body = "براہ کرم مجھے کال کریں، بند نہیں";
         text(urduMobile, body);
 
         Map<String, Object> item = inbox(northCcc, "open").get(0);
         assertThat(item).containsEntry("body", body).containsEntry("language", "ur")
                 .containsEntry("classification", "FREE_TEXT").containsEntry("likelyOptOut", true);
-        Map<String, Object> hint = (Map<String, Object>) item.get("translationHint");
+        Map<String, Object> hint = Json.object(item.get("translationHint"));
         assertThat(hint.get("languageName")).isEqualTo("Urdu");
-        assertThat((List<String>) hint.get("recognised")).anySatisfy(r -> assertThat(r).startsWith("بند = stop texts"))
+        assertThat(Json.list(hint.get("recognised"), String.class)).anySatisfy(r -> assertThat(r).startsWith("بند = stop texts"))
                 .anySatisfy(r -> assertThat(r).startsWith("کال = please call me"));
         assertThat((String) hint.get("note")).contains("No machine translation");
         assertThat((String) item.get("autoReply")).contains("شکریہ");

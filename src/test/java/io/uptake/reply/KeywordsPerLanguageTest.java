@@ -22,7 +22,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +96,7 @@ class KeywordsPerLanguageTest {
     void eachKeywordIsUnderstoodAndAnsweredInThePatientsLanguage(String language, String word, Intent intent) {
         String mobile = ReplyFixtures.mobile(400);
         long patient = db.patient("P84001", mobile, language, "Ada");
-        db.sentMessage(campaign, patient, mobile, language, Instant.now().minus(1, ChronoUnit.DAYS));
+        db.sentMessage(campaign, patient, mobile, language, clock.instant().minus(1, ChronoUnit.DAYS));
         String sid = ReplyFixtures.newSid();
 
         String answer = ReplyFixtures.messageOf(db.deliver(ReplyFixtures.twilioForm(sid, mobile, word)).body());

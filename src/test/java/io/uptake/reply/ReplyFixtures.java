@@ -3,6 +3,7 @@ package io.uptake.reply;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.client.BlockingHttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.uptake.sms.TwilioSignature;
@@ -190,8 +191,16 @@ final class ReplyFixtures {
         try {
             return http.exchange(request, String.class);
         } catch (HttpClientResponseException e) {
-            return (HttpResponse<String>) e.getResponse();
+            return refused(e);
         }
+    }
+
+    /** A refused post's answer, as the webhook gave it: status, headers and body as text. */
+    private static HttpResponse<String> refused(HttpClientResponseException e) {
+        MutableHttpResponse<String> answer = HttpResponse.status(e.getStatus());
+        e.getResponse().getHeaders().forEach((name, values) -> values.forEach(value -> answer.header(name, value)));
+        e.getResponse().getBody(String.class).ifPresent(answer::body);
+        return answer;
     }
 
     /** Posts a form body exactly as given (bytes Twilio might send that no Java string produces), signed over {@code signed}. */
@@ -202,7 +211,7 @@ final class ReplyFixtures {
         try {
             return http.exchange(request, String.class);
         } catch (HttpClientResponseException e) {
-            return (HttpResponse<String>) e.getResponse();
+            return refused(e);
         }
     }
 

@@ -20,7 +20,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 
 import javax.sql.DataSource;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +83,7 @@ class ReplyPagesTest {
         String polishMobile = ReplyFixtures.mobile(303);
         long north = ((Number) db.row("SELECT id FROM pcn WHERE name = 'North PCN'").get("id")).longValue();
         long polish = db.patient("P84001", polishMobile, "pl", "Zofia");
-        db.sentMessage(db.campaign(north, "North breast DNA"), polish, polishMobile, "pl", Instant.now());
+        db.sentMessage(db.campaign(north, "North breast DNA"), polish, polishMobile, "pl", clock.instant());
         String ccc = api.user("ccc.pl", "CCC", "North PCN");
 
         String page = reply(ccc, polishMobile, "Zadzwoń");

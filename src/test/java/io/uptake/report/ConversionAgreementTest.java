@@ -8,6 +8,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.campaign.CampaignHousekeeping;
 import io.uptake.testsupport.Api;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.TestClock;
@@ -136,11 +137,8 @@ class ConversionAgreementTest {
         Fixtures.Patient p = patient();
         long recipient = db.texted(campaign, p, firstText, "DELIVERED", 1);
         Instant due = clock.instant().plus(Duration.ofDays(60));
-        rows.execute("""
-                INSERT INTO message (campaign_id, recipient_id, patient_id, wave, template_key, to_number, language,
-                                     status, due_at, created_at)
-                VALUES (?, ?, ?, 2, 'reminder', '+447700900123', 'en', 'PENDING', ?, ?)""",
-                campaign, recipient, p.id(), Timestamp.from(due), Timestamp.from(clock.instant()));
+        new CampaignRows(dataSource, clock).message(campaign, recipient, p.id()).wave(2).to("+447700900123")
+                .language("en").dueAt(due).insert();
         return p;
     }
 

@@ -10,6 +10,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,14 +69,14 @@ class ExternalCampaignTest {
                 + elsewhere.nhsNumber() + ",2025-05-10\r\n"
                 + second.nhsNumber() + ",yesterday\r\n"
                 + second.nhsNumber() + "," + java.time.LocalDate.now(clock).plusDays(1) + "\r\n"; // tomorrow
-        HttpResponse<Map> response = http.exchange(Api.csv(HttpRequest.POST(
-                "/api/campaigns/external?name=Practice%20texts%20May&programme=fit-non-returners", csv)).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> response = http.exchange(Api.csv(HttpRequest.POST(
+                "/api/campaigns/external?name=Practice%20texts%20May&programme=fit-non-returners", csv)).bearerAuth(ccc), Json.OBJECT);
         assertThat(response.getStatus().getCode()).isEqualTo(201);
         Map<String, Object> body = response.body();
         assertThat(n(body, "recipients")).isEqualTo(2);
         assertThat(n(body, "rejected")).isEqualTo(5);
         assertThat(n(body, "attributionDays")).isEqualTo(28);
-        List<Map<String, Object>> errors = (List<Map<String, Object>>) body.get("errors");
+        List<Map<String, Object>> errors = Json.objects(body.get("errors"));
         assertThat(errors).extracting(e -> e.get("line") + " " + e.get("field") + " " + e.get("message")).containsExactly(
                 "5 nhs_number not a valid NHS number",
                 "6 nhs_number no patient with this NHS number in your PCN",
@@ -91,7 +92,7 @@ class ExternalCampaignTest {
                 id, first.id())).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'EXTERNAL_CAMPAIGN_IMPORTED'")).isEqualTo(1);
 
-        Map<String, Object> report = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report").bearerAuth(ccc), Map.class);
+        Map<String, Object> report = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report").bearerAuth(ccc), Json.OBJECT);
         assertThat(report).containsEntry("source", "EXTERNAL").containsEntry("delivered", null).containsEntry("segments", null);
         assertThat(n(report, "recipients")).isEqualTo(2);
         assertThat(n(report, "sent")).isEqualTo(2);

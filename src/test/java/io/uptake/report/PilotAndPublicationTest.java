@@ -7,6 +7,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class PilotAndPublicationTest {
     @Test
     void thePilotTableComesStraightOutOfTheReport() {
         Map<String, Object> report = http.retrieve(
-                HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(lead), Map.class);
+                HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(lead), Json.OBJECT);
         assertThat(n(report, "sent")).isEqualTo(536);
         assertThat(n(report, "converted")).isEqualTo(37);
         assertThat(d(report, "conversionRate")).isCloseTo(0.069, within(0.0005));
@@ -83,7 +84,7 @@ class PilotAndPublicationTest {
         assertThat(ReportApiTest.list(report, "conversionRateCi95").get(1)).isCloseTo(0.0937, within(0.00005));
         assertThat(n(report, "segments")).isEqualTo(400 + 136 * 3);
 
-        List<Map<String, Object>> language = (List<Map<String, Object>>) ((Map<String, Object>) report.get("breakdowns")).get("language");
+        List<Map<String, Object>> language = Json.objects(Json.object(report.get("breakdowns")).get("language"));
         Map<String, Object> urdu = language.stream().filter(g -> "ur".equals(g.get("value"))).findFirst().orElseThrow();
         Map<String, Object> english = language.stream().filter(g -> "en".equals(g.get("value"))).findFirst().orElseThrow();
         assertThat(urdu).containsEntry("recipients", 136).containsEntry("converted", 3)
@@ -94,7 +95,7 @@ class PilotAndPublicationTest {
     @Test
     void publicationModeWithholdsSmallCountsAndRoundsTheRestIncludingTotals() {
         Map<String, Object> report = http.retrieve(
-                HttpRequest.GET("/api/campaigns/" + campaign + "/report?publication=true").bearerAuth(lead), Map.class);
+                HttpRequest.GET("/api/campaigns/" + campaign + "/report?publication=true").bearerAuth(lead), Json.OBJECT);
         assertThat(report.get("publication")).isEqualTo(Map.of("suppressedFrom", 1, "suppressedTo", 7, "roundedTo", 5));
         assertThat(n(report, "recipients")).isEqualTo(535);   // 536 rounded, not the exact total
         assertThat(n(report, "converted")).isEqualTo(35);     // 37 rounded
@@ -102,7 +103,7 @@ class PilotAndPublicationTest {
         assertThat(report.get("abnormal")).isNull();           // 4: withheld
         assertThat(report.get("urgentReferrals")).isNull();
         assertThat(n(report, "cancersDiagnosed")).isZero();    // zero is not disclosive
-        List<Map<String, Object>> language = (List<Map<String, Object>>) ((Map<String, Object>) report.get("breakdowns")).get("language");
+        List<Map<String, Object>> language = Json.objects(Json.object(report.get("breakdowns")).get("language"));
         Map<String, Object> urdu = language.stream().filter(g -> "ur".equals(g.get("value"))).findFirst().orElseThrow();
         assertThat(urdu.get("recipients")).isEqualTo(135);
         assertThat(urdu.get("converted")).isNull();
@@ -132,8 +133,8 @@ class PilotAndPublicationTest {
                 .startsWith("Language,Urdu,136,,,,,,,3,2.2,");
         assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'REPORT_EXPORTED'")).isEqualTo(2);
 
-        Map<String, Object> overview = http.retrieve(HttpRequest.GET("/api/reports/uptake?publication=true").bearerAuth(lead), Map.class);
-        Map<String, Object> row = ((List<Map<String, Object>>) overview.get("campaigns")).get(0);
+        Map<String, Object> overview = http.retrieve(HttpRequest.GET("/api/reports/uptake?publication=true").bearerAuth(lead), Json.OBJECT);
+        Map<String, Object> row = Json.objects(overview.get("campaigns")).get(0);
         assertThat(row).containsEntry("texted", 535).containsEntry("converted", 35).containsEntry("urgentReferrals", null);
     }
 }

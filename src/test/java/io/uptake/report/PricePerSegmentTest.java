@@ -8,6 +8,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -46,10 +47,10 @@ class PricePerSegmentTest {
         db.texted(campaign, db.patient("N10001", firstText.minusYears(62), "M"), firstText, "DELIVERED", 2);
         db.texted(campaign, db.patient("N10001", firstText.minusYears(64), "F"), firstText, "DELIVERED", 1);
 
-        Map<String, Object> catalogue = http.retrieve(HttpRequest.GET("/api/templates").bearerAuth(lead), Map.class);
+        Map<String, Object> catalogue = http.retrieve(HttpRequest.GET("/api/templates").bearerAuth(lead), Json.OBJECT);
         assertThat(d(catalogue, "pricePerSegment")).isEqualTo(0.10);
         Map<String, Object> report = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report")
-                .bearerAuth(lead), Map.class);
+                .bearerAuth(lead), Json.OBJECT);
         assertThat(d(report, "cost")).as("3 segments at the one price").isEqualTo(0.30);
     }
 }

@@ -9,6 +9,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,14 +147,14 @@ class ReportApiTest {
         assertThat(expected.get(1)).isCloseTo(0.6725, within(0.0005));
 
         Map<String, Object> timeline = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report/timeline")
-                .bearerAuth(lead), Map.class);
-        List<Map<String, Object>> arms = (List<Map<String, Object>>) timeline.get("arms");
+                .bearerAuth(lead), Json.OBJECT);
+        List<Map<String, Object>> arms = Json.objects(timeline.get("arms"));
         assertThat(arms).extracting(a -> a.get("arm")).containsExactly("TEXTED", "CONTROL");
-        List<Number> texted = (List<Number>) arms.get(0).get("cumulativeConverted");
+        List<Number> texted = Json.list(arms.get(0).get("cumulativeConverted"), Number.class);
         assertThat(texted).hasSize(29);
         assertThat(texted.get(0).intValue()).isEqualTo(1);
         assertThat(texted.get(5).intValue()).isEqualTo(6);
-        List<Number> controlSeries = (List<Number>) arms.get(1).get("cumulativeConverted");
+        List<Number> controlSeries = Json.list(arms.get(1).get("cumulativeConverted"), Number.class);
         assertThat(controlSeries.get(27).intValue()).isZero();
         assertThat(controlSeries.get(28).intValue()).isEqualTo(2);
     }
@@ -285,14 +286,14 @@ class ReportApiTest {
 
         Map<String, Object> breakdowns = map(report, "breakdowns");
         assertThat(breakdowns).containsOnlyKeys("language", "ethnicityGroup", "ageBand", "sex", "imdQuintile", "practice");
-        List<Map<String, Object>> imd = (List<Map<String, Object>>) breakdowns.get("imdQuintile");
+        List<Map<String, Object>> imd = Json.objects(breakdowns.get("imdQuintile"));
         assertThat(imd).extracting(g -> g.get("label")).containsExactly("1 (most deprived)", "5 (least deprived)", "Unknown");
-        List<Map<String, Object>> practice = (List<Map<String, Object>>) breakdowns.get("practice");
+        List<Map<String, Object>> practice = Json.objects(breakdowns.get("practice"));
         assertThat(practice).extracting(g -> g.get("label"))
                 .containsExactly("Northside Surgery (N10001)", "Riverside Practice (N10002)");
         assertThat(practice.get(1)).containsEntry("recipients", 2).containsEntry("converted", 2);
         assertThat(list(practice.get(1), "ci95")).containsExactlyElementsOf(Proportions.wilson(2, 2));
-        List<Map<String, Object>> age = (List<Map<String, Object>>) breakdowns.get("ageBand");
+        List<Map<String, Object>> age = Json.objects(breakdowns.get("ageBand"));
         assertThat(age).extracting(g -> g.get("label")).containsExactly("55-59", "65-69");
     }
 
@@ -318,7 +319,7 @@ class ReportApiTest {
                 .bearerAuth(southCcc))).isInstanceOfSatisfying(HttpClientResponseException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
         assertThat(n(http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(northCcc),
-                Map.class), "recipients")).isEqualTo(1);
+                Json.OBJECT), "recipients")).isEqualTo(1);
 
         assertThat(overviewIds(southLead)).containsExactly(southCampaign);
         assertThat(overviewIds(lead)).containsExactly(campaign);
@@ -336,8 +337,8 @@ class ReportApiTest {
         db.texted(march, p, FIRST_TEXT, "DELIVERED", 1);
         db.event(p, FIRST_TEXT.plusDays(3), "FIT_RESULT", "12");
         Map<String, Object> overview = http.retrieve(HttpRequest.GET("/api/reports/uptake?from=2025-03-01&to=2025-03-31")
-                .bearerAuth(lead), Map.class);
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) overview.get("campaigns");
+                .bearerAuth(lead), Json.OBJECT);
+        List<Map<String, Object>> rows = Json.objects(overview.get("campaigns"));
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0)).containsEntry("name", "March").containsEntry("programme", "fit-non-returners")
                 .containsEntry("texted", 1).containsEntry("converted", 1).containsEntry("abnormal", 1);
@@ -353,19 +354,19 @@ class ReportApiTest {
     }
 
     private Map<String, Object> group(Map<String, Object> report, String breakdown, String value) {
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) map(report, "breakdowns").get(breakdown);
+        List<Map<String, Object>> rows = Json.objects(map(report, "breakdowns").get(breakdown));
         return rows.stream().filter(r -> value.equals(r.get("value"))).findFirst().orElseThrow();
     }
 
     private Map<String, Object> overviewRow(long campaign) {
-        Map<String, Object> body = http.retrieve(HttpRequest.GET("/api/reports/uptake").bearerAuth(lead), Map.class);
-        return ((List<Map<String, Object>>) body.get("campaigns")).stream()
+        Map<String, Object> body = http.retrieve(HttpRequest.GET("/api/reports/uptake").bearerAuth(lead), Json.OBJECT);
+        return Json.objects(body.get("campaigns")).stream()
                 .filter(r -> ((Number) r.get("campaignId")).longValue() == campaign).findFirst().orElseThrow();
     }
 
     private List<Long> overviewIds(String token) {
-        Map<String, Object> body = http.retrieve(HttpRequest.GET("/api/reports/uptake").bearerAuth(token), Map.class);
-        return ((List<Map<String, Object>>) body.get("campaigns")).stream()
+        Map<String, Object> body = http.retrieve(HttpRequest.GET("/api/reports/uptake").bearerAuth(token), Json.OBJECT);
+        return Json.objects(body.get("campaigns")).stream()
                 .map(r -> ((Number) r.get("campaignId")).longValue()).toList();
     }
 
@@ -378,7 +379,7 @@ class ReportApiTest {
     }
 
     private Map<String, Object> report(long campaign) {
-        return http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(lead), Map.class);
+        return http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(lead), Json.OBJECT);
     }
 
     static long n(Map<String, Object> map, String key) {
@@ -393,11 +394,11 @@ class ReportApiTest {
 
     static Map<String, Object> map(Map<String, Object> map, String key) {
         assertThat(map.get(key)).as(key).isNotNull();
-        return (Map<String, Object>) map.get(key);
+        return Json.object(map.get(key));
     }
 
     static List<Double> list(Map<String, Object> map, String key) {
-        return ((List<Number>) map.get(key)).stream().map(Number::doubleValue).toList();
+        return Json.list(map.get(key), Number.class).stream().map(Number::doubleValue).toList();
     }
 
     static String line(String csv, String nhsNumber) {

@@ -9,6 +9,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Browser;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class ReportPageBrowserTest {
 
     @Test
     void theReportPageDrawsItsChartsAndShowsTheApisNumbers() {
-        Map<String, Object> api = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(lead), Map.class);
+        Map<String, Object> api = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report").bearerAuth(lead), Json.OBJECT);
         WebDriver driver = Browser.open();
         try {
             String base = server.getURL().toString();
@@ -107,7 +108,7 @@ class ReportPageBrowserTest {
             double rate = ((Number) api.get("conversionRate")).doubleValue();
             assertThat(driver.findElement(By.xpath("//td[@id='fig-converted']/following-sibling::td")).getText())
                     .startsWith(String.format(Locale.UK, "%.1f%% of texted", rate * 100));
-            Map<String, Object> control = (Map<String, Object>) api.get("control");
+            Map<String, Object> control = Json.object(api.get("control"));
             assertThat(driver.findElement(By.id("ctl-patients")).getText()).isEqualTo(String.valueOf(control.get("patients")));
             assertThat(driver.findElement(By.id("ctl-converted")).getText()).isEqualTo(String.valueOf(control.get("converted")));
             // The lowest-uptake group is marked in words, not only by colour.

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +34,8 @@ class LoginAndAccessTest {
     DataSource dataSource;
     @Inject
     PcnRepository pcns;
+    @Inject
+    Clock clock;
 
     Api api;
 
@@ -58,7 +60,7 @@ class LoginAndAccessTest {
 
     @Test
     void adminCreatesACccWhoCannotManageUsers() {
-        pcns.ensure("North PCN", Instant.now());
+        pcns.ensure("North PCN", clock.instant());
         String ccc = api.user("ccc.north", "CCC", "North PCN");
         assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.GET("/api/users").bearerAuth(ccc)))
                 .isInstanceOfSatisfying(HttpClientResponseException.class,

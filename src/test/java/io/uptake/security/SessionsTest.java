@@ -11,6 +11,7 @@ import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.TestClock;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class SessionsTest {
     void logoutEndsABearerTokenAtOnce() {
         String token = api.adminToken();
         assertThat(status(token)).isEqualTo(200);
-        HttpResponse<Map> out = client.toBlocking().exchange(HttpRequest.POST("/logout", "").bearerAuth(token), Map.class);
+        HttpResponse<Map<String, Object>> out = client.toBlocking().exchange(HttpRequest.POST("/logout", "").bearerAuth(token), Json.OBJECT);
         assertThat(out.code()).isEqualTo(200);
         assertThat(status(token)).isEqualTo(401);
         assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'LOGOUT' AND username = 'admin'"

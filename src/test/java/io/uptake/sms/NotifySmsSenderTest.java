@@ -12,6 +12,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.sms.SmsSender.OutboundSms;
 import io.uptake.sms.SmsSender.SendResult;
 import io.uptake.sms.SmsSender.SendResult.Outcome;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.LogCapture;
 import jakarta.inject.Inject;
@@ -26,6 +27,7 @@ import uk.gov.service.notify.NotificationClientException;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -59,7 +61,9 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Client("/")
     HttpClient http;
 
-    SmsRows rows;
+    CampaignRows rows;
+    @Inject
+    Clock clock;
 
     @Override
     public Map<String, String> getProperties() {
@@ -76,7 +80,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     void setUp() {
         Database.reset(dataSource);
         fake.reset();
-        rows = new SmsRows(dataSource);
+        rows = new CampaignRows(dataSource, clock);
     }
 
     @AfterAll
@@ -84,7 +88,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
         fake.close();
     }
 
-    private OutboundSms outbound(SmsRows.Ids ids, String to, String body) {
+    private OutboundSms outbound(CampaignRows.Text ids, String to, String body) {
         return statuses.outbound(ids.messageId(), to, body);
     }
 
@@ -105,7 +109,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     void sendsTheBodyThroughTheTemplateWithOurMessageIdAsReference() {
         String to = "+447700900201";
         String body = "Please return your FIT kit. Reply STOP to opt out.";
-        SmsRows.Ids ids = rows.message(to, body);
+        CampaignRows.Text ids = rows.text(to, body);
 
         SendResult result = sender.send(outbound(ids, to, body));
 
@@ -126,7 +130,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void aBadRequestFailsPermanentlyWithNotifysWords() {
         String to = "+447700900202";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeNotify.Reply.badNumber());
 
         SendResult result = sender.send(outbound(ids, to, "hello"));
@@ -134,7 +138,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
         assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT_FAILURE);
         assertThat(result.errorCode()).isEqualTo("400 ValidationError");
         statuses.applySendResult(ids.messageId(), result);
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("FAILED");
         assertThat(state.reason()).contains("Not a UK mobile number");
         assertThat(fake.texts()).isEmpty();
@@ -143,7 +147,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void aRateLimitIsRetryableAndTheClientDoesNotResendByItself() {
         String to = "+447700900203";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeNotify.Reply.rateLimited());
 
         SendResult first = sender.send(outbound(ids, to, "hello"));
@@ -158,7 +162,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void theDailyLimitMakesTextsWaitWithoutBlamingThem() {
         String to = "+447700900204";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeNotify.Reply.dailyLimit());
 
         SendResult result = sender.send(outbound(ids, to, "hello"));
@@ -170,7 +174,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void aServerErrorIsUnknownAndReconcileSaysWhetherNotifyKeptIt() {
         String to = "+447700900205";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeNotify.Reply.serverError());
         Instant start = Instant.now();
 
@@ -186,7 +190,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void aTimeoutAfterTheRequestIsUnknownAndReconcileFindsTheTextByItsReference() {
         String to = "+447700900206";
-        SmsRows.Ids ids = rows.message(to, "Your bowel screening kit");
+        CampaignRows.Text ids = rows.text(to, "Your bowel screening kit");
         fake.script(to, FakeNotify.Reply.createdButSlow(Duration.ofSeconds(12)));
         Instant start = Instant.now();
 
@@ -206,7 +210,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void anAnswerLostWithTheConnectionIsUnknownAndTheTextIsNotSentTwice() throws Exception {
         String to = "+447700900207";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeNotify.Reply.createdThenDropped());
 
         SendResult result = sender.send(outbound(ids, to, "hello"));
@@ -299,7 +303,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
     @Test
     void aCallbackDeliveredTwiceMovesTheTextOnceAndALaterFailureCannotUndoIt() {
         String to = "+447700900211";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         SendResult sent = sender.send(outbound(ids, to, "hello"));
         statuses.applySendResult(ids.messageId(), sent);
         String bearer = "Bearer " + CALLBACK_TOKEN;
@@ -312,7 +316,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
         assertThat(callback(bearer, status(sent.providerSid(), "sms-" + ids.messageId(), "sending")).code())
                 .isEqualTo(204);
 
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("DELIVERED");
         assertThat(state.statusAt()).isEqualTo(firstAt);
         assertThat(state.providerSid()).isEqualTo(sent.providerSid());
@@ -320,8 +324,8 @@ class NotifySmsSenderTest implements TestPropertyProvider {
 
     @Test
     void failureStatusesSayWhyInWords() {
-        SmsRows.Ids temporary = rows.message("+447700900212", "hello", "QUEUED");
-        SmsRows.Ids technical = rows.message("+447700900213", "hello", "QUEUED");
+        CampaignRows.Text temporary = rows.text("+447700900212", "hello", "QUEUED");
+        CampaignRows.Text technical = rows.text("+447700900213", "hello", "QUEUED");
         String bearer = "Bearer " + CALLBACK_TOKEN;
 
         callback(bearer, status(java.util.UUID.randomUUID().toString(), "sms-" + temporary.messageId(),
@@ -342,7 +346,7 @@ class NotifySmsSenderTest implements TestPropertyProvider {
 
     @Test
     void aMissingOrWrongBearerTokenIsRefusedAndNothingSecretIsLogged() {
-        SmsRows.Ids ids = rows.message("+447700900214", "hello", "QUEUED");
+        CampaignRows.Text ids = rows.text("+447700900214", "hello", "QUEUED");
         String notificationId = java.util.UUID.randomUUID().toString();
         Map<String, Object> delivered = status(notificationId, "sms-" + ids.messageId(), "delivered");
 

@@ -7,12 +7,14 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.sms.SmsSender.SendResult;
 import io.uptake.sms.SmsSender.SendResult.Outcome;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Database;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
@@ -37,16 +39,19 @@ class SimulatedChannelTest {
     @Client("/")
     HttpClient client;
 
-    SmsRows rows;
+    @Inject
+    Clock clock;
+
+    CampaignRows rows;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        rows = new SmsRows(dataSource);
+        rows = new CampaignRows(dataSource, clock);
     }
 
     /** What the dispatcher does: send, record the result. */
-    private SendResult sendAndRecord(SmsRows.Ids ids, String to) {
+    private SendResult sendAndRecord(CampaignRows.Text ids, String to) {
         SendResult result = sender.send(statuses.outbound(ids.messageId(), to, "Simulated invitation"));
         statuses.applySendResult(ids.messageId(), result);
         return result;
@@ -65,10 +70,10 @@ class SimulatedChannelTest {
         String failing = "+447700900002";
         String temporary = "+447700900003";
         String other = "+447700900456";
-        SmsRows.Ids a = rows.message(delivered, "Simulated invitation");
-        SmsRows.Ids b = rows.message(failing, "Simulated invitation");
-        SmsRows.Ids c = rows.message(temporary, "Simulated invitation");
-        SmsRows.Ids d = rows.message(other, "Simulated invitation");
+        CampaignRows.Text a = rows.text(delivered, "Simulated invitation");
+        CampaignRows.Text b = rows.text(failing, "Simulated invitation");
+        CampaignRows.Text c = rows.text(temporary, "Simulated invitation");
+        CampaignRows.Text d = rows.text(other, "Simulated invitation");
 
         assertThat(sendAndRecord(a, delivered).outcome()).isEqualTo(Outcome.ACCEPTED);
         assertThat(sendAndRecord(b, failing).outcome()).isEqualTo(Outcome.ACCEPTED);
@@ -78,7 +83,7 @@ class SimulatedChannelTest {
         assertThat(sendAndRecord(d, other).outcome()).isEqualTo(Outcome.ACCEPTED);
 
         assertThat(awaitState(a, s -> s.status().equals("DELIVERED")).providerSid()).startsWith("SMsim");
-        SmsRows.State undelivered = awaitState(b, s -> s.status().equals("UNDELIVERED"));
+        CampaignRows.MessageState undelivered = awaitState(b, s -> s.status().equals("UNDELIVERED"));
         assertThat(undelivered.errorCode()).isEqualTo("30003");
         assertThat(awaitState(c, s -> s.status().equals("DELIVERED")).sentAt()).isNotNull();
         awaitState(d, s -> s.status().equals("DELIVERED"));
@@ -87,7 +92,7 @@ class SimulatedChannelTest {
     @Test
     void reconcileFindsWhatTheSimulatedChannelAccepted() {
         String to = "+447700900011";
-        SmsRows.Ids ids = rows.message(to, "Simulated invitation");
+        CampaignRows.Text ids = rows.text(to, "Simulated invitation");
         Instant start = Instant.now().minusSeconds(1);
         SendResult sent = sender.send(statuses.outbound(ids.messageId(), to, "Simulated invitation"));
 
@@ -98,7 +103,7 @@ class SimulatedChannelTest {
     }
 
     /** Callbacks arrive in real time; waits for them with a deadline, never a fixed sleep. */
-    private SmsRows.State awaitState(SmsRows.Ids ids, Predicate<SmsRows.State> done) {
+    private CampaignRows.MessageState awaitState(CampaignRows.Text ids, Predicate<CampaignRows.MessageState> done) {
         return await("message " + ids.messageId()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(25))
                 .until(() -> rows.state(ids.messageId()), done::test);
     }

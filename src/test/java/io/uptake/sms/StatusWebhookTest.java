@@ -10,6 +10,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.testsupport.Api;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Database;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,10 @@ class StatusWebhookTest implements TestPropertyProvider {
     @Inject
     OptOutLedger optOuts;
 
-    SmsRows rows;
+    @Inject
+    Clock clock;
+
+    CampaignRows rows;
 
     @Override
     public Map<String, String> getProperties() {
@@ -62,12 +67,12 @@ class StatusWebhookTest implements TestPropertyProvider {
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        rows = new SmsRows(dataSource);
+        rows = new CampaignRows(dataSource, clock);
     }
 
     /** A message Twilio has accepted: QUEUED with its sid. */
-    private SmsRows.Ids accepted(String to, String sid) {
-        SmsRows.Ids ids = rows.message(to, "hello");
+    private CampaignRows.Text accepted(String to, String sid) {
+        CampaignRows.Text ids = rows.text(to, "hello");
         statuses.applySendResult(ids.messageId(),
                 new SmsSender.SendResult(SmsSender.SendResult.Outcome.ACCEPTED, sid, null, null));
         return ids;
@@ -102,16 +107,16 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void signedCallbacksMoveTheStatusForwardAndRepeatsChangeNothing() {
-        SmsRows.Ids ids = accepted("+447700900201", "SM0001");
+        CampaignRows.Text ids = accepted("+447700900201", "SM0001");
 
         for (int i = 0; i < 2; i++) {
             assertThat(signedCallback(ids.messageId(), form("SM0001", "sent", null)).code()).isEqualTo(204);
         }
-        SmsRows.State sent = rows.state(ids.messageId());
+        CampaignRows.MessageState sent = rows.state(ids.messageId());
         assertThat(sent.status()).isEqualTo("SENT");
 
         assertThat(signedCallback(ids.messageId(), form("SM0001", "delivered", null)).code()).isEqualTo(204);
-        SmsRows.State delivered = rows.state(ids.messageId());
+        CampaignRows.MessageState delivered = rows.state(ids.messageId());
         assertThat(delivered.status()).isEqualTo("DELIVERED");
         assertThat(delivered.statusAt()).isAfterOrEqualTo(sent.statusAt());
 
@@ -122,7 +127,7 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void anOutOfOrderCallbackDoesNotMoveTheStatusBack() {
-        SmsRows.Ids ids = accepted("+447700900202", "SM0002");
+        CampaignRows.Text ids = accepted("+447700900202", "SM0002");
 
         signedCallback(ids.messageId(), form("SM0002", "delivered", null));
         signedCallback(ids.messageId(), form("SM0002", "delivered", null));
@@ -141,8 +146,8 @@ class StatusWebhookTest implements TestPropertyProvider {
     void aCallbackWhoseProviderIdAReconcileGaveToALookAlikeStillMovesTheStatus() {
         // Another message holds SM0009 for the moment (a reconcile matched a look-alike before this message's
         // record); the callback for this message must not fail on the unique id, and its status still counts.
-        SmsRows.Ids lookAlike = accepted("+447700900209", "SM0009");
-        SmsRows.Ids ids = rows.message("+447700900209", "hello");
+        CampaignRows.Text lookAlike = accepted("+447700900209", "SM0009");
+        CampaignRows.Text ids = rows.text("+447700900209", "hello");
 
         assertThat(signedCallback(ids.messageId(), form("SM0009", "delivered", null)).code()).isEqualTo(204);
 
@@ -158,9 +163,9 @@ class StatusWebhookTest implements TestPropertyProvider {
      */
     @Test
     void aCallbackSettlesAnUnknownTextByOurOwnId() {
-        SmsRows.Ids ids = rows.message("+447700900210", "hello", "UNKNOWN");
+        CampaignRows.Text ids = rows.text("+447700900210", "hello", "UNKNOWN");
         assertThat(signedCallback(ids.messageId(), form("SM0010", "sent", null)).code()).isEqualTo(204);
-        SmsRows.State settled = rows.state(ids.messageId());
+        CampaignRows.MessageState settled = rows.state(ids.messageId());
         assertThat(settled.status()).isEqualTo("SENT");
         assertThat(settled.providerSid()).isEqualTo("SM0010");
         assertThat(settled.sentAt()).isNotNull();
@@ -168,11 +173,11 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void aCallbackThatOvertakesTheSendResultIsKept() {
-        SmsRows.Ids ids = rows.message("+447700900203", "hello");
+        CampaignRows.Text ids = rows.text("+447700900203", "hello");
 
         signedCallback(ids.messageId(), form("SM0003", "sent", null));
 
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("SENT");
         assertThat(state.providerSid()).isEqualTo("SM0003");
         assertThat(state.sentAt()).isNotNull();
@@ -180,8 +185,8 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void aWrongSignatureIsRefusedAndChangesNothing() {
-        SmsRows.Ids ids = accepted("+447700900204", "SM0004");
-        SmsRows.State before = rows.state(ids.messageId());
+        CampaignRows.Text ids = accepted("+447700900204", "SM0004");
+        CampaignRows.MessageState before = rows.state(ids.messageId());
         double rejectedBefore = metric("uptake_sms_webhook_rejected_total", "reason=\"signature\"");
         Map<String, String> form = form("SM0004", "delivered", null);
         String path = "/webhooks/twilio/status?m=" + ids.messageId();
@@ -209,12 +214,12 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void unsubscribedInACallbackRecordsAnOptOutOnce() {
-        SmsRows.Ids ids = accepted("+447700900205", "SM0005");
+        CampaignRows.Text ids = accepted("+447700900205", "SM0005");
 
         signedCallback(ids.messageId(), form("SM0005", "failed", "21610"));
         signedCallback(ids.messageId(), form("SM0005", "failed", "21610"));
 
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("FAILED");
         assertThat(state.errorCode()).isEqualTo("21610");
         assertThat(optOuts.isOptedOut(ids.patientId())).isTrue();
@@ -223,11 +228,11 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void undeliveredKeepsTheCarrierErrorInWords() {
-        SmsRows.Ids ids = accepted("+447700900206", "SM0006");
+        CampaignRows.Text ids = accepted("+447700900206", "SM0006");
 
         signedCallback(ids.messageId(), form("SM0006", "undelivered", "30003"));
 
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("UNDELIVERED");
         assertThat(state.errorCode()).isEqualTo("30003");
         assertThat(state.reason()).contains("unreachable");
@@ -235,7 +240,7 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void aCallbackWithoutOurIdIsFoundByTheProviderSid() {
-        SmsRows.Ids ids = accepted("+447700900207", "SM0007");
+        CampaignRows.Text ids = accepted("+447700900207", "SM0007");
         Map<String, String> form = form("SM0007", "delivered", null);
         String path = "/webhooks/twilio/status";
 
@@ -256,7 +261,7 @@ class StatusWebhookTest implements TestPropertyProvider {
     @Test
     void transitionsAreCountedByStatus() {
         double before = metric("uptake_sms_message_status_total", "from=\"SENT\",to=\"DELIVERED\"");
-        SmsRows.Ids ids = accepted("+447700900209", "SM0009");
+        CampaignRows.Text ids = accepted("+447700900209", "SM0009");
 
         signedCallback(ids.messageId(), form("SM0009", "sent", null));
         signedCallback(ids.messageId(), form("SM0009", "delivered", null));
@@ -267,7 +272,7 @@ class StatusWebhookTest implements TestPropertyProvider {
 
     @Test
     void concurrentCallbacksForOneMessageEndDeliveredWithOneTransition() throws Exception {
-        SmsRows.Ids ids = accepted("+447700900210", "SM0010");
+        CampaignRows.Text ids = accepted("+447700900210", "SM0010");
         double before = metricSum("uptake_sms_message_status_total", "to=\"DELIVERED\"");
         List<Callable<Integer>> posts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {

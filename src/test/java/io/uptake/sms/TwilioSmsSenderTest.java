@@ -10,6 +10,7 @@ import io.uptake.optout.OptOutLedger;
 import io.uptake.sms.SmsSender.OutboundSms;
 import io.uptake.sms.SmsSender.SendResult;
 import io.uptake.sms.SmsSender.SendResult.Outcome;
+import io.uptake.testsupport.CampaignRows;
 import io.uptake.testsupport.Database;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -51,7 +53,10 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Inject
     MeterRegistry meters;
 
-    SmsRows rows;
+    @Inject
+    Clock clock;
+
+    CampaignRows rows;
 
     @Override
     public Map<String, String> getProperties() {
@@ -68,7 +73,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     void setUp() {
         Database.reset(dataSource);
         fake.reset();
-        rows = new SmsRows(dataSource);
+        rows = new CampaignRows(dataSource, clock);
     }
 
     @AfterAll
@@ -76,7 +81,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
         fake.close();
     }
 
-    private OutboundSms outbound(SmsRows.Ids ids, String to, String body) {
+    private OutboundSms outbound(CampaignRows.Text ids, String to, String body) {
         return statuses.outbound(ids.messageId(), to, body);
     }
 
@@ -88,7 +93,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void sendsToBodyServiceAndOurStatusCallbackOnce() {
         String to = "+447700900101";
-        SmsRows.Ids ids = rows.message(to, "Please return your FIT kit. Reply STOP to opt out.");
+        CampaignRows.Text ids = rows.text(to, "Please return your FIT kit. Reply STOP to opt out.");
 
         long timedBefore = sendsTimed("ACCEPTED");
 
@@ -107,7 +112,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
                 .doesNotContainKey("From");
 
         assertThat(statuses.applySendResult(ids.messageId(), result)).isEqualTo(MessageStatusService.Applied.CHANGED);
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("QUEUED");
         assertThat(state.providerSid()).isEqualTo(result.providerSid());
         assertThat(state.sentAt()).isNotNull();
@@ -116,7 +121,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void unsubscribedRecipientIsOptedOutAndRecordedInTheLedger() {
         String to = "+447700900102";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeTwilio.Reply.unsubscribed());
 
         SendResult result = sender.send(outbound(ids, to, "hello"));
@@ -127,7 +132,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
         statuses.applySendResult(ids.messageId(), result);
         assertThat(optOuts.isOptedOut(ids.patientId())).isTrue();
         assertThat(optOuts.isNumberOptedOut(to)).isTrue();
-        SmsRows.State state = rows.state(ids.messageId());
+        CampaignRows.MessageState state = rows.state(ids.messageId());
         assertThat(state.status()).isEqualTo("FAILED");
         assertThat(state.errorCode()).isEqualTo("21610");
         assertThat(fake.creates()).hasSize(1);
@@ -137,8 +142,8 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     void notAMobileAndInvalidNumbersFailPermanently() {
         String landline = "+447700900103";
         String invalid = "+447700900104";
-        SmsRows.Ids a = rows.message(landline, "hello");
-        SmsRows.Ids b = rows.message(invalid, "hello");
+        CampaignRows.Text a = rows.text(landline, "hello");
+        CampaignRows.Text b = rows.text(invalid, "hello");
         fake.script(landline, FakeTwilio.Reply.notMobile());
         fake.script(invalid, FakeTwilio.Reply.invalidNumber());
 
@@ -159,7 +164,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void tooManyRequestsIsRetryableAndTheSdkDoesNotResendByItself() {
         String to = "+447700900105";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeTwilio.Reply.tooManyRequests());
 
         SendResult first = sender.send(outbound(ids, to, "hello"));
@@ -176,7 +181,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void refusedCredentialsAreTheSendersFaultNotTheMessages() {
         String to = "+447700900106";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeTwilio.Reply.error(401, 20003, "Authenticate"));
 
         SendResult refused = sender.send(outbound(ids, to, "hello"));
@@ -193,7 +198,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void serviceUnavailableIsRetryableWithOneRequestAndNothingToReconcile() {
         String to = "+447700900106";
-        SmsRows.Ids ids = rows.message(to, "hello");
+        CampaignRows.Text ids = rows.text(to, "hello");
         fake.script(to, FakeTwilio.Reply.unavailable());
         Instant start = Instant.now();
 
@@ -208,7 +213,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void timeoutAfterTheRequestWasWrittenIsUnknownAndReconcileFindsTheText() {
         String to = "+447700900107";
-        SmsRows.Ids ids = rows.message(to, "Your bowel screening kit");
+        CampaignRows.Text ids = rows.text(to, "Your bowel screening kit");
         fake.script(to, FakeTwilio.Reply.createdButSlow(Duration.ofSeconds(3)));
         Instant start = Instant.now();
 
@@ -234,7 +239,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void reconcileFindsATextStillQueuedWithoutADateSentAndWithAnOptOutLineAdded() {
         String to = "+447700900108";
-        SmsRows.Ids ids = rows.message(to, "queued text");
+        CampaignRows.Text ids = rows.text(to, "queued text");
         fake.listQueuedWithoutDateSent(true).appendToBodies(" Reply STOP to unsubscribe.");
         fake.script(to, FakeTwilio.Reply.createdButSlow(Duration.ofSeconds(3)));
         Instant start = Instant.now();
@@ -248,7 +253,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void reconcileDoesNotMistakeAnotherTextToTheSameNumber() {
         String to = "+447700900109";
-        SmsRows.Ids first = rows.message(to, "first text");
+        CampaignRows.Text first = rows.text(to, "first text");
         Instant start = Instant.now();
         assertThat(sender.send(outbound(first, to, "first text")).outcome()).isEqualTo(Outcome.ACCEPTED);
 
@@ -268,8 +273,8 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
         String to = "+447700900112";
         String body = "Your bowel screening kit is on its way. Reply STOP to opt out.";
         fake.listQueuedWithoutDateSent(listedWithoutDateSent);
-        SmsRows.Ids first = rows.message(to, body);
-        SmsRows.Ids second = rows.message(to, body);
+        CampaignRows.Text first = rows.text(to, body);
+        CampaignRows.Text second = rows.text(to, body);
         Instant start = Instant.now();
         SendResult firstSent = sender.send(outbound(first, to, body));
         assertThat(firstSent.outcome()).isEqualTo(Outcome.ACCEPTED);
@@ -297,7 +302,7 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
     @Test
     void reconcileStillFindsATextRecordedOnTheSameMessage() {
         String to = "+447700900113";
-        SmsRows.Ids ids = rows.message(to, "hello again");
+        CampaignRows.Text ids = rows.text(to, "hello again");
         Instant start = Instant.now();
         SendResult sent = sender.send(outbound(ids, to, "hello again"));
         statuses.applySendResult(ids.messageId(), sent);
@@ -320,8 +325,8 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
                 java.time.ZoneOffset.UTC);
         String to = oursStillQueued ? "+447700900115" : "+447700900114";
         String body = "Your appointment reminder";
-        SmsRows.Ids ours = rows.message(to, body);
-        SmsRows.Ids other = rows.message(to, body);
+        CampaignRows.Text ours = rows.text(to, body);
+        CampaignRows.Text other = rows.text(to, body);
         try (FakeTwilio clocked = FakeTwilio.start(2, providerClock);
              TwilioHttpClient http = new TwilioHttpClient(Duration.ofSeconds(2), Duration.ofSeconds(2),
                      Duration.ofSeconds(2), 2, clocked.baseUrl())) {

@@ -10,6 +10,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.Json;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,7 @@ class TemplateApiTest {
         Map<String, Map<String, Object>> all = http.retrieve(HttpRequest.GET("/api/templates/keywords").bearerAuth(ccc),
                 Argument.mapOf(Argument.STRING, Argument.mapOf(String.class, Object.class)));
         assertThat(all).containsKeys("en", "ur", "pl", "ro", "pa", "bn", "ar", "gu");
-        assertThat((List<Object>) all.get("ar").get("call")).contains("CALL", "1", "١");
+        assertThat(Json.list(all.get("ar").get("call"), Object.class)).contains("CALL", "1", "١");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,12 +1,17 @@
 package io.uptake.testsupport;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one way tests write campaign, recipient and message rows, as the campaign engine would leave them. Every
@@ -20,12 +25,20 @@ import java.time.ZoneId;
  * long r = campaigns.recipient(id, patientId).indexDate(campaigns.today().minusDays(3)).insert();
  * campaigns.message(id, r, patientId).status("DELIVERED").sentAt(campaigns.at(campaigns.today().minusDays(3))).insert();
  * }</pre>
+ *
+ * Tests of one text's life (sending, status callbacks) that need no particular campaign use {@link #text}: each
+ * builder makes one PCN, practice and campaign on its first text.
  */
 public final class CampaignRows {
+    private static final AtomicInteger TEXT_CAMPAIGNS = new AtomicInteger();
+    private final DataSource dataSource;
     private final Rows rows;
     private final Clock clock;
+    private Long textCampaign;
+    private String textPractice;
 
     public CampaignRows(DataSource dataSource, Clock clock) {
+        this.dataSource = Database.raw(dataSource);
         this.rows = new Rows(dataSource);
         this.clock = clock;
     }
@@ -58,6 +71,56 @@ public final class CampaignRows {
 
     public MessageRow message(long campaignId, long recipientId, long patientId) {
         return new MessageRow(campaignId, recipientId, patientId);
+    }
+
+    /** A text to that mobile, SENDING (as the dispatcher leaves it before calling the sender). */
+    public Text text(String mobile, String body) {
+        return text(mobile, body, "SENDING");
+    }
+
+    /**
+     * A text to that mobile in that status, due now, one segment: a new patient with that mobile, texted in English
+     * in this builder's campaign (SENDING, not launched: nothing sends it but the test).
+     */
+    public Text text(String mobile, String body, String status) {
+        if (textCampaign == null) {
+            int n = TEXT_CAMPAIGNS.incrementAndGet();
+            long pcn = rows.pcn("SMS test PCN " + n);
+            textPractice = rows.practice("T" + String.format("%05d", n), "SMS test practice", pcn);
+            textCampaign = campaign(pcn).name("SMS test").notLaunched().insert();
+        }
+        long patient = rows.patient(textPractice).mobile(mobile).insert();
+        long recipient = recipient(textCampaign, patient).language("en").mobile(mobile).insert();
+        long message = message(textCampaign, recipient, patient).body(body).segments(1).status(status).insert();
+        return new Text(message, patient);
+    }
+
+    public record Text(long messageId, long patientId) {
+    }
+
+    /** What a message row holds after sending and callbacks. */
+    public record MessageState(String status, String errorCode, String reason, String providerSid, Instant sentAt,
+                               Instant statusAt) {
+    }
+
+    public MessageState state(long messageId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT status, error_code, reason, provider_sid, sent_at, status_at FROM message WHERE id = ?")) {
+            ps.setLong(1, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no message " + messageId);
+                }
+                return new MessageState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     /** A campaign row; by default an SMS campaign of "fit-non-returners", SENDING, started and launched now. */

@@ -6,7 +6,12 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The rows every feature's tests stand on (PCNs, practices, patients), written with plain JDBC on the pool
@@ -16,6 +21,8 @@ import java.time.LocalDate;
 public final class Rows {
     /** A drama-range landline (Ofcom 0161 496 0000-0999), for practices that need a number to quote. */
     public static final String PRACTICE_PHONE = "0161 496 0000";
+    /** Continues across calls so that the patients of one test have different mobiles (up to 1,000). */
+    private static final AtomicInteger MOBILES = new AtomicInteger();
     private final DataSource dataSource;
 
     public Rows(DataSource dataSource) {
@@ -142,6 +149,33 @@ public final class Rows {
                     nhsNumber, givenName, familyName, Date.valueOf(born), sex, mobile, mobileProblem, language,
                     ethnicityGroup, imdDecile, practiceCode);
         }
+    }
+
+    /** A patient written by {@link #patients}. */
+    public record Patient(long id, String nhsNumber, String mobile) {
+    }
+
+    /**
+     * {@code n} patients of the practice (made in the PCN of that name, made too, when there is none), each with a
+     * mobile of its own; otherwise {@link #patient}'s defaults.
+     */
+    public List<Patient> patients(String pcn, String practiceCode, int n) {
+        long pcnId = pcnNamed(pcn);
+        if (queryLong("SELECT count(*) FROM practice WHERE code = ?", practiceCode) == 0) {
+            practice(practiceCode, "Practice " + practiceCode, pcnId);
+        }
+        List<Patient> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            PatientRow row = patient(practiceCode).mobile(mobile(MOBILES.getAndIncrement()));
+            out.add(new Patient(row.insert(), row.nhsNumber(), row.mobile()));
+        }
+        return out;
+    }
+
+    /** An event of the patient's record, imported at {@code importedAt}. */
+    public void event(long patientId, String type, LocalDate date, Instant importedAt) {
+        execute("INSERT INTO event (patient_id, event_date, event_type, imported_at) VALUES (?, ?, ?, ?)",
+                patientId, date, type, Timestamp.from(importedAt));
     }
 
     /** The first column of the first row (a count, or the id an INSERT ... RETURNING gives back). */

@@ -16,7 +16,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import javax.sql.DataSource;
-import java.time.Instant;
+import java.time.Clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,13 +29,15 @@ class BrowserLoginTest {
     DataSource dataSource;
     @Inject
     PcnRepository pcns;
+    @Inject
+    Clock clock;
 
     WebDriver driver;
 
     @BeforeEach
     void setUp() {
         Database.reset(dataSource);
-        pcns.ensure("Browser PCN", Instant.now());
+        pcns.ensure("Browser PCN", clock.instant());
         driver = Browser.open();
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +26,8 @@ class HomeByRoleTest {
     HttpClient client;
     @Inject
     DataSource dataSource;
+    @Inject
+    Clock clock;
 
     @BeforeEach
     void setUp() {
@@ -42,7 +44,7 @@ class HomeByRoleTest {
         rows.execute("""
                 INSERT INTO import_run (kind, username, pcn_id, at, charset, bytes) VALUES
                 ('patients', 'ccc.north', ?, ?, 'UTF-8', 10), ('events', 'ccc.north', ?, ?, 'UTF-8', 10)""",
-                pcn, Timestamp.from(Instant.now().minus(45, ChronoUnit.DAYS)), pcn, Timestamp.from(Instant.now().minus(2, ChronoUnit.DAYS)));
+                pcn, Timestamp.from(clock.instant().minus(45, ChronoUnit.DAYS)), pcn, Timestamp.from(clock.instant().minus(2, ChronoUnit.DAYS)));
 
         String cccHome = page(ccc);
         assertThat(cccHome).contains("id=\"ccc-home\"").contains("Campaigns sending or due").doesNotContain("id=\"lead-home\"");

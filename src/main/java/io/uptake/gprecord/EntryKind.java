@@ -16,8 +16,9 @@ enum EntryKind {
     REPLY_SCREENED_ELSEWHERE;
 
     /**
-     * The kind for an inbox item's outcome; null for an outcome that is not the patient's clinical business
-     * (a wrong number says something of the number, not of the patient).
+     * The kind for an inbox item's outcome (reply/Inbox.Outcome); null for an outcome that is not the patient's
+     * clinical business (a wrong number says something of the number, not of the patient), and for OPTED_OUT, which
+     * is coded once from the opt-out ledger entry the confirm made, not a second time from the item.
      */
     static EntryKind ofReplyOutcome(String outcome) {
         return switch (outcome) {
@@ -25,7 +26,7 @@ enum EntryKind {
             case "NO_ANSWER" -> REPLY_NO_ANSWER;
             case "BOOKED_TEST" -> REPLY_BOOKED_TEST;
             case "NOT_INTERESTED" -> REPLY_NOT_INTERESTED;
-            case "SCREENED_ELSEWHERE", "ALREADY_SCREENED" -> REPLY_SCREENED_ELSEWHERE;
+            case "ALREADY_SCREENED" -> REPLY_SCREENED_ELSEWHERE;
             default -> null;
         };
     }

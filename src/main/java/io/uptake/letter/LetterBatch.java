@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +29,6 @@ import java.util.Optional;
 @Singleton
 public class LetterBatch {
     private static final Logger LOG = LoggerFactory.getLogger(LetterBatch.class);
-    static final ZoneId LONDON = ZoneId.of("Europe/London");
     private final JdbcOperations jdbc;
     private final LetterRenderer renderer;
     private final MessageTemplates templates;
@@ -90,7 +88,7 @@ public class LetterBatch {
         if (campaignStatus.get().equals("CANCELLED")) {
             throw new Refused("This campaign was cancelled: its letters are not to be posted");
         }
-        LocalDate today = LocalDate.now(clock.withZone(LONDON));
+        LocalDate today = LocalDate.now(clock);
         List<Row> rows = rows(campaignId, wave, today);
         if (rows.isEmpty()) {
             throw new NotFound("Wave " + wave + " of this campaign has no letters to print");
@@ -200,7 +198,7 @@ public class LetterBatch {
         var text = templates.letter(rs.getString("programme"), rs.getString("template_key"), rs.getString("language"),
                 new Placeholders(rs.getString("given_name"), practice, phone == null ? "" : phone, null));
         // Dated the day it goes out: the wave's day, or today when printed late.
-        LocalDate due = rs.getTimestamp("due_at").toInstant().atZone(LONDON).toLocalDate();
+        LocalDate due = rs.getTimestamp("due_at").toInstant().atZone(clock.getZone()).toLocalDate();
         Letter letter = new Letter(practice,
                 lines(rs.getString("pr_line_1"), rs.getString("pr_line_2"), rs.getString("pr_town"), rs.getString("pr_postcode")),
                 phone, rs.getString("given_name") + " " + rs.getString("family_name"),

@@ -114,7 +114,7 @@ public class NotifyLetters implements NotifyLetterReports {
         Instant now = clock.instant();
         Instant lease = now.plus(LEASE);
         List<Claim> claims = claim(now, lease, limit);
-        LocalDate today = LocalDate.now(clock.withZone(LetterBatch.LONDON));
+        LocalDate today = LocalDate.now(clock);
         for (Claim c : claims) {
             try {
                 sendOne(c, now, lease, today);

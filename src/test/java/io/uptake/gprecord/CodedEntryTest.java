@@ -50,9 +50,13 @@ class CodedEntryTest {
             "NO_ANSWER,          REPLY_NO_ANSWER",
             "BOOKED_TEST,        REPLY_BOOKED_TEST",
             "NOT_INTERESTED,     REPLY_NOT_INTERESTED",
-            "SCREENED_ELSEWHERE, REPLY_SCREENED_ELSEWHERE",
+            "ALREADY_SCREENED,   REPLY_SCREENED_ELSEWHERE",
             // a wrong number is about the number, not the patient: nothing for the record
             "WRONG_NUMBER,       -",
+            // coded once, from the ledger entry the confirm made
+            "OPTED_OUT,          -",
+            // no such outcome (an earlier name for ALREADY_SCREENED)
+            "SCREENED_ELSEWHERE, -",
     })
     void inboxOutcomesMapToEntries(String outcome, EntryKind kind) {
         assertThat(EntryKind.ofReplyOutcome(outcome)).isEqualTo(kind);

@@ -16,6 +16,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.views.View;
 import io.uptake.testsupport.LogCapture;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +57,28 @@ class UnexpectedErrorTest {
             }
             return "unreachable";
         }
+    }
+
+    /** A page whose template fails while it is rendered, after the controller has returned its model. */
+    @Controller("/test/broken-page")
+    @Secured(SecurityRule.IS_ANONYMOUS)
+    @Requires(property = "spec.name", value = "UnexpectedErrorTest")
+    static class BrokenPageController {
+        @Get(produces = MediaType.TEXT_HTML)
+        @View("test-broken-view")
+        Map<String, Object> page() {
+            return Map.of("patient", Map.of("givenName", "Zebedee"));
+        }
+    }
+
+    /** Without RenderedBeforeSending the template's failure is only logged and this request never answers. */
+    @Test
+    void aPageWhoseTemplateFailsAnswersWithAReferenceInsteadOfNeverAnswering() {
+        HttpResponse<?> response = failing(HttpRequest.GET("/test/broken-page").accept(MediaType.TEXT_HTML_TYPE));
+        String body = response.getBody(String.class).orElseThrow();
+        assertThat(response.getStatus().getCode()).isEqualTo(500);
+        assertThat(body).doesNotContain("noSuchProperty").doesNotContain("Thymeleaf").doesNotContain("Zebedee");
+        reference(body, "<code id=\"error-reference\">([0-9a-f-]{36})</code>");
     }
 
     @Test

@@ -10,9 +10,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * For a {@code @MicronautTest} that drives the campaign engine by hand: the dispatcher loops and Quartz stay
- * off (the test calls housekeeping and the dispatcher itself, as the jobs would), and the service clock is a
- * {@link TestClock} starting at {@code @Property(name = TestClock.START, ...)}, which the test must give.
+ * For a {@code @MicronautTest} that drives the campaign engine by hand: the dispatcher loops, the reconcile loop and
+ * Quartz stay off (the test calls housekeeping, {@link Reconciler#reconcileOnce} and the dispatcher itself, as the
+ * jobs would: the dispatcher never settles an UNKNOWN text, so a test that makes one must run the reconciler), and
+ * the service clock is a {@link TestClock} starting at {@code @Property(name = TestClock.START, ...)}, which the
+ * test must give.
  * Logins outlast the days the test moves the clock by: sessions (idle timeout, absolute lifetime) follow the service
  * clock, and these tests keep one user's token from Monday to Friday.
  */

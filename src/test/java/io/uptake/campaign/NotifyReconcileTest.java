@@ -11,6 +11,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.uptake.sms.FakeNotify;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
 import io.uptake.testsupport.Rows;
 import io.uptake.testsupport.TestClock;
 import jakarta.inject.Inject;
@@ -183,15 +184,15 @@ class NotifyReconcileTest implements TestPropertyProvider {
 
     /** One eligible patient on {@link #MOBILE}, a launched campaign, and the dispatcher run until nothing is due. */
     private void launchAndSend() throws Exception {
-        Fixtures.Patient patient = Fixtures.patients(dataSource, "North PCN", "N00001", 1).get(0);
-        Fixtures.sql(dataSource, """
+        Rows.Patient patient = rows.patients("North PCN", "N00001", 1).get(0);
+        rows.execute("""
                 UPDATE patient SET sex = 'M', ethnicity_group = 'BLACK', date_of_birth = DATE '1970-01-01',
                                    language = 'en', mobile = ? WHERE id = ?""", MOBILE, patient.id());
         String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
         Map<String, Object> request = new HashMap<>(Map.of("name", "PSA via Notify", "programme", "psa-eligible",
                 "asOf", "2026-03-02"));
-        HttpResponse<Map> created = client.toBlocking().exchange(
-                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Map.class);
+        HttpResponse<Map<String, Object>> created = client.toBlocking().exchange(
+                HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         assertThat(created.code()).isEqualTo(201);
         housekeeping.run();
         for (int i = 0; i < 10 && dispatcher.dispatchOnce("notify-reconcile-test") > 0; i++) {

@@ -187,7 +187,9 @@ class InboxWorkTest {
     private String unreadInMenu(String token) {
         String html = page("/ui", token);
         java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("id=\"nav-unread\"[^>]*>(?:<span class=\"nav-count\">(\\d+)</span>)?").matcher(html);
+                .compile("id=\"nav-unread\"[^>]*>(?:<span class=\"nhsuk-u-visually-hidden\">, </span>"
+                        + "<span class=\"nav-count\"\\s*>(\\d+)</span><span class=\"nhsuk-u-visually-hidden\"> unread</span>)?")
+                .matcher(html);
         assertThat(m.find()).as("the menu's unread count").isTrue();
         return m.group(1) == null ? "" : m.group(1);
     }

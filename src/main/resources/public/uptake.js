@@ -58,20 +58,42 @@ function uptakeWrapTables(root) {
 document.addEventListener('DOMContentLoaded', function () { uptakeWrapTables(document); });
 document.addEventListener('htmx:load', function (event) { uptakeWrapTables(event.target); });
 
-// After htmx replaces the part of the page that held focus (an inbox item marked done, a form answered with
-// errors), focus would fall back to the page's body and a keyboard or screen-reader user would lose their place.
-// It goes to what the answer says instead: an error summary, else an alert or status line, else the new content.
+// After htmx replaces the part of the page that held focus (an inbox item worked, a form answered with errors),
+// focus would fall back to the page's body and a keyboard or screen-reader user would lose their place (WCAG 2.4.3).
+// It goes to what the answer says instead (4.1.3): an error summary, else an alert or status line, else the new
+// content itself. Which content is the request's target, found again by its id when an outerHTML swap replaced it,
+// never the element htmx happens to be settling: an answer that also swaps something in out of band (the menu's
+// unread count, with every inbox answer) has htmx settle that first, and focus would land on the count.
+// Focus moves only when the swap took it away (it was inside the target): a poll (the campaign's counts every 3 s)
+// never pulls it from where the user is, and a control htmx gave focus back to (same id) keeps it.
+var uptakeFocusTaken = new WeakMap();
+var uptakeMessage = '.nhsuk-error-summary, [role=alert], [role=status]';
+document.addEventListener('htmx:beforeSwap', function (event) {
+  var target = event.detail.target;
+  var active = document.activeElement;
+  if (target && active && active !== document.body && target.contains(active)) {
+    uptakeFocusTaken.set(event.detail.xhr, true);
+  }
+});
 document.addEventListener('htmx:afterSettle', function (event) {
+  var xhr = event.detail.xhr;
+  if (!uptakeFocusTaken.has(xhr)) {
+    return;
+  }
+  // Once per answer: htmx fires afterSettle on each element it swapped in, and every one of them is settled by now.
+  uptakeFocusTaken.delete(xhr);
   var active = document.activeElement;
   if (active && active !== document.body && document.documentElement.contains(active)) {
     return;
   }
-  var target = event.detail.elt && document.documentElement.contains(event.detail.elt)
-    ? event.detail.elt : (event.target && event.target.id ? document.getElementById(event.target.id) : null);
-  if (!target || target === document.body) {
+  var old = event.detail.target;
+  var swapped = document.documentElement.contains(old) ? old : (old.id ? document.getElementById(old.id) : null);
+  var next = swapped
+    ? (swapped.matches(uptakeMessage) ? swapped : swapped.querySelector(uptakeMessage) || swapped)
+    : document.getElementById('maincontent');
+  if (!next || next === document.body) {
     return;
   }
-  var next = target.querySelector('.nhsuk-error-summary, [role=alert], [role=status]') || target;
   if (!next.hasAttribute('tabindex') && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(next.tagName)) {
     next.setAttribute('tabindex', '-1');
   }

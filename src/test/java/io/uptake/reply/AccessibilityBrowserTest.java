@@ -23,6 +23,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -254,11 +255,9 @@ class AccessibilityBrowserTest {
         press(Keys.ENTER);
         Browser.waitForText(driver, By.id("item-" + item), "Done");
         Browser.settled(driver);
-        // After the swap focus is on the item that changed (announced by its status line), not lost to the body.
-        WebElement now = focused();
-        assertThat(now.getTagName()).isNotEqualTo("body");
-        assertThat((Boolean) js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item))
-                .as("focus stays on the item that was worked").isTrue();
+        // After the swap focus is on the item's status line, which says what was done (not on the menu's unread
+        // count, which the same answer swaps in out of band, and not lost to the body).
+        assertFocusOn(item, "status", "Marked done: Called.");
     }
 
     /**
@@ -309,12 +308,100 @@ class AccessibilityBrowserTest {
         press(Keys.ENTER);
         Browser.waitForText(driver, By.id("item-" + item), "Opt-out recorded");
         Browser.settled(driver);
-        assertThat(focused().getAttribute("role")).isEqualTo("status");
-        assertThat(focused().getText()).contains("Opt-out recorded. 1 text waiting to be sent was cancelled.");
-        assertThat((Boolean) js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item))
-                .isTrue();
+        assertFocusOn(item, "status", "Opt-out recorded. 1 text waiting to be sent was cancelled.");
         assertThat(db.count("SELECT count(*) FROM message WHERE patient_id = ? AND status = 'CANCELLED'", cara)).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", cara)).isEqualTo(1);
+    }
+
+    /**
+     * The inbox's other actions by keyboard: an opt-out and then an opt-in taken by phone (each behind a confirm
+     * dialog), and an item a colleague marked done while it was being worked. Every answer also swaps the menu's
+     * unread count in out of band; focus still lands on the worked item's own status or alert line, and Tab goes
+     * on from there inside the item.
+     */
+    @Test
+    void everyInboxActionByKeyboardPutsFocusOnWhatHappened() {
+        String base = server.getURL().toString();
+        String colleague = new Api(client.toBlocking()).user("ccc.north2", "CCC", "North PCN");
+        Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
+        driver.get(base + "/ui/inbox");
+        Browser.settled(driver);
+        String caraItem = (String) js("return document.querySelector('[id^=confirm-opt-out-]').id.substring(16)");
+        assertThat(driver.findElement(By.id("item-" + caraItem)).getText()).contains("No more messages please");
+
+        // Opt-out taken by phone: Enter, OK in the dialog. Focus on her item's status line.
+        tabToButtonOf(caraItem, "Opt-out taken by phone");
+        press(Keys.ENTER);
+        Browser.waiting(driver).until(ExpectedConditions.alertIsPresent()).accept();
+        Browser.waitForText(driver, By.id("item-" + caraItem), "Opt-out taken by phone recorded.");
+        Browser.settled(driver);
+        assertFocusOn(caraItem, "status", "Opt-out taken by phone recorded.");
+        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", cara)).isEqualTo(1);
+        // Tab goes on from the status line: the next stop is in the same item.
+        press(Keys.TAB);
+        assertThat(focusInItem(caraItem)).as("Tab from the status line stays in the item").isTrue();
+
+        // Then the opt-in, from there: focus on the new status line.
+        tabToButtonOf(caraItem, "Opt-in taken by phone");
+        press(Keys.ENTER);
+        Browser.waiting(driver).until(ExpectedConditions.alertIsPresent()).accept();
+        Browser.waitForText(driver, By.id("item-" + caraItem), "Opt-in taken by phone recorded.");
+        Browser.settled(driver);
+        assertFocusOn(caraItem, "status", "Opt-in taken by phone recorded.");
+        assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", cara)).isZero();
+
+        // Another item: an outcome chosen, but a colleague marks it done first. Focus on the alert that says so.
+        String other = (String) js("return document.querySelector('[id^=item-]:not(#item-' + arguments[0] + ')').id.substring(5)",
+                caraItem);
+        tabTo("outcome-" + other);
+        focused().sendKeys(Keys.ARROW_DOWN);
+        client.toBlocking().exchange(HttpRequest.POST("/api/inbox/" + other + "/done", Map.of("outcome", "CALLED"))
+                .bearerAuth(colleague));
+        tabToSubmitOf(other);
+        press(Keys.ENTER);
+        Browser.waitForText(driver, By.id("item-" + other), "Already done by a colleague.");
+        Browser.settled(driver);
+        assertFocusOn(other, "alert", "Already done by a colleague.");
+    }
+
+    /**
+     * A part of a page that htmx refreshes by itself (the campaign's counts, every 3 s) never moves focus: a
+     * screen-reader user reading the page would be pulled to the counts at each refresh.
+     */
+    @Test
+    void aRefreshThatTheUserDidNotAskForLeavesFocusAlone() {
+        String base = server.getURL().toString();
+        Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
+        driver.get(base + "/ui/campaigns/" + fixtures.northCampaign());
+        Browser.settled(driver);
+        assertThat((Boolean) js("return document.activeElement === document.body")).isTrue();
+        WebElement counts = driver.findElement(By.id("counts"));
+        Browser.waiting(driver).until(ExpectedConditions.stalenessOf(counts));
+        Browser.settled(driver);
+        assertThat((String) js("return document.activeElement === document.body ? 'body' : document.activeElement.outerHTML"))
+                .as("focus after the counts refreshed").isEqualTo("body");
+    }
+
+    /** Focus is on the item's line with this role and text (the answer's status or alert), inside the item. */
+    private void assertFocusOn(String item, String role, String text) {
+        String where = (String) js("return document.activeElement.outerHTML");
+        assertThat(focused().getAttribute("role")).as("role of the focused element %s", where).isEqualTo(role);
+        assertThat(focused().getText()).as("text of the focused element").contains(text);
+        assertThat(focusInItem(item)).as("focus inside #item-%s, not on %s", item, where).isTrue();
+    }
+
+    private boolean focusInItem(String item) {
+        return Boolean.TRUE.equals(js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item));
+    }
+
+    private void tabToButtonOf(String item, String text) {
+        for (int i = 0; i < 40; i++) {
+            if ("button".equals(focused().getTagName()) && text.equals(focused().getText()) && focusInItem(item)) {
+                return;
+            }
+            press(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached the button " + text + " of item " + item);
     }
 
     private void tabToLink(String text) {

@@ -183,7 +183,10 @@ class InboxWorkTest {
         assertThat(unreadInMenu(northCcc)).isEmpty();
     }
 
-    /** The number in the menu's Inbox link, or "" when there is none. */
+    /**
+     * The number in the menu's Inbox link, or "" when there is none. The count box holds the number between
+     * visually hidden words for a screen reader (", 3 unread"), so the number is looked for inside the box.
+     */
     private String unreadInMenu(String token) {
         String html = page("/ui", token);
         java.util.regex.Matcher m = java.util.regex.Pattern

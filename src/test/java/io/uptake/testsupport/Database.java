@@ -3,8 +3,15 @@ package io.uptake.testsupport;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Test classes share one embedded PostgreSQL per JVM; each starts from empty tables. */
 public final class Database {
@@ -34,20 +41,33 @@ public final class Database {
         }
     }
 
+    /** Append-only by trigger (they refuse DELETE): emptied by TRUNCATE, which row triggers do not see. */
+    private static final Set<String> APPEND_ONLY = Set.of("audit_log", "opt_out_ledger");
+    /** Every table, each before the tables it refers to; the schema does not change within a test JVM. */
+    private static volatile List<String> childrenFirst;
+
     private static void resetOnce(DataSource dataSource) throws SQLException {
         try (Connection c = raw(dataSource).getConnection(); var st = c.createStatement()) {
             c.setAutoCommit(false);
             try {
-                List<String> tables = new ArrayList<>();
-                try (var rs = st.executeQuery("""
-                        SELECT tablename FROM pg_tables WHERE schemaname = 'public'
-                        AND tablename NOT IN ('flyway_schema_history', 'qrtz_locks')""")) {
+                List<String> order = childrenFirst(st);
+                // Only the tables with rows, by DELETE: a test writes to a few of some sixty, and TRUNCATE costs
+                // about a millisecond a table however empty it is (65 ms a reset for all of them, and a suite
+                // resets about 1,000 times). Children before parents, so no foreign key is in the way.
+                Set<String> written = new HashSet<>();
+                try (var rs = st.executeQuery(order.stream()
+                        .map(t -> "SELECT '" + t + "' WHERE EXISTS (SELECT 1 FROM " + t + ")")
+                        .collect(Collectors.joining(" UNION ALL ")))) {
                     while (rs.next()) {
-                        tables.add(rs.getString(1));
+                        written.add(rs.getString(1));
                     }
                 }
                 st.execute("CREATE TEMP TABLE kept_admin ON COMMIT DROP AS SELECT * FROM app_user WHERE username = 'admin'");
-                st.execute("TRUNCATE " + String.join(", ", tables) + " CASCADE");
+                for (String table : order) {
+                    if (written.contains(table)) {
+                        st.execute((APPEND_ONLY.contains(table) ? "TRUNCATE " : "DELETE FROM ") + table);
+                    }
+                }
                 st.execute("INSERT INTO app_user SELECT * FROM kept_admin");
                 // A test may have disabled the admin (user management tests do): every test starts with it usable.
                 st.execute("UPDATE app_user SET disabled_at = NULL, must_change_password = false WHERE username = 'admin'");
@@ -59,5 +79,42 @@ public final class Database {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    private static List<String> childrenFirst(Statement st) throws SQLException {
+        List<String> known = childrenFirst;
+        if (known != null) {
+            return known;
+        }
+        Set<String> tables = new LinkedHashSet<>();
+        try (var rs = st.executeQuery("""
+                SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+                AND tablename NOT IN ('flyway_schema_history', 'qrtz_locks') ORDER BY tablename""")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        Map<String, Set<String>> referredToBy = new HashMap<>();
+        try (var rs = st.executeQuery("""
+                SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
+                JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+                WHERE k.contype = 'f' AND k.connamespace = 'public'::regnamespace AND c.oid <> p.oid""")) {
+            while (rs.next()) {
+                referredToBy.computeIfAbsent(rs.getString("parent"), k -> new HashSet<>()).add(rs.getString("child"));
+            }
+        }
+        List<String> order = new ArrayList<>();
+        Set<String> left = new LinkedHashSet<>(tables);
+        while (!left.isEmpty()) {
+            List<String> ready = left.stream()
+                    .filter(t -> referredToBy.getOrDefault(t, Set.of()).stream().noneMatch(left::contains)).toList();
+            if (ready.isEmpty()) {
+                throw new IllegalStateException("Foreign keys in a cycle among " + left + ": reset cannot order them");
+            }
+            order.addAll(ready);
+            ready.forEach(left::remove);
+        }
+        childrenFirst = List.copyOf(order);
+        return childrenFirst;
     }
 }

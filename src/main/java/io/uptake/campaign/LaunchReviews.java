@@ -6,6 +6,7 @@ import io.uptake.cohort.CohortMember;
 import io.uptake.cohort.CohortSql;
 import io.uptake.cohort.CohortSummary;
 import io.uptake.cohort.Cohorts;
+import io.uptake.cohort.ExclusionReasons;
 import io.uptake.security.CurrentUser;
 import io.uptake.template.LanguageInfo;
 import io.uptake.template.MessageTemplates;
@@ -36,20 +37,6 @@ import java.util.TreeMap;
 public class LaunchReviews {
     /** The exclusion reason shown for a patient the CCC left out by name. */
     public static final String LEFT_OUT = "left-out-by-ccc";
-    static final Map<String, String> REASON_LABELS = new LinkedHashMap<>();
-
-    static {
-        REASON_LABELS.put("deceased", "Deceased");
-        REASON_LABELS.put("opted-out", "Opted out of texts");
-        REASON_LABELS.put("no-mobile", "No usable mobile");
-        REASON_LABELS.put("palliative", "Palliative care");
-        REASON_LABELS.put("already-diagnosed", "Already diagnosed with this cancer");
-        REASON_LABELS.put("recently-texted", "Texted about this programme recently");
-        REASON_LABELS.put("declined", "Declined screening (informed choice)");
-        REASON_LABELS.put("control-arm", "In another campaign's control arm");
-        REASON_LABELS.put(LEFT_OUT, "Left out by a CCC before launch");
-    }
-
     private final JdbcOperations jdbc;
     private final Cohorts cohorts;
     private final MessageTemplates templates;
@@ -67,8 +54,9 @@ public class LaunchReviews {
         this.clock = clock;
     }
 
+    /** The cohort's words for its reasons (one wording, ExclusionReasons), and the launch's own for a CCC's. */
     static String label(String reason) {
-        return REASON_LABELS.getOrDefault(reason, reason);
+        return LEFT_OUT.equals(reason) ? "Left out by a CCC before launch" : ExclusionReasons.label(reason);
     }
 
     @Transactional(readOnly = true)

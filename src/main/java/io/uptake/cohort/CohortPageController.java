@@ -18,7 +18,6 @@ import io.uptake.security.Role;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The CCC's cohort page: pick a programme and date; who is in, who is out and why; export; cost of a first text. */
@@ -27,19 +26,6 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class CohortPageController {
-    static final Map<String, String> REASON_LABELS = new LinkedHashMap<>();
-
-    static {
-        REASON_LABELS.put("deceased", "Deceased");
-        REASON_LABELS.put("opted-out", "Opted out of texts");
-        REASON_LABELS.put("no-mobile", "No usable mobile");
-        REASON_LABELS.put("palliative", "Palliative care");
-        REASON_LABELS.put("already-diagnosed", "Already diagnosed with this cancer");
-        REASON_LABELS.put("recently-texted", "Texted about this programme recently");
-        REASON_LABELS.put("control-arm", "Held back as control in another campaign of this programme");
-        REASON_LABELS.put("declined", "Declined screening (informed choice)");
-    }
-
     private static final int PAGE_SIZE = 50;
     private final Cohorts cohorts;
     private final CohortEstimator estimator;
@@ -58,7 +44,7 @@ class CohortPageController {
         CurrentUser user = CurrentUser.of(auth);
         Map<String, Object> model = new HashMap<>();
         model.put("programmes", cohorts.programmes());
-        model.put("reasons", REASON_LABELS);
+        model.put("reasons", ExclusionReasons.labels());
         String chosen = programme == null || programme.isBlank() ? cohorts.programmes().get(0).name() : programme;
         model.put("programme", chosen);
         model.put("filter", filter == null ? "all" : filter);

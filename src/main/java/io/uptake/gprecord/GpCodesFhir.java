@@ -26,6 +26,8 @@ class GpCodesFhir {
     /** Our own identifiers and tags, named under a URN so they cannot be mistaken for a national system's. */
     static final String ENTRY_ID = "urn:uptake:coded-entry";
     static final String CODE_STATUS = "urn:uptake:code-status";
+    /** Its own system: a code-list version is not a code status, and a reader filtering on either must not meet the other. */
+    static final String CODE_LIST = "urn:uptake:code-list";
 
     private final FhirContext fhir = FhirContext.forR4Cached();
 
@@ -39,7 +41,7 @@ class GpCodesFhir {
         bundle.setTimestamp(Date.from(export.at()));
         bundle.setIdentifier(new Identifier().setSystem(ENTRY_ID)
                 .setValue("campaign-" + export.campaign().id() + "-" + export.practiceCode() + "-" + export.at().toEpochMilli()));
-        bundle.getMeta().addTag(new Coding(CODE_STATUS, "code-list " + export.codeList(), "Uptake code list version"));
+        bundle.getMeta().addTag(new Coding(CODE_LIST, export.codeList(), "Uptake code list version"));
         for (CodedEntry e : export.entries()) {
             Communication c = new Communication();
             c.setId(e.key().replace(':', '-'));

@@ -192,6 +192,11 @@ class GpCodesExportTest {
         Bundle bundle = FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, response.body());
         assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.COLLECTION);
         assertThat(bundle.getEntry()).hasSize(2);
+        // The code list's version under its own system, never under the code-status system.
+        assertThat(bundle.getMeta().getTag().stream().filter(t -> GpCodesFhir.CODE_LIST.equals(t.getSystem()))
+                .map(org.hl7.fhir.r4.model.Coding::getCode)).singleElement().asString().startsWith("v1 (effective ");
+        assertThat(bundle.getMeta().getTag().stream().map(org.hl7.fhir.r4.model.Coding::getSystem))
+                .doesNotContain(GpCodesFhir.CODE_STATUS);
         Communication text = (Communication) bundle.getEntry().get(0).getResource();
         assertThat(text.getStatus()).isEqualTo(Communication.CommunicationStatus.COMPLETED);
         assertThat(text.getSubject().getIdentifier().getSystem()).isEqualTo("https://fhir.nhs.uk/Id/nhs-number");

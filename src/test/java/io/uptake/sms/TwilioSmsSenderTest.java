@@ -291,7 +291,6 @@ class TwilioSmsSenderTest implements TestPropertyProvider {
                 .filter(sid -> !sid.equals(firstSent.providerSid())).findFirst().orElseThrow();
         Optional<SendResult> reconciled = sender.reconcile(outbound(second, to, body), start);
         assertThat(reconciled).map(SendResult::providerSid).contains(secondSid);
-        System.err.println("DEBUG second state " + rows.state(second.messageId()) + " first " + rows.state(first.messageId()) + " secondSid " + secondSid);
         assertThat(statuses.applySendResult(second.messageId(), reconciled.get()))
                 .isEqualTo(MessageStatusService.Applied.CHANGED);
         assertThat(rows.state(second.messageId()).providerSid()).isEqualTo(secondSid);

@@ -49,7 +49,7 @@ class AccessibilityBrowserTest {
     static final Dimension DESKTOP = new Dimension(1280, 1000);
     static final Dimension PHONE = new Dimension(390, 844);
     /** The pages whose screenshots document the service (docs/screens/), by role. */
-    static final Set<String> SCREENS = Set.of("login", "ccc-home", "ccc-cohorts", "ccc-campaigns", "ccc-campaign",
+    static final Set<String> SCREENS = Set.of("login", "ccc-gp-codes", "ccc-home", "ccc-cohorts", "ccc-campaigns", "ccc-campaign",
             "ccc-inbox", "ccc-phone", "ccc-patients", "ccc-imports", "ccc-templates", "lead-report", "lead-reports",
             "admin-users", "lead-audit", "ccc-inbox-patient", "ccc-inbox-search", "ccc-review", "lead-approvals");
 
@@ -124,6 +124,7 @@ class AccessibilityBrowserTest {
         pages.put("ccc-campaigns", "/ui/campaigns");
         pages.put("ccc-campaign", "/ui/campaigns/" + campaign);
         pages.put("ccc-report", "/ui/campaigns/" + campaign + "/report");
+        pages.put("ccc-gp-codes", "/ui/campaigns/" + campaign + "/gp-codes");
         pages.put("ccc-reports", "/ui/reports");
         pages.put("ccc-inbox", "/ui/inbox");
         pages.put("ccc-inbox-search", "/ui/inbox?status=all&q=Testperson&practice=P84001&language=en");
@@ -143,6 +144,7 @@ class AccessibilityBrowserTest {
         pages.put("lead-campaigns", "/ui/campaigns");
         pages.put("lead-campaign", "/ui/campaigns/" + campaign);
         pages.put("lead-report", "/ui/campaigns/" + campaign + "/report");
+        pages.put("lead-gp-codes", "/ui/campaigns/" + campaign + "/gp-codes");
         pages.put("lead-reports", "/ui/reports");
         pages.put("lead-audit", "/ui/audit");
         pages.put("lead-refused", "/ui/inbox");

@@ -2,7 +2,7 @@ package io.uptake.campaign;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
-import io.uptake.outbox.Outbox;
+import io.uptake.outbox.Schedule;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +29,12 @@ public class CampaignHousekeeping {
     private final Programmes programmes;
     private final BankHolidays holidays;
     private final CampaignService campaigns;
-    private final Outbox outbox;
+    private final Schedule schedule;
 
     CampaignHousekeeping(JdbcOperations jdbc, Clock clock, CampaignSettings settings, Programmes programmes,
-                         BankHolidays holidays, CampaignService campaigns, Outbox outbox) {
+                         BankHolidays holidays, CampaignService campaigns, Schedule schedule) {
         this.jdbc = jdbc;
-        this.outbox = outbox;
+        this.schedule = schedule;
         this.clock = clock;
         this.settings = settings;
         this.programmes = programmes;
@@ -45,21 +45,21 @@ public class CampaignHousekeeping {
     @Transactional
     public void run() {
         Instant now = clock.instant();
-        int recovered = outbox.expireClaims(now);
+        int recovered = schedule.expireClaims(now);
         if (recovered > 0) {
             LOG.warn("Recovered {} expired claims as UNKNOWN", recovered);
         }
         update("UPDATE campaign SET status = 'SENDING' WHERE status = 'SCHEDULED' AND start_at <= ?", now);
         for (String code : programmes.codes()) {
             List<String> qualifying = programmes.find(code).orElseThrow().getQualifyingEvents();
-            int cancelled = outbox.cancelConverted(code, qualifying, now);
+            int cancelled = schedule.cancelConverted(code, qualifying, now);
             if (cancelled > 0) {
                 LOG.info("Cancelled {} reminders of {} patients who converted", cancelled, code);
             }
         }
         // Downtime check before the window deferral below, which would otherwise make old messages look new.
         Instant limit = now.minus(settings.catchUpLimit);
-        int skipped = outbox.skipMissed(now, limit, settings.catchUpLimit.toHours());
+        int skipped = schedule.skipMissed(now, limit, settings.catchUpLimit.toHours());
         if (skipped > 0) {
             LOG.warn("Skipped {} messages past the catch-up limit", skipped);
         }
@@ -68,7 +68,7 @@ public class CampaignHousekeeping {
             try {
                 if (!window.isOpen(now, holidays)) {
                     Instant next = window.nextOpen(now, holidays);
-                    outbox.deferDue(id, now, next);
+                    schedule.deferDue(id, now, next);
                 }
             } catch (BankHolidays.CalendarExpiredException e) {
                 LOG.error("Campaign {} cannot be scheduled: {}", id, e.getMessage());

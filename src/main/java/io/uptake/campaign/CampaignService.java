@@ -6,7 +6,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.audit.AuditLog;
 import io.uptake.booking.BookingLinks;
-import io.uptake.outbox.Outbox;
+import io.uptake.outbox.Schedule;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -45,15 +45,15 @@ public class CampaignService {
     private final BeanProvider<CampaignLetters> letters;
     private final SecureRandom random = new SecureRandom();
 
-    private final Outbox outbox;
+    private final Schedule schedule;
 
     CampaignService(JdbcOperations jdbc, Clock clock, Programmes programmes, BankHolidays holidays,
                     BeanProvider<CampaignCohorts> cohorts, AuditLog audit, JsonMapper json,
-                    BeanProvider<CampaignScheduler> scheduler, Outbox outbox, BookingLinks bookingLinks,
+                    BeanProvider<CampaignScheduler> scheduler, Schedule schedule, BookingLinks bookingLinks,
                     BeanProvider<CampaignLetters> letters) {
         this.bookingLinks = bookingLinks;
         this.jdbc = jdbc;
-        this.outbox = outbox;
+        this.schedule = schedule;
         this.clock = clock;
         this.programmes = programmes;
         this.holidays = holidays;
@@ -220,7 +220,7 @@ public class CampaignService {
     }
 
     private void createWave(long campaignId, int wave, String templateKey, Instant due, Instant now) {
-        outbox.enqueueWave(campaignId, wave, templateKey, due, now);
+        schedule.enqueueWave(campaignId, wave, templateKey, due, now);
     }
 
     /** Stops claiming this campaign's messages; a batch in flight re-checks the status before each send. */
@@ -255,7 +255,7 @@ public class CampaignService {
                     ps.setLong(2, id);
                     return ps.executeUpdate();
                 });
-        outbox.deferBefore(id, next);
+        schedule.deferBefore(id, next);
         audit.record(user, "CAMPAIGN_RESUME", "campaign:" + id, "next open slot " + next);
         scheduler.ifPresent(CampaignScheduler::ensureJobs);
         return find(id, user).orElseThrow();
@@ -270,7 +270,7 @@ public class CampaignService {
         }
         Instant now = clock.instant();
         setStatus(id, "CANCELLED");
-        int cancelled = outbox.cancelCampaign(id, now);
+        int cancelled = schedule.cancelCampaign(id, now);
         jdbc.prepareStatement("UPDATE campaign SET completed_at = ? WHERE id = ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setLong(2, id);

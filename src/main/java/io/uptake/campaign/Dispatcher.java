@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.BeanProvider;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.outbox.Claimed;
-import io.uptake.outbox.Outbox;
+import io.uptake.outbox.Claims;
+import io.uptake.outbox.Outcomes;
 import io.uptake.outbox.Transition;
 import io.uptake.sms.MessageStatusService;
 import io.uptake.sms.SmsSender;
@@ -23,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends due messages, one round at a time: takes what the shared throttle allows ({@link SendThrottle}), claims
- * at most that many through the {@link Outbox} under a lease that a {@link LeaseHeartbeat} keeps alive,
+ * at most that many ({@link Claims}) under a lease that a {@link LeaseHeartbeat} keeps alive,
  * re-checks each message ({@link SendEligibility}), sends the batch ({@link BatchSends}, {@link SendAttempt}) and
- * records every outcome ({@link SendOutcomes}) in one statement.
+ * records every outcome ({@link SendOutcomes}, {@link Outcomes}) in one statement.
  * A message whose lease ran out while SENDING may have gone out: housekeeping marks it UNKNOWN, and the
  * {@link Reconciler}, not this, settles it before anything is sent to that number again. Several instances run
  * this at once; none can claim a message another holds, and (campaign, patient, wave) is unique, so a wave
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public class Dispatcher {
-    private final Outbox outbox;
+    private final Claims claims;
+    private final Outcomes outcomes;
     private final Clock clock;
     private final CampaignSettings settings;
     private final BankHolidays holidays;
@@ -50,10 +52,12 @@ public class Dispatcher {
     private final List<String> qualifyingProgrammes = new ArrayList<>();
     private final List<String> qualifyingEvents = new ArrayList<>();
 
-    Dispatcher(Outbox outbox, Clock clock, CampaignSettings settings, BankHolidays holidays, Programmes programmes,
-               OpenCampaigns openCampaigns, BeanProvider<SmsSender> senders, BeanProvider<CampaignTexts> texts,
-               SendThrottle throttle, OptOutLedger ledger, MessageStatusService statuses, MeterRegistry meters) {
-        this.outbox = outbox;
+    Dispatcher(Claims claims, Outcomes outcomes, Clock clock, CampaignSettings settings, BankHolidays holidays,
+               Programmes programmes, OpenCampaigns openCampaigns, BeanProvider<SmsSender> senders,
+               BeanProvider<CampaignTexts> texts, SendThrottle throttle, OptOutLedger ledger,
+               MessageStatusService statuses, MeterRegistry meters) {
+        this.claims = claims;
+        this.outcomes = outcomes;
         this.clock = clock;
         this.settings = settings;
         this.holidays = holidays;
@@ -62,10 +66,10 @@ public class Dispatcher {
         this.texts = texts;
         this.throttle = throttle;
         this.pause = new SenderPause(clock, settings.retryBase);
-        SendOutcomes outcomes = new SendOutcomes(RetryPolicy.of(settings), settings.reconcileAfter);
-        this.heartbeat = new LeaseHeartbeat(outbox, clock, settings.lease);
-        this.sends = new BatchSends(settings, new SendAttempt(clock, outcomes, pause, ledger, statuses, texts, meters),
-                outcomes, clock);
+        SendOutcomes sendOutcomes = new SendOutcomes(RetryPolicy.of(settings), settings.reconcileAfter);
+        this.heartbeat = new LeaseHeartbeat(claims, clock, settings.lease);
+        this.sends = new BatchSends(settings,
+                new SendAttempt(clock, sendOutcomes, pause, ledger, statuses, texts, meters), sendOutcomes, clock);
         this.claimTime = Timer.builder("uptake.dispatcher.claim")
                 .description("One claim of a batch with what its checks and texts need").register(meters);
         this.recordTime = Timer.builder("uptake.dispatcher.record")
@@ -101,7 +105,7 @@ public class Dispatcher {
         now = clock.instant();
         List<Claimed> claimed;
         try {
-            claimed = outbox.claim(new Outbox.ClaimRequest(claimToken, open.keySet(), now, tokens,
+            claimed = claims.claim(new Claims.ClaimRequest(claimToken, open.keySet(), now, tokens,
                     now.plus(settings.lease), settings.deceasedEventTypes, qualifyingProgrammes, qualifyingEvents));
         } catch (SQLException | RuntimeException e) {
             throttle.giveBack(sender.channel(), tokens);
@@ -155,7 +159,7 @@ public class Dispatcher {
         boolean interrupted = Thread.interrupted();
         try {
             Instant now = clock.instant();
-            outbox.record(claimToken, updates, claimed, now);
+            outcomes.record(claimToken, updates, claimed, now);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -1,7 +1,7 @@
 package io.uptake.optout;
 
 import io.micronaut.core.annotation.Nullable;
-import io.uptake.outbox.Outbox;
+import io.uptake.outbox.Schedule;
 import jakarta.inject.Singleton;
 
 /**
@@ -11,14 +11,14 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class QueuedSends {
-    private final Outbox outbox;
+    private final Schedule schedule;
 
-    QueuedSends(Outbox outbox) {
-        this.outbox = outbox;
+    QueuedSends(Schedule schedule) {
+        this.schedule = schedule;
     }
 
     /** @return how many queued texts were cancelled */
     public int cancelFor(@Nullable Long patientId, @Nullable String phone, String reason) {
-        return outbox.cancelQueued(patientId, phone, reason);
+        return schedule.cancelQueued(patientId, phone, reason);
     }
 }

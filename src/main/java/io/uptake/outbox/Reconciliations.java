@@ -18,12 +18,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The reconciler's statements on {@code message}, beside the {@link Outbox} and like it SQL without decisions:
- * claim UNKNOWN messages under a reconcile lease (they stay UNKNOWN, so no send of the number starts meanwhile),
- * and write what the provider said, only while the lease is still ours and the message still UNKNOWN (a status
- * callback, which finds its message by our id, may have settled it first). Autocommit on the pool itself, like
- * the claim, except a reconcile by content: that holds the number's advisory lock across the provider lookup
- * and the write, so two reconciles of texts to one number never adopt the same provider text.
+ * The reconciler's statements on {@code message}, beside the send path's ({@link Claims}, {@link Outcomes}) and
+ * like them SQL without decisions: claim UNKNOWN messages under a reconcile lease (they stay UNKNOWN, so no send
+ * of the number starts meanwhile), and write what the provider said, only while the lease is still ours and the
+ * message still UNKNOWN (a status callback, which finds its message by our id, may have settled it first).
+ * Autocommit on the pool itself, like the claim, except a reconcile by content: that holds the number's advisory
+ * lock across the provider lookup and the write, so two reconciles of texts to one number never adopt the same
+ * provider text.
  */
 @Singleton
 public class Reconciliations {
@@ -127,7 +128,7 @@ public class Reconciliations {
             c.setAutoCommit(false);
             try {
                 try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
-                    lock.setInt(1, Outbox.NUMBER_LOCK);
+                    lock.setInt(1, Claims.NUMBER_LOCK);
                     lock.setString(2, m.to());
                     lock.execute();
                 }

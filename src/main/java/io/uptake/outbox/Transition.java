@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What a claim's holder writes back for one message it claimed, as a named kind rather than a row of
- * nullable columns (after river's JobSetStateCompleted / JobSetStateErrorRetryable). {@link Outbox#record}
+ * nullable columns (after river's JobSetStateCompleted / JobSetStateErrorRetryable). {@link Outcomes#record}
  * applies it only while the claim is still the writer's, and a status a provider callback already moved
  * on from SENDING is kept.
  */

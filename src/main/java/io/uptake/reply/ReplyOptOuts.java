@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The inbox's one-click confirm of a reply that reads as an opt-out: the opt-out goes through the opt-out feature
- * ({@link PatientOptOuts#confirmFromReply}, which cancels the patient's queued texts through the Outbox), and the
- * item is done with the outcome OPTED_OUT, all in one transaction.
+ * ({@link PatientOptOuts#confirmFromReply}, which cancels the patient's queued texts through
+ * {@code outbox/Schedule}), and the item is done with the outcome OPTED_OUT, all in one transaction.
  */
 @Singleton
 class ReplyOptOuts {

@@ -5,7 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.outbox.MessageStatus;
-import io.uptake.outbox.Outbox;
+import io.uptake.outbox.ProviderReports;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Decides what a provider's word about a message (a send's result or a status callback) does to it, and
- * writes it through the {@link Outbox}. Status only moves forward ({@link MessageStatus}: queued, sent, then
+ * writes it through {@link ProviderReports}. Status only moves forward ({@link MessageStatus}: queued, sent, then
  * delivered, undelivered or failed) under a row lock, so duplicate, replayed and out-of-order callbacks, and a callback that overtakes the send's own
  * result, change nothing they should not.
  */
@@ -75,16 +75,16 @@ public class MessageStatusService {
 
     public enum Applied { CHANGED, UNCHANGED, NO_SUCH_MESSAGE }
 
-    private final Outbox outbox;
+    private final ProviderReports reports;
     private final TransactionOperations<Connection> transactions;
     private final OptOutLedger optOuts;
     private final SmsMetrics metrics;
     private final Clock clock;
     private final TwilioSignature signature;
 
-    MessageStatusService(Outbox outbox, TransactionOperations<Connection> transactions, OptOutLedger optOuts,
+    MessageStatusService(ProviderReports reports, TransactionOperations<Connection> transactions, OptOutLedger optOuts,
                          SmsMetrics metrics, Clock clock, TwilioSignature signature) {
-        this.outbox = outbox;
+        this.reports = reports;
         this.transactions = transactions;
         this.optOuts = optOuts;
         this.metrics = metrics;
@@ -160,18 +160,18 @@ public class MessageStatusService {
         return NOTIFY_STATUS.get(notifyStatus);
     }
 
-    private record Change(Outbox.Locked row, MessageStatus to) {
+    private record Change(ProviderReports.Locked row, MessageStatus to) {
     }
 
     private Applied apply(@Nullable Long messageId, @Nullable String lookupSid, MessageStatus newStatus,
                           @Nullable String errorCode, @Nullable String reason, @Nullable String providerSid,
                           boolean providerTookIt) {
         Optional<Change> change = transactions.executeWrite(tx -> {
-            Optional<Outbox.Locked> locked = outbox.lockForReport(messageId, lookupSid);
+            Optional<ProviderReports.Locked> locked = reports.lockForReport(messageId, lookupSid);
             if (locked.isEmpty()) {
                 return null;
             }
-            Outbox.Locked row = locked.get();
+            ProviderReports.Locked row = locked.get();
             if (!row.status().movesForwardTo(newStatus)) {
                 return Optional.<Change>empty();
             }
@@ -179,7 +179,7 @@ public class MessageStatusService {
                 // Two provider messages for one row means the text went twice: worth a person's attention.
                 LOG.warn("Message {} has a second provider message id; status still moves forward only", row.id());
             }
-            outbox.report(new Outbox.Report(row.id(), newStatus, errorCode, reason,
+            reports.report(new ProviderReports.Report(row.id(), newStatus, errorCode, reason,
                     row.providerSid() == null ? providerSid : null, providerTookIt), clock.instant());
             if (UNSUBSCRIBED.equals(errorCode)) {
                 optOuts.fromNumber(row.to(), row.patientId(), 0, OptOutLedger.Action.OPT_OUT,

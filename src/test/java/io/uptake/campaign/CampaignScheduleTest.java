@@ -345,7 +345,7 @@ class CampaignScheduleTest {
 
     /**
      * Not a conversion (the report counts none before the index date), but a safety stop kept beside the one rule
-     * (Outbox.claim, hazard H-004): a test dated after the cohort's asOf and before the first text, that arrives in
+     * (Claims.claim, hazard H-004): a test dated after the cohort's asOf and before the first text, that arrives in
      * an import after launch, means the patient acted after they were chosen; the text would ask for what they did.
      */
     @Test

@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NotifyReconcileTest implements TestPropertyProvider {
     static final String CALLBACK_TOKEN = "notify-callback-token-for-tests-only";
     static final String MOBILE = "+447700900760";
-    /** {@code Outbox.NUMBER_LOCK}: the advisory lock class of a number, held by a claim and a reconcile by content. */
+    /** {@code Claims.NUMBER_LOCK}: the advisory lock class of a number, held by a claim and a reconcile by content. */
     static final int NUMBER_LOCK = 12;
     final FakeNotify fake = FakeNotify.start();
 

@@ -461,13 +461,8 @@ public class CampaignService {
                 SELECT p.nhs_number, m.to_number, m.language, m.wave, m.body, m.segments, m.status, m.error_code,
                        m.reason, m.due_at, m.sent_at, m.status_at, p.id AS patient_id, p.given_name, p.family_name,
                        pr.name AS practice_name,
-                       -- Who took the text, from the form of its provider id (none until one took it): the
-                       -- simulated channel's SMsim..., Notify's UUIDs, Twilio's SM... or MM...
-                       CASE WHEN m.provider_sid IS NULL THEN NULL
-                            WHEN m.provider_sid LIKE 'SMsim%' THEN 'simulated'
-                            WHEN m.provider_sid ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                                THEN 'notify'
-                            ELSE 'twilio' END AS provider
+                       -- Who took the text, as stored when it took it (V232); none until one took it.
+                       m.provider
                 FROM message m JOIN patient p ON p.id = m.patient_id JOIN practice pr ON pr.code = p.practice_code
                 WHERE m.campaign_id = ? ORDER BY m.wave, m.id LIMIT ? OFFSET ?""", ps -> {
             ps.setLong(1, id);
@@ -482,7 +477,7 @@ public class CampaignService {
                             rs.getString("language"), rs.getInt("wave"), rs.getString("body"), seg,
                             rs.getString("status"), rs.getString("error_code"), rs.getString("reason"),
                             instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at"),
-                            rs.getString("provider"), rs.getLong("patient_id"),
+                            Channel.SMS, rs.getString("provider"), rs.getLong("patient_id"),
                             rs.getString("given_name") + " " + rs.getString("family_name"),
                             rs.getString("practice_name")));
                 }

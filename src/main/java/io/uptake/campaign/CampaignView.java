@@ -39,7 +39,7 @@ public record CampaignView(long id, String name, String programme, String status
     public record Message(String nhsNumber, String to, String language, int wave, @Nullable String body,
                           @Nullable Integer segments, String status, @Nullable String errorCode,
                           @Nullable String reason, Instant dueAt, @Nullable Instant sentAt, @Nullable Instant statusAt,
-                          @Nullable String provider, long patientId, String patientName, String practiceName) {
+                          Channel channel, @Nullable String provider, long patientId, String patientName, String practiceName) {
     }
 
     /**

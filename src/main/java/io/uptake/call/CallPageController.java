@@ -78,7 +78,7 @@ class CallPageController {
                 notice = outcome.closes() ? "Recorded: " + outcome.label + "."
                         : "Recorded: no answer (try " + task.tries() + "). The call stays on the list for another try.";
             } catch (CallTasks.Closed e) {
-                error = e.getMessage() + ", recorded by a colleague.";
+                error = e.getMessage() + ".";
                 task = tasks.find(user, id).orElseThrow();
             }
         }

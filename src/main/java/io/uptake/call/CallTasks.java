@@ -32,8 +32,10 @@ class CallTasks {
     private final JdbcOperations jdbc;
     private final Clock clock;
     private final AuditLog audit;
+    private final io.uptake.campaign.CampaignSettings campaigns;
 
-    CallTasks(JdbcOperations jdbc, Clock clock, AuditLog audit) {
+    CallTasks(JdbcOperations jdbc, Clock clock, AuditLog audit, io.uptake.campaign.CampaignSettings campaigns) {
+        this.campaigns = campaigns;
         this.jdbc = jdbc;
         this.clock = clock;
         this.audit = audit;
@@ -97,7 +99,7 @@ class CallTasks {
                 String patientName, String phone, String practiceCode, String practiceName, String language,
                 @Nullable LocalDate indexDate, LocalDate dueOn, String status, @Nullable String outcome,
                 int tries, @Nullable String note, @Nullable Instant lastTryAt, @Nullable String lastTryBy,
-                List<Reply> replies) {
+                @Nullable String doNotCall, List<Reply> replies) {
     }
 
     @Serdeable
@@ -105,31 +107,44 @@ class CallTasks {
                   long alreadyScreened, long tries, long noAnswerOpen) {
     }
 
+    /**
+     * Every task with what is known of its patient now: {@code do_not_call} is why a listed call must not be made
+     * any more (opted out by patient or by the number, or died, since the list was made), null when it may.
+     * The one parameter is the deceased event types.
+     */
     private static final String SELECT = """
-            SELECT t.id, t.campaign_id, c.name AS campaign_name, t.wave, t.patient_id, p.nhs_number,
-                   p.given_name || ' ' || p.family_name AS patient_name, t.phone, p.practice_code,
-                   pr.name AS practice_name, t.language, t.index_date, t.due_on, t.status, t.outcome, t.tries,
-                   t.note, t.last_try_at, t.last_try_by
-            FROM call_task t JOIN campaign c ON c.id = t.campaign_id JOIN patient p ON p.id = t.patient_id
-            JOIN practice pr ON pr.code = p.practice_code
+            SELECT * FROM (
+                SELECT t.id, t.campaign_id, c.name AS campaign_name, t.wave, t.patient_id, p.nhs_number,
+                       p.given_name || ' ' || p.family_name AS patient_name, t.phone, p.practice_code,
+                       pr.name AS practice_name, t.language, t.index_date, t.due_on, t.status, t.outcome, t.tries,
+                       t.note, t.last_try_at, t.last_try_by, t.pcn_id, c.status AS campaign_status,
+                       CASE WHEN EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = t.patient_id)
+                                 OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = t.phone) THEN 'opted out'
+                            WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = t.patient_id
+                                             AND e.event_type = ANY(CAST(? AS TEXT[]))) THEN 'deceased'
+                       END AS do_not_call
+                FROM call_task t JOIN campaign c ON c.id = t.campaign_id JOIN patient p ON p.id = t.patient_id
+                JOIN practice pr ON pr.code = p.practice_code) t
             """;
 
     /** The caller's PCN's tasks (a CCC's: pcnId is never null here), oldest due first, at most {@code limit}. */
     @Transactional(readOnly = true)
     List<Task> list(CurrentUser user, Show show, int limit) {
         LocalDate today = clock.instant().atZone(clock.getZone()).toLocalDate();
+        // A call that must not be made any more (do_not_call) is off the lists to call, and shown under all.
         String where = switch (show) {
-            case OPEN -> "t.status = 'OPEN' AND t.due_on <= ?";
-            case UPCOMING -> "t.status = 'OPEN' AND t.due_on > ?";
+            case OPEN -> "t.status = 'OPEN' AND t.do_not_call IS NULL AND t.due_on <= ?";
+            case UPCOMING -> "t.status = 'OPEN' AND t.do_not_call IS NULL AND t.due_on > ?";
             case DONE -> "t.status = 'DONE' AND CAST(? AS DATE) IS NOT NULL";
             case ALL -> "CAST(? AS DATE) IS NOT NULL";
         };
         List<Task> tasks = jdbc.prepareStatement(SELECT + """
-                WHERE t.pcn_id = ? AND c.status <> 'CANCELLED' AND %s
+                WHERE t.pcn_id = ? AND t.campaign_status <> 'CANCELLED' AND %s
                 ORDER BY t.due_on, t.index_date NULLS LAST, t.id LIMIT ?""".formatted(where), ps -> {
-            ps.setLong(1, user.pcnId());
-            ps.setObject(2, today);
-            ps.setInt(3, limit);
+            ps.setArray(1, deceased(ps));
+            ps.setLong(2, user.pcnId());
+            ps.setObject(3, today);
+            ps.setInt(4, limit);
             return read(ps.executeQuery());
         });
         return withReplies(tasks);
@@ -138,17 +153,27 @@ class CallTasks {
     @Transactional(readOnly = true)
     Optional<Task> find(CurrentUser user, long id) {
         List<Task> one = jdbc.prepareStatement(SELECT + "WHERE t.id = ? AND t.pcn_id = ?", ps -> {
-            ps.setLong(1, id);
-            ps.setLong(2, user.pcnId());
+            ps.setArray(1, deceased(ps));
+            ps.setLong(2, id);
+            ps.setLong(3, user.pcnId());
             return read(ps.executeQuery());
         });
         return withReplies(one).stream().findFirst();
+    }
+
+    private java.sql.Array deceased(java.sql.PreparedStatement ps) throws SQLException {
+        return ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray());
     }
 
     /** Recorded: the task as it is now. Not found (another PCN's, or none): empty. Already closed: Conflict. */
     static class Closed extends RuntimeException {
         Closed(String outcome) {
             super("This call is already done (" + outcome + ")");
+        }
+
+        Closed(String why, boolean doNotCall) {
+            super("Do not call: the patient has " + ("deceased".equals(why) ? "died" : why)
+                    + " since this call was listed");
         }
     }
 
@@ -172,6 +197,10 @@ class CallTasks {
         }
         if (locked.get()[0].equals("DONE")) {
             throw new Closed(Outcome.valueOf(locked.get()[1]).label);
+        }
+        String doNotCall = find(user, id).map(Task::doNotCall).orElse(null);
+        if (doNotCall != null) {
+            throw new Closed(doNotCall, true);
         }
         Instant now = clock.instant();
         jdbc.prepareStatement("""
@@ -242,7 +271,8 @@ class CallTasks {
                         rs.getString("practice_name"), rs.getString("language"),
                         rs.getObject("index_date", LocalDate.class), rs.getObject("due_on", LocalDate.class),
                         rs.getString("status"), rs.getString("outcome"), rs.getInt("tries"), rs.getString("note"),
-                        last == null ? null : last.toInstant(), rs.getString("last_try_by"), List.of()));
+                        last == null ? null : last.toInstant(), rs.getString("last_try_by"),
+                        rs.getString("do_not_call"), List.of()));
             }
             return out;
         }
@@ -270,6 +300,6 @@ class CallTasks {
         return tasks.stream().map(t -> new Task(t.id(), t.campaignId(), t.campaignName(), t.wave(), t.patientId(),
                 t.nhsNumber(), t.patientName(), t.phone(), t.practiceCode(), t.practiceName(), t.language(),
                 t.indexDate(), t.dueOn(), t.status(), t.outcome(), t.tries(), t.note(), t.lastTryAt(), t.lastTryBy(),
-                List.copyOf(byKey.getOrDefault(t.campaignId() + ":" + t.patientId(), List.of())))).toList();
+                t.doNotCall(), List.copyOf(byKey.getOrDefault(t.campaignId() + ":" + t.patientId(), List.of())))).toList();
     }
 }

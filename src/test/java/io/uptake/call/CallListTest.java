@@ -262,6 +262,34 @@ class CallListTest {
     }
 
     @Test
+    void aPatientWhoOptsOutOrDiesAfterTheListIsMadeIsNotCalled() {
+        launch("CALL");
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        assertThat(lists.listDue()).isEqualTo(10);
+        Map<String, Object> optingOut = calls("open").get(0);
+        long task = ((Number) optingOut.get("id")).longValue();
+        http.exchange(HttpRequest.POST("/api/patients/" + optingOut.get("nhsNumber") + "/opt-out", Map.of())
+                .bearerAuth(ccc), Json.OBJECT);
+        assertThat(calls("open")).extracting(t -> ((Number) t.get("id")).longValue()).doesNotContain(task);
+        assertThat(calls("upcoming")).extracting(t -> ((Number) t.get("id")).longValue()).doesNotContain(task);
+        assertThat(calls("all")).filteredOn(t -> ((Number) t.get("id")).longValue() == task)
+                .extracting(t -> t.get("doNotCall")).containsExactly("opted out");
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + task + "/outcome",
+                Map.of("outcome", "NO_ANSWER")).bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(409);
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("Do not call");
+                });
+        String page = http.retrieve(HttpRequest.GET("/ui/calls?show=all").bearerAuth(ccc).accept(MediaType.TEXT_HTML_TYPE), String.class);
+        assertThat(page).contains("The patient has opted out since this call was listed.");
+
+        Map<String, Object> dying = calls("open").get(0);
+        sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) VALUES (" + dying.get("patientId")
+                + ", DATE '2026-03-29', 'DECEASED', now())");
+        assertThat(calls("open")).extracting(t -> t.get("id")).doesNotContain(dying.get("id"));
+    }
+
+    @Test
     void thePageShowsTheCallsWithTheirRepliesAndRecordsAnOutcome() {
         launch("CALL");
         sql("""

@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * What the letter feature ({@code io.uptake.letter}) does when a campaign launches: writes a letter for each wave
- * to the cohort's patients that no text can reach. Called inside the launch transaction, after the texts.
+ * to the cohort's patients that no text can reach (AUTO and LETTER waves), and to every texted recipient with an
+ * address in a LETTER wave, as {@link WaveChannelPolicy} says. Called inside the launch transaction, after the texts.
  */
 public interface CampaignLetters {
-    /** A wave as the campaign planned it. */
-    record Wave(int number, String templateKey, Instant due) {
+    /** A wave as the campaign planned it, with the channel it names. */
+    record Wave(int number, String templateKey, Instant due, WaveChannel channel) {
     }
 
     /** The control split's seed and fraction are the campaign's, so that letters have a control arm too. */

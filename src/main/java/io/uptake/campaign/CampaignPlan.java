@@ -21,7 +21,7 @@ import java.util.Locale;
 /** A validated campaign request with every default filled in. */
 record CampaignPlan(String name, String programme, LocalDate asOf, Instant startAt, SendWindow window,
                     List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays,
-                    String bookingUrl, String replyPhone, Map<String, String> leaveOut) {
+                    String bookingUrl, String replyPhone, Map<String, String> leaveOut, List<WaveChannel> channels) {
     /** The most patients one launch may leave out by name: more is a different cohort, not a named list. */
     static final int MAX_LEAVE_OUT = 5000;
     static final int MAX_REASON = 500;
@@ -123,11 +123,49 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
             errors.add(new FieldError("replyPhone", phone.problem()));
         }
         Map<String, String> leaveOut = leaveOut(r.leaveOut(), errors);
+        List<WaveChannel> channels = channels(r.waves(), r.reminders() == null ? 1 : 1 + r.reminders().size(), errors);
         if (!errors.isEmpty()) {
             throw new Invalid(errors);
         }
         return new CampaignPlan(name, programme.orElseThrow().code(), asOf, startAt, window, List.copyOf(reminders),
-                control, attribution, bookingUrl, phone.national(), leaveOut);
+                control, attribution, bookingUrl, phone.national(), leaveOut, channels);
+    }
+
+    /** The channel of wave {@code number} (from 1). */
+    WaveChannel channel(int number) {
+        return channels.get(number - 1);
+    }
+
+    /**
+     * Each wave's channel, one per wave (the invitation and each reminder), AUTO where the request names none. A
+     * call list is for those who did not respond to an earlier wave, so the first wave is never CALL.
+     */
+    static List<WaveChannel> channels(List<CampaignRequest.Wave> given, int waves, List<FieldError> errors) {
+        List<WaveChannel> out = new ArrayList<>();
+        int n = given == null ? 0 : given.size();
+        if (n > waves) {
+            errors.add(new FieldError("waves", "has " + n + " entries but the campaign has " + waves
+                    + (waves == 1 ? " wave (the invitation)" : " waves (the invitation and each reminder)")
+                    + ": give one entry per wave, in order"));
+        }
+        for (int i = 0; i < waves; i++) {
+            CampaignRequest.Wave w = i < n ? given.get(i) : null;
+            String named = w == null ? null : w.channel();
+            var channel = WaveChannel.parse(named);
+            String field = "waves[" + i + "].channel";
+            if (channel.isEmpty()) {
+                errors.add(new FieldError(field, "'" + named + "' is not a channel: use AUTO (a text to those with a"
+                        + " mobile, a letter to the others), SMS, LETTER or CALL"));
+                out.add(WaveChannel.AUTO);
+            } else if (i == 0 && channel.get() == WaveChannel.CALL) {
+                errors.add(new FieldError(field, "the first wave cannot be a call list: calls are for patients who"
+                        + " did not respond to an earlier text or letter"));
+                out.add(WaveChannel.AUTO);
+            } else {
+                out.add(channel.get());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

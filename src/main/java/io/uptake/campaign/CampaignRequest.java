@@ -15,13 +15,21 @@ public record CampaignRequest(@Nullable String name, @Nullable String programme,
                               @Nullable String startAt, @Nullable Window sendWindow,
                               @Nullable List<Reminder> reminders, @Nullable BigDecimal controlFraction,
                               @Nullable Integer attributionDays, @Nullable String bookingUrl,
-                              @Nullable String replyPhone, @Nullable List<LeaveOut> leaveOut) {
+                              @Nullable String replyPhone, @Nullable List<LeaveOut> leaveOut,
+                              @Nullable List<Wave> waves) {
+
+    public CampaignRequest(String name, String programme, String asOf, String startAt, Window sendWindow,
+                           List<Reminder> reminders, BigDecimal controlFraction, Integer attributionDays,
+                           String bookingUrl, String replyPhone, List<LeaveOut> leaveOut) {
+        this(name, programme, asOf, startAt, sendWindow, reminders, controlFraction, attributionDays, bookingUrl,
+                replyPhone, leaveOut, null);
+    }
 
     public CampaignRequest(String name, String programme, String asOf, String startAt, Window sendWindow,
                            List<Reminder> reminders, BigDecimal controlFraction, Integer attributionDays,
                            String bookingUrl, String replyPhone) {
         this(name, programme, asOf, startAt, sendWindow, reminders, controlFraction, attributionDays, bookingUrl,
-                replyPhone, null);
+                replyPhone, null, null);
     }
 
     @Serdeable
@@ -31,6 +39,14 @@ public record CampaignRequest(@Nullable String name, @Nullable String programme,
 
     @Serdeable
     public record Reminder(@Nullable Integer afterDays) {
+    }
+
+    /**
+     * A wave's settings, in order: the invitation first, then each reminder. {@code channel}: AUTO (the default),
+     * SMS, LETTER or CALL. Fewer entries than waves leave the rest AUTO.
+     */
+    @Serdeable
+    public record Wave(@Nullable String channel) {
     }
 
     /** A patient left out of the campaign before launch: never texted, shown as excluded with this reason. */

@@ -90,7 +90,6 @@ public class CampaignService {
         CampaignPlan plan = CampaignPlan.from(request, now, clock.getZone(), programmes);
         List<Instant> due = plan.waveDue(holidays);
         Instant wave1 = due.get(0);
-        List<Instant> reminderDue = due.subList(1, due.size());
         if (!cohorts.isPresent()) {
             throw new Conflict("The cohort engine is not installed in this build: campaigns cannot be launched");
         }
@@ -139,11 +138,13 @@ public class CampaignService {
             ps.setLong(4, control);
             return ps.executeUpdate();
         });
-        createWave(id, 1, "initial", wave1, now);
-        List<CampaignLetters.Wave> waves = new ArrayList<>(List.of(new CampaignLetters.Wave(1, "initial", wave1)));
-        for (int i = 0; i < reminderDue.size(); i++) {
-            createWave(id, i + 2, "reminder", reminderDue.get(i), now);
-            waves.add(new CampaignLetters.Wave(i + 2, "reminder", reminderDue.get(i)));
+        List<CampaignLetters.Wave> waves = new ArrayList<>();
+        for (int i = 0; i < due.size(); i++) {
+            int number = i + 1;
+            CampaignLetters.Wave wave = new CampaignLetters.Wave(number, LaunchReviews.template(number), due.get(i),
+                    plan.channel(number));
+            createWave(id, wave, now);
+            waves.add(wave);
         }
         int links = plan.bookingUrl() == null ? 0 : bookingLinks.issue(id, now);
         // Those no text can reach get letters instead (io.uptake.letter), in this same transaction.
@@ -219,8 +220,44 @@ public class CampaignService {
         }
     }
 
-    private void createWave(long campaignId, int wave, String templateKey, Instant due, Instant now) {
-        schedule.enqueueWave(campaignId, wave, templateKey, due, now);
+    /**
+     * Records the wave with its channel, and writes its texts when the wave texts the texted arm's recipients
+     * (who all have a usable mobile: {@link WaveChannelPolicy}); letters are the letter feature's, calls are
+     * listed when the wave falls due ({@code io.uptake.call}).
+     */
+    private void createWave(long campaignId, CampaignLetters.Wave wave, Instant now) {
+        jdbc.prepareStatement("""
+                INSERT INTO campaign_wave (campaign_id, wave, template_key, channel, due_at) VALUES (?, ?, ?, ?, ?)""",
+                ps -> {
+                    ps.setLong(1, campaignId);
+                    ps.setInt(2, wave.number());
+                    ps.setString(3, wave.templateKey());
+                    ps.setString(4, wave.channel().name());
+                    ps.setTimestamp(5, Timestamp.from(wave.due()));
+                    return ps.executeUpdate();
+                });
+        WaveChannelPolicy.Reach recipients = WaveChannelPolicy.reach(wave.channel(),
+                new WaveChannelPolicy.Patient(false, true, true));
+        if (recipients.channel() == Channel.SMS) {
+            schedule.enqueueWave(campaignId, wave.number(), wave.templateKey(), wave.due(), now);
+        }
+    }
+
+    /** The campaign's waves in order, with their channels (V230). */
+    List<CampaignView.Wave> waves(long id) {
+        return jdbc.prepareStatement("""
+                SELECT wave, template_key, channel, due_at FROM campaign_wave WHERE campaign_id = ? ORDER BY wave""", ps -> {
+            ps.setLong(1, id);
+            List<CampaignView.Wave> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    WaveChannel channel = WaveChannel.valueOf(rs.getString("channel"));
+                    out.add(new CampaignView.Wave(rs.getInt("wave"), rs.getString("template_key"), channel,
+                            channel.label(), instant(rs, "due_at")));
+                }
+            }
+            return out;
+        });
     }
 
     /** Stops claiming this campaign's messages; a batch in flight re-checks the status before each send. */
@@ -367,7 +404,7 @@ public class CampaignService {
                         rs.getBigDecimal("control_fraction"), rs.getInt("attribution_days"), rs.getString("rule_version"),
                         splitSeed, rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "launched_at"),
                         instant(rs, "completed_at"), counts(id, programme), rs.getString("booking_url"),
-                        rs.getString("reply_phone")));
+                        rs.getString("reply_phone"), waves(id)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -424,13 +461,8 @@ public class CampaignService {
                 SELECT p.nhs_number, m.to_number, m.language, m.wave, m.body, m.segments, m.status, m.error_code,
                        m.reason, m.due_at, m.sent_at, m.status_at, p.id AS patient_id, p.given_name, p.family_name,
                        pr.name AS practice_name,
-                       -- Who took the text, from the form of its provider id (none until one took it): the
-                       -- simulated channel's SMsim..., Notify's UUIDs, Twilio's SM... or MM...
-                       CASE WHEN m.provider_sid IS NULL THEN NULL
-                            WHEN m.provider_sid LIKE 'SMsim%' THEN 'simulated'
-                            WHEN m.provider_sid ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                                THEN 'notify'
-                            ELSE 'twilio' END AS provider
+                       -- Who took the text, as stored when it took it (V232); none until one took it.
+                       m.provider
                 FROM message m JOIN patient p ON p.id = m.patient_id JOIN practice pr ON pr.code = p.practice_code
                 WHERE m.campaign_id = ? ORDER BY m.wave, m.id LIMIT ? OFFSET ?""", ps -> {
             ps.setLong(1, id);
@@ -445,7 +477,7 @@ public class CampaignService {
                             rs.getString("language"), rs.getInt("wave"), rs.getString("body"), seg,
                             rs.getString("status"), rs.getString("error_code"), rs.getString("reason"),
                             instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at"),
-                            rs.getString("provider"), rs.getLong("patient_id"),
+                            Channel.SMS, rs.getString("provider"), rs.getLong("patient_id"),
                             rs.getString("given_name") + " " + rs.getString("family_name"),
                             rs.getString("practice_name")));
                 }

@@ -52,6 +52,11 @@ public class CampaignSettings {
     final Duration housekeepingInterval;
     final List<String> deceasedEventTypes;
 
+    /** The event types that mean a patient died: no text, and no call. */
+    public List<String> deceasedEventTypes() {
+        return deceasedEventTypes;
+    }
+
     CampaignSettings(Engine engine, Dispatching dispatching, Throttle throttle, Retry retry) {
         Duration catchUpLimit = required(engine.catchUpLimit(), "catch-up-limit");
         Duration housekeepingInterval = required(engine.housekeepingInterval(), "housekeeping-interval");

@@ -15,7 +15,12 @@ public record CampaignView(long id, String name, String programme, String status
                            BigDecimal controlFraction, int attributionDays, @Nullable String ruleVersion,
                            @Nullable Long splitSeed, String createdBy, Instant createdAt,
                            @Nullable Instant launchedAt, @Nullable Instant completedAt, Counts counts,
-                           @Nullable String bookingUrl, @Nullable String replyPhone) {
+                           @Nullable String bookingUrl, @Nullable String replyPhone, List<Wave> waves) {
+
+    /** A wave with the channel it names ({@code channelLabel} in people's words) and when it falls due. */
+    @Serdeable
+    public record Wave(int wave, String template, WaveChannel channel, String channelLabel, Instant dueAt) {
+    }
 
     /**
      * @param pending          not yet sent (pending, being sent, or awaiting reconciliation)
@@ -34,7 +39,7 @@ public record CampaignView(long id, String name, String programme, String status
     public record Message(String nhsNumber, String to, String language, int wave, @Nullable String body,
                           @Nullable Integer segments, String status, @Nullable String errorCode,
                           @Nullable String reason, Instant dueAt, @Nullable Instant sentAt, @Nullable Instant statusAt,
-                          @Nullable String provider, long patientId, String patientName, String practiceName) {
+                          Channel channel, @Nullable String provider, long patientId, String patientName, String practiceName) {
     }
 
     /**

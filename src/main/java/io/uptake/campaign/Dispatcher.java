@@ -136,7 +136,7 @@ public class Dispatcher {
                 started)) {
             updates.addAll(sends.sendAll(sender, toSend, held));
             long recording = System.nanoTime();
-            recordUninterrupted(claimToken, updates, claimed);
+            recordUninterrupted(claimToken, updates, claimed, sender.channel());
             recordTime.record(System.nanoTime() - recording, TimeUnit.NANOSECONDS);
         }
         return claimed.size();
@@ -154,12 +154,12 @@ public class Dispatcher {
      * Records the batch even when the worker is being stopped: an interrupt would make the pool refuse the
      * connection, and the outcomes of texts already sent would be lost to reconciliation.
      */
-    private void recordUninterrupted(String claimToken, List<Transition> updates, List<Claimed> claimed)
-            throws SQLException {
+    private void recordUninterrupted(String claimToken, List<Transition> updates, List<Claimed> claimed,
+                                     String provider) throws SQLException {
         boolean interrupted = Thread.interrupted();
         try {
             Instant now = clock.instant();
-            outcomes.record(claimToken, updates, claimed, now);
+            outcomes.record(claimToken, updates, claimed, now, provider);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

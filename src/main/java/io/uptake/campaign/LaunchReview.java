@@ -41,7 +41,8 @@ public record LaunchReview(String name, String programme, String programmeTitle,
 
     /** {@code startsAt}: the first open slot of the send window for this wave; the throttle spreads its texts. */
     @Serdeable
-    public record Wave(int wave, String template, Instant startsAt, long texts) {
+    public record Wave(int wave, String template, Instant startsAt, long texts, WaveChannel channel,
+                       String channelLabel) {
     }
 
     /**

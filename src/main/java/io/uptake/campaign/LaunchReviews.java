@@ -84,7 +84,9 @@ public class LaunchReviews {
 
         List<LaunchReview.Wave> waves = new ArrayList<>();
         for (int i = 0; i < due.size(); i++) {
-            waves.add(new LaunchReview.Wave(i + 1, template(i + 1), due.get(i), texted));
+            WaveChannel channel = plan.channel(i + 1);
+            waves.add(new LaunchReview.Wave(i + 1, template(i + 1), due.get(i), texts(channel) ? texted : 0, channel,
+                    channel.label()));
         }
 
         // Every recipient's texts, rendered once per group of patients who get the same words (language, given
@@ -106,6 +108,9 @@ public class LaunchReviews {
                 long[] acc = byLanguage.computeIfAbsent(lang, l -> new long[3]);
                 acc[0] += patients;
                 for (int w = 1; w <= due.size(); w++) {
+                    if (!texts(plan.channel(w))) {
+                        continue;
+                    }
                     RenderedMessage m = templates.render(programme, template(w), lang, values);
                     acc[1] += patients;
                     acc[2] += (long) m.segments() * patients;
@@ -188,6 +193,11 @@ public class LaunchReviews {
         }
         String name = templates.language(code).map(LanguageInfo::name).orElse(code);
         return new LaunchReview.Language(code, name, draft, rtl, recipients, texts);
+    }
+
+    /** Whether a wave of this channel texts the texted arm (whose recipients all have a usable mobile). */
+    static boolean texts(WaveChannel channel) {
+        return WaveChannelPolicy.reach(channel, new WaveChannelPolicy.Patient(false, true, true)).channel() == Channel.SMS;
     }
 
     static String template(int wave) {

@@ -94,7 +94,7 @@ public class Reconciler {
         }
         SmsSender.OutboundSms sms = statuses.outbound(m.id(), m.to(), text.body());
         boolean byContent = !sender.reconcilesByOwnId();
-        reconciliations.settle(token, m, byContent, () -> ask(sender, sms, m, text));
+        reconciliations.settle(token, m, byContent, () -> ask(sender, sms, m, text), sender.channel());
     }
 
     private Finding ask(SmsSender sender, SmsSender.OutboundSms sms, Unsettled m, CampaignTexts.Rendered text) {

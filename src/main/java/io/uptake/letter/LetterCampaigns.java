@@ -2,6 +2,8 @@ package io.uptake.letter;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.uptake.campaign.CampaignLetters;
+import io.uptake.campaign.Channel;
+import io.uptake.campaign.WaveChannelPolicy;
 import io.uptake.cohort.CohortSql;
 import io.uptake.cohort.Cohorts;
 import jakarta.inject.Singleton;
@@ -15,12 +17,13 @@ import java.util.Map;
  * At launch, a letter per wave for every cohort member whose one reason to be left out of the texts is that
  * they have no usable mobile: PENDING when they have an address, EXCLUDED with the reason no-address when not.
  * The campaign's control fraction and seed hold back a control arm among those with an address (HELD_BACK), so
- * that letters have their own comparison, as texts do.
+ * that letters have their own comparison, as texts do. Each wave's channel then decides, by
+ * {@link WaveChannelPolicy}, who of them and of the texts' recipients gets that wave's letter.
  */
 @Singleton
 class LetterCampaigns implements CampaignLetters {
     private static final Logger LOG = LoggerFactory.getLogger(LetterCampaigns.class);
-    static final String NO_ADDRESS = "no-address";
+    static final String NO_ADDRESS = WaveChannelPolicy.NO_ADDRESS;
     private final JdbcOperations jdbc;
     private final Cohorts cohorts;
 
@@ -96,7 +99,66 @@ class LetterCampaigns implements CampaignLetters {
                 return ps.executeUpdate();
             });
         }
+        for (Wave wave : launch.waves()) {
+            byChannel(launch.campaignId(), wave, now);
+        }
         LOG.info("Campaign {}: {} patients reachable only by post ({} with an address, {} held back as control)",
                 launch.campaignId(), written, reachable, control);
+    }
+
+    /**
+     * What the wave's channel makes of the rows above (written for every wave as AUTO would), by the one rule
+     * ({@link WaveChannelPolicy}): a wave that does not write to those reachable only by post records why on
+     * their row (EXCLUDED with the reason), and a LETTER wave writes to the texts' recipients too, its control
+     * arm held back as from every channel.
+     */
+    private void byChannel(long campaignId, Wave wave, Timestamp now) {
+        WaveChannelPolicy.Reach postOnly = WaveChannelPolicy.reach(wave.channel(),
+                new WaveChannelPolicy.Patient(false, false, true));
+        WaveChannelPolicy.Reach postOnlyNoAddress = WaveChannelPolicy.reach(wave.channel(),
+                new WaveChannelPolicy.Patient(false, false, false));
+        if (postOnly.channel() != Channel.LETTER) {
+            update("""
+                    UPDATE letter SET status = 'EXCLUDED', reason = ?, updated_at = ?
+                    WHERE campaign_id = ? AND wave = ? AND status = 'PENDING'""", postOnly.reason(), now, campaignId, wave);
+        }
+        update("""
+                UPDATE letter SET reason = ?, updated_at = ?
+                WHERE campaign_id = ? AND wave = ? AND status = 'EXCLUDED' AND reason = '%s'""".formatted(NO_ADDRESS),
+                postOnlyNoAddress.reason(), now, campaignId, wave);
+        WaveChannelPolicy.Reach recipient = WaveChannelPolicy.reach(wave.channel(),
+                new WaveChannelPolicy.Patient(false, true, true));
+        if (recipient.channel() != Channel.LETTER) {
+            return;
+        }
+        String noAddress = WaveChannelPolicy.reach(wave.channel(), new WaveChannelPolicy.Patient(false, true, false)).reason();
+        jdbc.prepareStatement("""
+                INSERT INTO letter (campaign_id, patient_id, wave, template_key, arm, language, status, reason,
+                                    due_at, created_at, updated_at)
+                SELECT r.campaign_id, r.patient_id, ?, ?, CASE WHEN r.arm = 'CONTROL' THEN 'CONTROL' ELSE 'LETTER' END,
+                       r.language,
+                       CASE WHEN r.arm = 'CONTROL' THEN 'HELD_BACK' WHEN %1$s THEN 'PENDING' ELSE 'EXCLUDED' END,
+                       CASE WHEN r.arm = 'CONTROL' OR %1$s THEN NULL ELSE ? END, ?, ?, ?
+                FROM recipient r JOIN patient p ON p.id = r.patient_id
+                WHERE r.campaign_id = ?""".formatted(HAS_ADDRESS), ps -> {
+            ps.setInt(1, wave.number());
+            ps.setString(2, wave.templateKey());
+            ps.setString(3, noAddress);
+            ps.setTimestamp(4, Timestamp.from(wave.due()));
+            ps.setTimestamp(5, now);
+            ps.setTimestamp(6, now);
+            ps.setLong(7, campaignId);
+            return ps.executeUpdate();
+        });
+    }
+
+    private void update(String sql, String reason, Timestamp now, long campaignId, Wave wave) {
+        jdbc.prepareStatement(sql, ps -> {
+            ps.setString(1, reason);
+            ps.setTimestamp(2, now);
+            ps.setLong(3, campaignId);
+            ps.setInt(4, wave.number());
+            return ps.executeUpdate();
+        });
     }
 }

@@ -139,9 +139,11 @@ public class Claims {
                             WHERE e.patient_id = m.patient_id AND e.event_type = ANY(q.events)
                               AND e.imported_at >= c.launched_at AND e.event_date >= c.as_of
                             ORDER BY e.event_date LIMIT 1)) AS conversion,
+                       -- The latest earlier text: a wave between may have been a letter or a call (issue 14).
                        CASE WHEN m.wave > 1 THEN (
                            SELECT prev.status FROM message prev WHERE prev.campaign_id = m.campaign_id
-                               AND prev.patient_id = m.patient_id AND prev.wave = m.wave - 1) END AS previous_status,
+                               AND prev.patient_id = m.patient_id AND prev.wave < m.wave
+                           ORDER BY prev.wave DESC LIMIT 1) END AS previous_status,
                        p.given_name, pr.name AS practice_name,
                        -- The campaign's phone for replies, when it has one, stands for the practice's.
                        COALESCE(c.reply_phone, pr.phone) AS practice_phone,

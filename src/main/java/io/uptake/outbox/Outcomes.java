@@ -1,5 +1,6 @@
 package io.uptake.outbox;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.inject.Singleton;
 
@@ -41,8 +42,14 @@ public class Outcomes {
      */
     public void record(String token, List<Transition> transitions, List<Claimed> claimed, Instant now)
             throws SQLException {
+        record(token, transitions, claimed, now, null);
+    }
+
+    /** As above; {@code provider} ("twilio", "notify", "simulated") is stored on each text it took (V232). */
+    public void record(String token, List<Transition> transitions, List<Claimed> claimed, Instant now,
+                       @Nullable String provider) throws SQLException {
         if (!transitions.isEmpty()) {
-            write(token, transitions, claimed, now);
+            write(token, transitions, claimed, now, provider);
         }
     }
 
@@ -75,8 +82,8 @@ public class Outcomes {
         }
     }
 
-    private void write(String token, List<Transition> transitions, List<Claimed> claimed, Instant now)
-            throws SQLException {
+    private void write(String token, List<Transition> transitions, List<Claimed> claimed, Instant now,
+                       @Nullable String provider) throws SQLException {
         Map<Long, Claimed> byId = new HashMap<>();
         claimed.forEach(m -> byId.put(m.id(), m));
         int n = transitions.size();
@@ -132,6 +139,8 @@ public class Outcomes {
                         error_code = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.error_code
                                           ELSE u.error_code END,
                         provider_sid = COALESCE(u.provider_sid, m.provider_sid), body = COALESCE(u.body, m.body),
+                        provider = CASE WHEN u.provider_sid IS NOT NULL THEN COALESCE(CAST(? AS TEXT), m.provider)
+                                        ELSE m.provider END,
                         segments = COALESCE(u.segments, m.segments), sent_at = COALESCE(u.sent_at, m.sent_at),
                         status_at = CASE WHEN u.released OR m.status <> 'SENDING' THEN m.status_at ELSE ? END,
                         due_at = COALESCE(u.due_at, m.due_at), attempts = m.attempts + u.add_attempts,
@@ -156,11 +165,12 @@ public class Outcomes {
             ps.setArray(10, c.createArrayOf("text", dueAt));
             ps.setArray(11, c.createArrayOf("int4", addAttempts));
             ps.setArray(12, c.createArrayOf("text", attemptedAt));
-            ps.setTimestamp(13, Timestamp.from(now));
-            ps.setString(14, token);
-            ps.setArray(15, c.createArrayOf("bigint", invited.toArray()));
-            ps.setArray(16, c.createArrayOf("text", invitedAt.toArray()));
-            ps.setString(17, zone.getId());
+            ps.setString(13, provider);
+            ps.setTimestamp(14, Timestamp.from(now));
+            ps.setString(15, token);
+            ps.setArray(16, c.createArrayOf("bigint", invited.toArray()));
+            ps.setArray(17, c.createArrayOf("text", invitedAt.toArray()));
+            ps.setString(18, zone.getId());
             ps.executeUpdate();
         }
     }

@@ -1,5 +1,7 @@
 package io.uptake.outbox;
 
+import io.micronaut.core.annotation.Nullable;
+
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.uptake.template.Placeholders;
 import jakarta.inject.Singleton;
@@ -118,10 +120,16 @@ public class Reconciliations {
      * provider id this one recorded. Returns whether the message was written.
      */
     public boolean settle(String token, Unsettled m, boolean perNumber, Supplier<Finding> ask) throws SQLException {
+        return settle(token, m, perNumber, ask, null);
+    }
+
+    /** As above; {@code provider} is stored on a text found taken (V232). */
+    public boolean settle(String token, Unsettled m, boolean perNumber, Supplier<Finding> ask,
+                          @Nullable String provider) throws SQLException {
         if (!perNumber) {
             Finding f = ask.get();
             try (Connection c = db.getConnection()) {
-                return write(c, token, m, f);
+                return write(c, token, m, f, provider);
             }
         }
         try (Connection c = db.getConnection()) {
@@ -132,7 +140,7 @@ public class Reconciliations {
                     lock.setString(2, m.to());
                     lock.execute();
                 }
-                boolean written = write(c, token, m, ask.get());
+                boolean written = write(c, token, m, ask.get(), provider);
                 c.commit();
                 return written;
             } catch (SQLException | RuntimeException e) {
@@ -144,12 +152,14 @@ public class Reconciliations {
         }
     }
 
-    private boolean write(Connection c, String token, Unsettled m, Finding f) throws SQLException {
+    private boolean write(Connection c, String token, Unsettled m, Finding f, @Nullable String provider)
+            throws SQLException {
         Instant now = clock.instant();
         if (f instanceof Finding.Found found) {
             try (var ps = c.prepareStatement("""
                     WITH done AS (
                         UPDATE message SET status = 'QUEUED', provider_sid = ?, body = COALESCE(body, ?),
+                               provider = COALESCE(CAST(? AS TEXT), provider),
                                segments = COALESCE(segments, ?), sent_at = ?, status_at = ?, reason = NULL,
                                error_code = NULL, claimed_by = NULL, claimed_until = NULL
                         WHERE id = ? AND claimed_by = ? AND status = 'UNKNOWN'
@@ -162,12 +172,13 @@ public class Reconciliations {
                     SELECT count(*) FROM done""")) {
                 ps.setString(1, found.providerSid());
                 ps.setString(2, found.body());
-                ps.setInt(3, found.segments());
-                ps.setTimestamp(4, Timestamp.from(now));
+                ps.setString(3, provider);
+                ps.setInt(4, found.segments());
                 ps.setTimestamp(5, Timestamp.from(now));
-                ps.setLong(6, m.id());
-                ps.setString(7, token);
-                ps.setString(8, zone.getId());
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.setLong(7, m.id());
+                ps.setString(8, token);
+                ps.setString(9, zone.getId());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1) > 0;

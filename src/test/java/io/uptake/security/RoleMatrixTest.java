@@ -155,6 +155,12 @@ class RoleMatrixTest {
             POST   /ui/inbox/{id}/patient/{action}                  | CCC
             POST   /ui/inbox/{id}/confirm-opt-out                   | CCC
             GET    /ui/inbox/patients/{patientId}                   | ADMIN CCC
+            GET    /api/calls                                       | CCC
+            GET    /api/calls/{id}                                  | CCC
+            POST   /api/calls/{id}/outcome                          | CCC
+            GET    /api/calls/counts                                | CCC LEAD
+            GET    /ui/calls                                        | CCC
+            POST   /ui/calls/{id}/outcome                           | CCC
             GET    /ui/phone                                        | ADMIN CCC
             POST   /ui/phone/reply                                  | ADMIN CCC
             """;
@@ -183,6 +189,7 @@ class RoleMatrixTest {
     /** Real ids of North PCN, where the LEAD and the CCC work. */
     String campaignId;
     String inboxId;
+    String callId;
     String importId;
     String patientId;
     String nhsNumber;
@@ -230,6 +237,12 @@ class RoleMatrixTest {
                                     created_at, updated_at)
                 VALUES (?, ?, 1, 'initial', 'LETTER', 'en', 'PENDING', now(), now(), now()) RETURNING id""",
                 campaign, Long.parseLong(patientId));
+        // A call task of a CALL wave (issue 14): the call routes act on it.
+        callId = String.valueOf(rows.queryLong("""
+                INSERT INTO call_task (campaign_id, recipient_id, patient_id, wave, pcn_id, phone, language, due_on,
+                                       status, created_at)
+                VALUES (?, ?, ?, 2, ?, ?, 'en', current_date, 'OPEN', now()) RETURNING id""",
+                campaign, recipient, Long.parseLong(patientId), north, mobile));
         // A reply that needs a person, through the real signed webhook: the inbox item the inbox routes act on.
         assertThat(inbound("Please can someone ring me about the kit").code()).isEqualTo(200);
         inboxId = String.valueOf(rows.queryLong("SELECT id FROM inbound_message WHERE inbox_status = 'OPEN'"));
@@ -513,6 +526,7 @@ class RoleMatrixTest {
     private String value(String template, String variable) {
         return switch (variable) {
             case "id" -> template.startsWith("/api/inbox/") || template.startsWith("/ui/inbox/") ? inboxId
+                    : template.startsWith("/api/calls/") || template.startsWith("/ui/calls/") ? callId
                     : template.startsWith("/api/imports/") ? importId
                     : template.startsWith("/api/users/") ? spareUserId
                     : campaignId; // /api/campaigns/{id}, /ui/campaigns/{id}

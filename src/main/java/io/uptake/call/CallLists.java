@@ -1,0 +1,199 @@
+package io.uptake.call;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.TransactionOperations;
+import io.uptake.audit.AuditLog;
+import io.uptake.campaign.BankHolidays;
+import io.uptake.campaign.CampaignSettings;
+import io.uptake.campaign.Programmes;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Makes the call list of each CALL wave that has fallen due (campaign sending or completed, not paused or
+ * cancelled): one task per recipient of the texted arm that {@link CallNeed} says still needs a call, each due on
+ * the working day {@link CallDays} gives it. Exactly once: each wave is listed in one transaction that holds its
+ * {@code campaign_wave} row's lock and marks it listed, and {@code UNIQUE (campaign_id, patient_id, wave)} refuses
+ * a second task for anyone, so restarts, retries and two instances make each task once.
+ */
+@Singleton
+public class CallLists {
+    private static final Logger LOG = LoggerFactory.getLogger(CallLists.class);
+    private final JdbcOperations jdbc;
+    private final TransactionOperations<Connection> transactions;
+    private final Clock clock;
+    private final CallSettings settings;
+    private final CampaignSettings campaigns;
+    private final Programmes programmes;
+    private final BankHolidays holidays;
+    private final AuditLog audit;
+
+    CallLists(JdbcOperations jdbc, TransactionOperations<Connection> transactions, Clock clock, CallSettings settings,
+              CampaignSettings campaigns, Programmes programmes, BankHolidays holidays, AuditLog audit) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.settings = settings;
+        this.campaigns = campaigns;
+        this.programmes = programmes;
+        this.holidays = holidays;
+        this.audit = audit;
+    }
+
+    record DueWave(long campaignId, int wave) {
+    }
+
+    /** Lists every due CALL wave not yet listed; returns the tasks made. Each wave in its own transaction. */
+    public int listDue() {
+        Instant now = clock.instant();
+        List<DueWave> due = transactions.executeRead(status -> jdbc.prepareStatement("""
+                SELECT w.campaign_id, w.wave FROM campaign_wave w JOIN campaign c ON c.id = w.campaign_id
+                WHERE w.channel = 'CALL' AND w.calls_listed_at IS NULL AND w.due_at <= ?
+                  AND c.status IN ('SENDING', 'COMPLETED')
+                ORDER BY w.due_at, w.campaign_id, w.wave""", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            List<DueWave> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DueWave(rs.getLong(1), rs.getInt(2)));
+                }
+            }
+            return out;
+        }));
+        int made = 0;
+        for (DueWave w : due) {
+            made += transactions.executeWrite(status -> list(w, now));
+        }
+        return made;
+    }
+
+    private record Candidate(long recipientId, long patientId, String phone, String language, LocalDate indexDate,
+                             CallNeed.Facts facts) {
+    }
+
+    private int list(DueWave w, Instant now) {
+        // The row's lock: another instance listing this wave waits here, then finds it listed and skips it.
+        Object[] campaign = jdbc.prepareStatement("""
+                SELECT c.pcn_id, c.programme FROM campaign_wave w JOIN campaign c ON c.id = w.campaign_id
+                WHERE w.campaign_id = ? AND w.wave = ? AND w.channel = 'CALL' AND w.calls_listed_at IS NULL
+                  AND c.status IN ('SENDING', 'COMPLETED')
+                FOR UPDATE OF w""", ps -> {
+            ps.setLong(1, w.campaignId());
+            ps.setInt(2, w.wave());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Object[]{rs.getLong(1), rs.getString(2)} : null;
+            }
+        });
+        if (campaign == null) {
+            return 0;
+        }
+        long pcnId = (Long) campaign[0];
+        List<String> qualifying = programmes.find((String) campaign[1])
+                .map(Programmes.Definition::getQualifyingEvents).orElse(List.of());
+        List<Candidate> candidates = jdbc.prepareStatement("""
+                SELECT r.id, r.patient_id, r.mobile, r.language, r.index_date,
+                       -- The opt-out rule (views of V80): the patient, or the number the campaign texted.
+                       (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = r.patient_id)
+                        OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = r.mobile)) AS opted_out,
+                       EXISTS (SELECT 1 FROM event e WHERE e.patient_id = r.patient_id
+                                   AND e.event_type = ANY(CAST(? AS TEXT[]))) AS deceased,
+                       -- The one conversion rule (V120, docs/reports.md), as the reminders and the report.
+                       (SELECT cv.event_type || ' dated ' || cv.event_date
+                        FROM conversion(r.patient_id, CAST(? AS TEXT[]),
+                                        conversion_index_date(r.index_date, c.start_at, ?), c.attribution_days) cv)
+                           AS conversion
+                FROM recipient r JOIN campaign c ON c.id = r.campaign_id
+                WHERE r.campaign_id = ? AND r.arm = 'TEXTED'
+                ORDER BY r.index_date NULLS LAST, r.id""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray()));
+            ps.setArray(2, ps.getConnection().createArrayOf("text", qualifying.toArray()));
+            ps.setString(3, clock.getZone().getId());
+            ps.setLong(4, w.campaignId());
+            List<Candidate> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String phone = rs.getString(3);
+                    Date index = rs.getDate(5);
+                    out.add(new Candidate(rs.getLong(1), rs.getLong(2), phone, rs.getString(4),
+                            index == null ? null : index.toLocalDate(),
+                            new CallNeed.Facts(phone != null && !phone.isBlank(), rs.getBoolean(6), rs.getBoolean(7),
+                                    rs.getString(8))));
+                }
+            }
+            return out;
+        });
+        List<Candidate> needed = new ArrayList<>();
+        Map<String, Integer> notNeeded = new TreeMap<>();
+        for (Candidate c : candidates) {
+            CallNeed.whyNot(c.facts()).ifPresentOrElse(why -> notNeeded.merge(why, 1, Integer::sum), () -> needed.add(c));
+        }
+        LocalDate from = now.atZone(clock.getZone()).toLocalDate();
+        List<LocalDate> days = CallDays.assign(needed.size(), from, settings.getPerDay(), openByDay(pcnId, from),
+                holidays::isHoliday);
+        int made = 0;
+        for (int i = 0; i < needed.size(); i++) {
+            Candidate c = needed.get(i);
+            LocalDate day = days.get(i);
+            made += jdbc.prepareStatement("""
+                    INSERT INTO call_task (campaign_id, recipient_id, patient_id, wave, pcn_id, phone, language,
+                                           index_date, due_on, status, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?)
+                    ON CONFLICT (campaign_id, patient_id, wave) DO NOTHING""", ps -> {
+                ps.setLong(1, w.campaignId());
+                ps.setLong(2, c.recipientId());
+                ps.setLong(3, c.patientId());
+                ps.setInt(4, w.wave());
+                ps.setLong(5, pcnId);
+                ps.setString(6, c.phone());
+                ps.setString(7, c.language());
+                ps.setObject(8, c.indexDate());
+                ps.setObject(9, day);
+                ps.setTimestamp(10, Timestamp.from(now));
+                return ps.executeUpdate();
+            });
+        }
+        jdbc.prepareStatement("UPDATE campaign_wave SET calls_listed_at = ? WHERE campaign_id = ? AND wave = ?", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setLong(2, w.campaignId());
+            ps.setInt(3, w.wave());
+            return ps.executeUpdate();
+        });
+        String detail = made + " call tasks for wave " + w.wave() + (days.isEmpty() ? ""
+                : ", due " + days.get(0) + " to " + days.get(days.size() - 1)) + ", " + settings.getPerDay()
+                + " a working day" + (notNeeded.isEmpty() ? "" : "; not called: " + notNeeded);
+        audit.record("system", pcnId, "CALL_LIST_MADE", "campaign:" + w.campaignId(), detail);
+        LOG.info("Campaign {}: {}", w.campaignId(), detail);
+        return made;
+    }
+
+    /** The PCN's open tasks due on each day from {@code from}: a new list fills the days after them. */
+    private Map<LocalDate, Integer> openByDay(long pcnId, LocalDate from) {
+        return jdbc.prepareStatement("""
+                SELECT due_on, count(*) FROM call_task WHERE pcn_id = ? AND status = 'OPEN' AND due_on >= ?
+                GROUP BY due_on""", ps -> {
+            ps.setLong(1, pcnId);
+            ps.setObject(2, from);
+            Map<LocalDate, Integer> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getObject(1, LocalDate.class), rs.getInt(2));
+                }
+            }
+            return out;
+        });
+    }
+}

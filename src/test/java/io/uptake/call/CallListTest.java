@@ -1,0 +1,315 @@
+package io.uptake.call;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.BlockingHttpClient;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.uptake.testsupport.Api;
+import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Json;
+import io.uptake.testsupport.NhsNumbers;
+import io.uptake.testsupport.TestClock;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A CALL wave's call list (issue 14): made once when the wave falls due, for the texted arm's recipients who have
+ * not converted, are not opted out and are alive; spread over working days; worked by the PCN's CCC only, each
+ * outcome audited. Real import, cohort SQL, conversion rule and database; the API and the page over HTTP.
+ */
+@MicronautTest(transactional = false)
+@Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
+@Property(name = "uptake.campaign.quartz.auto-start", value = "false")
+@Property(name = TestClock.PROPERTY, value = TestClock.SETTABLE)
+@Property(name = TestClock.START, value = "2026-03-02T09:00:00Z")
+@Property(name = "uptake.session.idle-timeout", value = "3650d")
+@Property(name = "micronaut.security.token.generator.access-token.expiration", value = "315360000")
+@Property(name = "uptake.calls.per-day", value = "3")
+class CallListTest {
+    /** Wave 3 of a campaign started Monday 2 March: 28 days after, Monday 30 March. */
+    static final Instant WAVE_3_DUE = Instant.parse("2026-03-30T08:00:00Z");
+
+    @Inject
+    @Client("/")
+    HttpClient client;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    TestClock clock;
+    @Inject
+    CallLists lists;
+
+    BlockingHttpClient http;
+    Api api;
+    String admin, ccc, lead, southCcc;
+    List<String> texted = new ArrayList<>();
+    String converted, optedOut, deceased, postOnly;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Database.reset(dataSource);
+        clock.set(Instant.parse("2026-03-02T09:00:00Z"));
+        http = client.toBlocking();
+        api = new Api(http);
+        admin = api.adminToken();
+        post("practices", "practice_code,name,phone,pcn\n"
+                + "Y00001,Moss Side Health Centre,0161 496 0001,North PCN\n"
+                + "Y00003,Gorton Medical Practice,0161 496 0003,South PCN\n");
+        ccc = api.user("ccc.north", "CCC", "North PCN");
+        lead = api.user("lead.north", "LEAD", "North PCN");
+        southCcc = api.user("ccc.south", "CCC", "South PCN");
+        StringBuilder csv = new StringBuilder(
+                "nhs_number,given_name,family_name,date_of_birth,sex,mobile,language,ethnicity,practice_code\n");
+        for (int i = 0; i < 10; i++) {
+            String nhs = NhsNumbers.next();
+            texted.add(nhs);
+            csv.append(nhs).append(",Cal").append(i).append(",Patient,1970-01-01,M,").append(NhsNumbers.mobile(700 + i))
+                    .append(i == 0 ? ",ur" : ",en").append(",Black African,Y00001\n");
+        }
+        postOnly = NhsNumbers.next();
+        csv.append(postOnly).append(",Post,Only,1970-01-01,M,,en,Black African,Y00001\n");
+        post("patients", csv.toString());
+        converted = texted.get(1);
+        optedOut = texted.get(2);
+        deceased = texted.get(3);
+    }
+
+    void post(String kind, String csv) {
+        http.exchange(Api.csv(HttpRequest.POST("/api/imports/" + kind, csv.getBytes(StandardCharsets.UTF_8)))
+                .bearerAuth(admin), Map.class);
+    }
+
+    long launch(String lastChannel) {
+        Map<String, Object> request = new HashMap<>(Map.of("name", "PSA with calls", "programme", "psa-eligible",
+                "asOf", "2026-03-02", "controlFraction", 0,
+                "reminders", List.of(Map.of("afterDays", 14), Map.of("afterDays", 28)),
+                "waves", List.of(Map.of("channel", "SMS"), Map.of("channel", "SMS"), Map.of("channel", lastChannel))));
+        HttpResponse<Map<String, Object>> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
+        long id = ((Number) created.body().get("id")).longValue();
+        sql("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
+        return id;
+    }
+
+    void sql(String statement) {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement()) {
+            st.executeUpdate(statement);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    long count(String query) {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** One converted (a PSA test after the texts), one opted out by phone, one died: none of them is called. */
+    void lifeHappens() {
+        sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) SELECT id, DATE '2026-03-10', 'PSA_TEST', now()"
+                + " FROM patient WHERE nhs_number = '" + converted + "'");
+        sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) SELECT id, DATE '2026-03-12', 'DECEASED', now()"
+                + " FROM patient WHERE nhs_number = '" + deceased + "'");
+        http.exchange(HttpRequest.POST("/api/patients/" + optedOut + "/opt-out", Map.of("reason", "asked on the phone"))
+                .bearerAuth(ccc), Json.OBJECT);
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> calls(String show) {
+        return http.retrieve(HttpRequest.GET("/api/calls?show=" + show)
+                .bearerAuth(ccc), Json.OBJECTS);
+    }
+
+    @Test
+    void aDueCallWaveListsTheNonRespondersOnceOldestFirstOverWorkingDays() throws Exception {
+        long id = launch("CALL");
+        lifeHappens();
+        // Not due yet: nothing.
+        clock.set(WAVE_3_DUE.minusSeconds(60));
+        assertThat(lists.listDue()).isZero();
+
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        // Two instances at once, then a retry: each patient's task is made once.
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Integer>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return lists.listDue();
+            }));
+        }
+        go.countDown();
+        int made = runs.stream().mapToInt(CompletableFuture::join).sum();
+        assertThat(made).isEqualTo(7);
+        assertThat(lists.listDue()).isZero();
+        sql("UPDATE campaign_wave SET calls_listed_at = NULL WHERE campaign_id = " + id); // a crash before the mark
+        assertThat(lists.listDue()).isZero();
+        assertThat(count("SELECT count(*) FROM call_task WHERE campaign_id = " + id)).isEqualTo(7);
+        assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'CALL_LIST_MADE'")).isGreaterThanOrEqualTo(1);
+
+        // Three a day from Monday 30 March: 3 due today, the rest on Tuesday and Wednesday.
+        List<Map<String, Object>> today = calls("open");
+        assertThat(today).hasSize(3);
+        assertThat(calls("upcoming")).extracting(t -> t.get("dueOn")).containsExactly("2026-03-31", "2026-03-31",
+                "2026-03-31", "2026-04-01");
+        List<String> listed = new ArrayList<>();
+        calls("all").forEach(t -> listed.add((String) t.get("nhsNumber")));
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(texted.stream()
+                .filter(n -> !List.of(converted, optedOut, deceased).contains(n)).toList())
+                .doesNotContain(postOnly);
+        Map<String, Object> first = today.get(0);
+        assertThat(first).containsKeys("patientName", "nhsNumber", "phone", "practiceName", "language", "replies");
+        assertThat(first.get("practiceName")).isEqualTo("Moss Side Health Centre");
+        assertThat((String) first.get("phone")).startsWith("+447700900");
+    }
+
+    @Test
+    void aWaveThatIsNotACallWaveListsNobody() {
+        launch("SMS");
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        assertThat(lists.listDue()).isZero();
+        assertThat(count("SELECT count(*) FROM call_task")).isZero();
+    }
+
+    @Test
+    void aPausedOrCancelledCampaignListsNobody() {
+        long id = launch("CALL");
+        sql("UPDATE campaign SET status = 'PAUSED' WHERE id = " + id);
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        assertThat(lists.listDue()).isZero();
+        sql("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
+        assertThat(lists.listDue()).isEqualTo(10);
+    }
+
+    @Test
+    void outcomesAreRecordedAuditedAndOnlyByThePcnsCcc() {
+        launch("CALL");
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        lists.listDue();
+        long task = ((Number) calls("open").get(0).get("id")).longValue();
+        String path = "/api/calls/" + task + "/outcome";
+
+        Map<String, Object> afterNoAnswer = http.retrieve(HttpRequest.POST(path, Map.of("outcome", "NO_ANSWER"))
+                .bearerAuth(ccc), Json.OBJECT);
+        assertThat(afterNoAnswer).containsEntry("status", "OPEN").containsEntry("tries", 1).containsEntry("outcome", "NO_ANSWER");
+        http.retrieve(HttpRequest.POST(path, Map.of("outcome", "no answer")).bearerAuth(ccc), Json.OBJECT);
+        Map<String, Object> booked = http.retrieve(HttpRequest.POST(path, Map.of("outcome", "BOOKED", "note", "Thursday 10am"))
+                .bearerAuth(ccc), Json.OBJECT);
+        assertThat(booked).containsEntry("status", "DONE").containsEntry("tries", 3).containsEntry("note", "Thursday 10am");
+        assertThat(calls("open")).extracting(t -> t.get("id")).doesNotContain((int) task, task);
+
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST(path, Map.of("outcome", "DECLINED")).bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(409);
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("already done (Booked)");
+                });
+        long other = ((Number) calls("open").get(0).get("id")).longValue();
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + other + "/outcome", Map.of("outcome", "maybe"))
+                .bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(400);
+                    String body = e.getResponse().getBody(String.class).orElse("");
+                    assertThat(body).contains("\"field\":\"outcome\"").contains("BOOKED").contains("not 'maybe'");
+                });
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + other + "/outcome",
+                Map.of("outcome", "DECLINED", "note", "x".repeat(501))).bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e ->
+                        assertThat(e.getResponse().getBody(String.class).orElse("")).contains("\"field\":\"note\""));
+        // Another PCN's CCC: not found; a LEAD and an ADMIN: refused.
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + other + "/outcome", Map.of("outcome", "DECLINED"))
+                .bearerAuth(southCcc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
+        assertThat(http.retrieve(HttpRequest.GET("/api/calls").bearerAuth(southCcc), Json.OBJECTS)).isEmpty();
+        for (String refused : List.of(lead, admin)) {
+            assertThatThrownBy(() -> http.exchange(HttpRequest.GET("/api/calls").bearerAuth(refused), Json.OBJECTS))
+                    .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(403));
+        }
+        Map<String, Object> counts = http.retrieve(HttpRequest.GET("/api/calls/counts").bearerAuth(lead), Json.OBJECT);
+        assertThat(counts).containsEntry("booked", 1).containsEntry("tries", 3).containsEntry("open", 9);
+        assertThat(counts.toString()).doesNotContain("nhsNumber");
+
+        assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'CALL_OUTCOME' AND target = 'call:" + task + "'")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM call_attempt WHERE task_id = " + task)).isEqualTo(3);
+    }
+
+    @Test
+    void aPatientWhoOptsOutOrDiesAfterTheListIsMadeIsNotCalled() {
+        launch("CALL");
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        assertThat(lists.listDue()).isEqualTo(10);
+        Map<String, Object> optingOut = calls("open").get(0);
+        long task = ((Number) optingOut.get("id")).longValue();
+        http.exchange(HttpRequest.POST("/api/patients/" + optingOut.get("nhsNumber") + "/opt-out", Map.of())
+                .bearerAuth(ccc), Json.OBJECT);
+        assertThat(calls("open")).extracting(t -> ((Number) t.get("id")).longValue()).doesNotContain(task);
+        assertThat(calls("upcoming")).extracting(t -> ((Number) t.get("id")).longValue()).doesNotContain(task);
+        assertThat(calls("all")).filteredOn(t -> ((Number) t.get("id")).longValue() == task)
+                .extracting(t -> t.get("doNotCall")).containsExactly("opted out");
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + task + "/outcome",
+                Map.of("outcome", "NO_ANSWER")).bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(409);
+                    assertThat(e.getResponse().getBody(String.class).orElse("")).contains("Do not call");
+                });
+        String page = http.retrieve(HttpRequest.GET("/ui/calls?show=all").bearerAuth(ccc).accept(MediaType.TEXT_HTML_TYPE), String.class);
+        assertThat(page).contains("The patient has opted out since this call was listed.");
+
+        Map<String, Object> dying = calls("open").get(0);
+        sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) VALUES (" + dying.get("patientId")
+                + ", DATE '2026-03-29', 'DECEASED', now())");
+        assertThat(calls("open")).extracting(t -> t.get("id")).doesNotContain(dying.get("id"));
+    }
+
+    @Test
+    void thePageShowsTheCallsWithTheirRepliesAndRecordsAnOutcome() {
+        launch("CALL");
+        sql("""
+                INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, patient_id, campaign_id,
+                                             pcn_id, language, classification, inbox_status)
+                SELECT 'SMreply1', p.mobile, '+447700900999', 'Who is this please?', TIMESTAMPTZ '2026-03-03 10:00Z', p.id,
+                       r.campaign_id, pr.pcn_id, 'en', 'FREE_TEXT', 'DONE'
+                FROM patient p JOIN recipient r ON r.patient_id = p.id JOIN practice pr ON pr.code = p.practice_code
+                WHERE p.nhs_number = '%s'""".formatted(texted.get(0)));
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        lists.listDue();
+        String page = http.retrieve(HttpRequest.GET("/ui/calls?show=all").bearerAuth(ccc).accept(MediaType.TEXT_HTML_TYPE), String.class);
+        assertThat(page).contains("Call list").contains("Cal0 Patient").contains("Who is this please?")
+                .contains("Already screened elsewhere").contains("Moss Side Health Centre").contains("id=\"nav-calls\"");
+        long task = ((Number) calls("all").stream().filter(t -> t.get("nhsNumber").equals(texted.get(0))).findFirst()
+                .orElseThrow().get("id")).longValue();
+        String answer = http.retrieve(HttpRequest.POST("/ui/calls/" + task + "/outcome",
+                        Map.of("outcome", "ALREADY_SCREENED", "note", "Private clinic in February"))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE).bearerAuth(ccc), String.class);
+        assertThat(answer).contains("Recorded: Already screened elsewhere.").contains("Done");
+        assertThat(count("SELECT count(*) FROM call_task WHERE id = " + task + " AND outcome = 'ALREADY_SCREENED'")).isEqualTo(1);
+    }
+}

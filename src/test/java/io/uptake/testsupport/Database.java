@@ -41,10 +41,13 @@ public final class Database {
         }
     }
 
-    /** Append-only by trigger (they refuse DELETE): emptied by TRUNCATE, which row triggers do not see. */
-    private static final Set<String> APPEND_ONLY = Set.of("audit_log", "opt_out_ledger");
     /** Every table, each before the tables it refers to; the schema does not change within a test JVM. */
     private static volatile List<String> childrenFirst;
+    /**
+     * The tables a trigger guards against DELETE (the append-only ledgers: audit_log, opt_out_ledger, call_attempt
+     * and any added later), read from the schema: emptied by TRUNCATE, which row triggers do not see.
+     */
+    private static volatile Set<String> appendOnly;
 
     private static void resetOnce(DataSource dataSource) throws SQLException {
         try (Connection c = raw(dataSource).getConnection(); var st = c.createStatement()) {
@@ -65,7 +68,9 @@ public final class Database {
                 st.execute("CREATE TEMP TABLE kept_admin ON COMMIT DROP AS SELECT * FROM app_user WHERE username = 'admin'");
                 for (String table : order) {
                     if (written.contains(table)) {
-                        st.execute((APPEND_ONLY.contains(table) ? "TRUNCATE " : "DELETE FROM ") + table);
+                        // CASCADE: TRUNCATE refuses a table others refer to, whatever they hold (they are
+                        // emptied already, children first).
+                        st.execute(appendOnly.contains(table) ? "TRUNCATE " + table + " CASCADE" : "DELETE FROM " + table);
                     }
                 }
                 st.execute("INSERT INTO app_user SELECT * FROM kept_admin");
@@ -114,6 +119,16 @@ public final class Database {
             order.addAll(ready);
             ready.forEach(left::remove);
         }
+        Set<String> guarded = new HashSet<>();
+        // tgtype bit 3 (value 8) is TRIGGER_TYPE_DELETE in PostgreSQL's pg_trigger.h.
+        try (var rs = st.executeQuery("""
+                SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND (t.tgtype & 8) <> 0 AND c.relnamespace = 'public'::regnamespace""")) {
+            while (rs.next()) {
+                guarded.add(rs.getString(1));
+            }
+        }
+        appendOnly = Set.copyOf(guarded);
         childrenFirst = List.copyOf(order);
         return childrenFirst;
     }

@@ -90,14 +90,7 @@ public class NotifyLetters implements NotifyLetterReports {
 
     @Nullable
     static Long letterId(@Nullable String reference) {
-        if (reference == null || !reference.startsWith(REFERENCE_PREFIX)) {
-            return null;
-        }
-        try {
-            return Long.parseLong(reference.substring(REFERENCE_PREFIX.length()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return NotifyOutcomes.idOf(REFERENCE_PREFIX, reference);
     }
 
     /** Ours for a Notify letter status, or null (for the table test). */

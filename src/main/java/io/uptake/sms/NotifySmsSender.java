@@ -74,14 +74,7 @@ class NotifySmsSender implements SmsSender {
     /** Our message id from a Notify reference, or null when it is not one of our texts'. */
     @Nullable
     static Long messageId(@Nullable String reference) {
-        if (reference == null || !reference.startsWith(REFERENCE_PREFIX)) {
-            return null;
-        }
-        try {
-            return Long.parseLong(reference.substring(REFERENCE_PREFIX.length()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return NotifyOutcomes.idOf(REFERENCE_PREFIX, reference);
     }
 
     @Override

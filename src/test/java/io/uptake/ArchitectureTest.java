@@ -1,8 +1,6 @@
 package io.uptake;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +14,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * Input is checked by hand: there is no bean validation to run a constraint.
  */
 class ArchitectureTest {
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("io.uptake");
+    private static final JavaClasses MAIN = MainClasses.IMPORTED;
 
     /** Benchmark code: its package, and the benchmarks that sit beside the code they measure. */
     private static final String BENCH_PACKAGE = "io.uptake.bench..";

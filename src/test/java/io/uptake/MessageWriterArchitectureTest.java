@@ -3,7 +3,6 @@ package io.uptake;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
@@ -61,10 +60,7 @@ class MessageWriterArchitectureTest {
             .should(WRITE_MESSAGE_ROWS)
             .because("the io.uptake.outbox package is the one writer of message status (issue 12)");
 
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("io.uptake");
+    private static final JavaClasses MAIN = MainClasses.IMPORTED;
 
     @Test
     void onlyTheOutboxPackageWritesMessageRows() {

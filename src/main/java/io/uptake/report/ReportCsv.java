@@ -49,13 +49,14 @@ class ReportCsv {
     String report(CampaignReport raw, CampaignReport shown) {
         StringBuilder out = new StringBuilder();
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(
-                "Breakdown", "Group", "Patients", "Sent", "Delivered", "Failed", "Opted out", "Replied",
+                "Breakdown", "Group", "Patients", "Sent", "Delivered", "Opened booking link", "Failed", "Opted out", "Replied",
                 "Call requests", "Converted", "Conversion rate %", "95% CI low %", "95% CI high %", "Abnormal results",
                 "Abnormal with urgent referral", "Urgent referrals", "Cancers diagnosed", "Cancers ruled out",
                 "Median days from referral to outcome", "Text segments", "Cost £").get())) {
             csv.printRecord(row("Total", "Texted",
                     cell(raw.recipients(), shown.recipients()), cell(raw.sent(), shown.sent()),
-                    cell(raw.delivered(), shown.delivered()), cell(raw.failed(), shown.failed()),
+                    cell(raw.delivered(), shown.delivered()), cell(raw.clicked(), shown.clicked()),
+                    cell(raw.failed(), shown.failed()),
                     cell(raw.optedOut(), shown.optedOut()), cell(raw.replied(), shown.replied()),
                     cell(raw.callRequests(), shown.callRequests()), cell(raw.converted(), shown.converted()),
                     percent(raw.conversionRate(), shown.conversionRate()),
@@ -71,11 +72,12 @@ class ReportCsv {
             if (shown.control() != null) {
                 CampaignReport.Arm r = raw.control();
                 CampaignReport.Arm s = shown.control();
-                csv.printRecord(row("Total", "Control", cell(r.patients(), s.patients()), "", "", "", "", "", "",
-                        cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
+                // Control patients get no text, so no link: their "opened" is 0, shown so the columns line up.
+                csv.printRecord(row("Total", "Control", cell(r.patients(), s.patients()), "", "",
+                        cell(r.clicked(), s.clicked()), "", "", "", "", cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
                         low(r.conversionRateCi95(), s.conversionRateCi95()),
                         high(r.conversionRateCi95(), s.conversionRateCi95())));
-                csv.printRecord(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "",
+                csv.printRecord(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "", "",
                         percent(raw.uplift().difference(), shown.uplift().difference()),
                         low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95())));
             }
@@ -86,7 +88,7 @@ class ReportCsv {
                     CampaignReport.Group g = breakdown.getValue().get(i);
                     CampaignReport.Group r = rawGroups.get(i);
                     csv.printRecord(row(title, text(g.label()), cell(r.recipients(), g.recipients()),
-                            "", "", "", "", "", "", cell(r.converted(), g.converted()), percent(r.rate(), g.rate()),
+                            "", "", cell(r.clicked(), g.clicked()), "", "", "", "", cell(r.converted(), g.converted()), percent(r.rate(), g.rate()),
                             low(r.ci95(), g.ci95()), high(r.ci95(), g.ci95())));
                 }
             }

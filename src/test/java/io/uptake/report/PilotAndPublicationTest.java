@@ -117,20 +117,20 @@ class PilotAndPublicationTest {
         String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report.csv?publication=true")
                 .bearerAuth(lead));
         // People's column names; rates as percentages to one decimal place.
-        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("Breakdown,Group,Patients,Sent,Delivered,Failed,"
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("Breakdown,Group,Patients,Sent,Delivered,Opened booking link,Failed,"
                 + "Opted out,Replied,Call requests,Converted,Conversion rate %,95% CI low %,95% CI high %,Abnormal results,");
         String total = csv.lines().filter(l -> l.startsWith("Total,Texted,")).findFirst().orElseThrow();
         // 35 of 535 published: 6.5%, from the published counts.
-        assertThat(total).startsWith("Total,Texted,535,535,535,0,0,0,0,35,6.5,");
-        assertThat(total.split(",", -1)[13]).isEqualTo("*");  // abnormal withheld
+        assertThat(total).startsWith("Total,Texted,535,535,535,0,0,0,0,0,35,6.5,");
+        assertThat(total.split(",", -1)[14]).isEqualTo("*");  // abnormal withheld
         // One rule for every cell: a withheld count is "*", and so is every rate and interval computed from it.
         assertThat(csv.lines().filter(l -> l.startsWith("Language,Urdu,")).findFirst().orElseThrow())
-                .startsWith("Language,Urdu,135,,,,,,,*,*,*,*");
+                .startsWith("Language,Urdu,135,,,0,,,,,*,*,*,*");
         String internal = http.retrieve(HttpRequest.GET("/api/campaigns/" + campaign + "/report.csv").bearerAuth(lead));
         assertThat(internal.lines().filter(l -> l.startsWith("Total,Texted,")).findFirst().orElseThrow())
-                .startsWith("Total,Texted,536,536,536,0,0,0,0,37,6.9,");
+                .startsWith("Total,Texted,536,536,536,0,0,0,0,0,37,6.9,");
         assertThat(internal.lines().filter(l -> l.startsWith("Language,Urdu,")).findFirst().orElseThrow())
-                .startsWith("Language,Urdu,136,,,,,,,3,2.2,");
+                .startsWith("Language,Urdu,136,,,0,,,,,3,2.2,");
         assertThat(db.count("SELECT count(*) FROM audit_log WHERE action = 'REPORT_EXPORTED'")).isEqualTo(2);
 
         Map<String, Object> overview = http.retrieve(HttpRequest.GET("/api/reports/uptake?publication=true").bearerAuth(lead), Json.OBJECT);

@@ -111,6 +111,7 @@ class ReportPageBrowserTest {
             Map<String, Object> control = Json.object(api.get("control"));
             assertThat(driver.findElement(By.id("ctl-patients")).getText()).isEqualTo(String.valueOf(control.get("patients")));
             assertThat(driver.findElement(By.id("ctl-converted")).getText()).isEqualTo(String.valueOf(control.get("converted")));
+            assertThat(driver.findElement(By.id("ctl-clicked")).getText()).isEqualTo(String.valueOf(control.get("clicked")));
             // The lowest-uptake group is marked in words, not only by colour.
             assertThat(driver.findElements(By.cssSelector("tr.low")).stream().map(WebElement::getText))
                     .allMatch(t -> t.contains("lowest uptake"));

@@ -163,11 +163,11 @@ class BookingLinkEndToEndTest {
         // The CSV has the same funnel step: the texted total and the patient's practice group each count the click.
         String csv = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report.csv").bearerAuth(ccc));
         List<String> header = List.of(csv.lines().findFirst().orElseThrow().split(","));
-        int opened = header.indexOf("Opened booking link");
-        assertThat(opened).isEqualTo(header.indexOf("Delivered") + 1);
-        assertThat(csv.lines().filter(l -> l.startsWith("Total,Texted,")).findFirst().orElseThrow().split(",", -1)[opened])
+        int column = header.indexOf("Opened booking link");
+        assertThat(column).isEqualTo(header.indexOf("Delivered") + 1);
+        assertThat(csv.lines().filter(l -> l.startsWith("Total,Texted,")).findFirst().orElseThrow().split(",", -1)[column])
                 .isEqualTo("1");
-        assertThat(csv.lines().filter(l -> l.startsWith("Practice,")).findFirst().orElseThrow().split(",", -1)[opened])
+        assertThat(csv.lines().filter(l -> l.startsWith("Practice,")).findFirst().orElseThrow().split(",", -1)[column])
                 .isEqualTo("1");
         String campaignPage = client.toBlocking().retrieve(HttpRequest.GET("/ui/campaigns/" + id).bearerAuth(ccc)
                 .accept(MediaType.TEXT_HTML_TYPE));

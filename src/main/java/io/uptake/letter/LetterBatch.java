@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,9 +37,11 @@ public class LetterBatch {
     private final Clock clock;
     /** Letters go by GOV.UK Notify (NotifyLetters): only those it could not send are printed here. */
     private final boolean notifyPosts;
+    private final LetterStops stops;
 
     LetterBatch(JdbcOperations jdbc, LetterRenderer renderer, MessageTemplates templates, AuditLog audit, Clock clock,
-                NotifySettings notify) {
+                NotifySettings notify, LetterStops stops) {
+        this.stops = stops;
         this.notifyPosts = notify.isLetters() && NotifySettings.present(notify.getApiKey());
         this.jdbc = jdbc;
         this.renderer = renderer;
@@ -62,7 +65,7 @@ public class LetterBatch {
     }
 
     /** The PDF, how many letters it holds and the ones that failed (id and reason). */
-    record Batch(byte[] pdf, int printed, List<Failure> failed) {
+    record Batch(byte[] pdf, int printed, List<Failure> failed, Map<Long, String> cancelled) {
     }
 
     record Failure(long letterId, String reason) {
@@ -93,6 +96,9 @@ public class LetterBatch {
         if (rows.isEmpty()) {
             throw new NotFound("Wave " + wave + " of this campaign has no letters to print");
         }
+        // The last check before the letters leave: anyone who opted out or died since the launch is not printed.
+        Map<Long, String> cancelled = stops.cancelStopped(rows.stream().map(Row::id).toList());
+        rows = rows.stream().filter(r -> !cancelled.containsKey(r.id())).toList();
         List<byte[]> pdfs = new ArrayList<>();
         List<Long> printed = new ArrayList<>();
         List<Failure> failed = new ArrayList<>();
@@ -115,12 +121,15 @@ public class LetterBatch {
             move(f.letterId(), LetterStatus.FAILED, f.reason(), now);
         }
         audit.recordFor(user, pcnOf(campaignId), "LETTERS_DOWNLOAD", "campaign:" + campaignId,
-                "wave " + wave + ": " + printed.size() + " printed, " + failed.size() + " failed");
+                "wave " + wave + ": " + printed.size() + " printed, " + failed.size() + " failed, "
+                        + cancelled.size() + " cancelled (opted out or died since the launch)");
         if (pdfs.isEmpty()) {
-            throw new Refused("None of wave " + wave + "'s " + rows.size() + " letters could be printed: "
-                    + failed.get(0).reason());
+            throw new Refused(rows.isEmpty()
+                    ? "None of wave " + wave + "'s letters is to be posted: every patient left opted out or died"
+                            + " since the launch (" + cancelled.size() + " cancelled)"
+                    : "None of wave " + wave + "'s " + rows.size() + " letters could be printed: " + failed.get(0).reason());
         }
-        return new Batch(LetterRenderer.merge(pdfs), printed.size(), failed);
+        return new Batch(LetterRenderer.merge(pdfs), printed.size(), failed, cancelled);
     }
 
     /** Why a letter could not be rendered, in words a CCC can act on. */

@@ -44,6 +44,7 @@ class LetterController {
                 .header("Content-Disposition", "attachment; filename=\"campaign-" + id + "-wave-" + w + "-letters.pdf\"")
                 .header("X-Letters-Printed", String.valueOf(b.printed()))
                 .header("X-Letters-Failed", String.valueOf(b.failed().size()))
+                .header("X-Letters-Cancelled", String.valueOf(b.cancelled().size()))
                 .header("Cache-Control", "no-store");
     }
 

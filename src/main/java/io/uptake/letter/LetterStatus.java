@@ -9,7 +9,9 @@ enum LetterStatus {
     PENDING(0), FAILED(1), PRINTED(2), SENT(3), DELIVERED(4),
     /** GOV.UK Notify took the letter, then would not post it (V210): final, like DELIVERED. */
     REFUSED(4),
-    EXCLUDED(100), HELD_BACK(100);
+    EXCLUDED(100), HELD_BACK(100),
+    /** The patient opted out or died after the launch, found at the last check before it left (LetterStops, V280). */
+    CANCELLED(100);
 
     final int rank;
 

@@ -72,9 +72,11 @@ public class NotifyLetters implements NotifyLetterReports {
     private final LetterBatch batch;
     private final LetterRenderer renderer;
     private final Clock clock;
+    private final LetterStops stops;
 
     NotifyLetters(DataSource dataSource, NotificationClient client, NotifySettings settings, LetterBatch batch,
-                  LetterRenderer renderer, Clock clock) {
+                  LetterRenderer renderer, Clock clock, LetterStops stops) {
+        this.stops = stops;
         this.db = DelegatingDataSource.unwrapDataSource(dataSource);
         this.client = client;
         this.settings = settings;
@@ -108,7 +110,15 @@ public class NotifyLetters implements NotifyLetterReports {
         Instant lease = now.plus(LEASE);
         List<Claim> claims = claim(now, lease, limit);
         LocalDate today = LocalDate.now(clock);
+        // The last check before a letter leaves (LetterStops): opted out or died since the launch. One already
+        // attempted is left to its reconcile, which may find that Notify has it.
+        Map<Long, String> cancelled = stops.cancelStopped(claims.stream().filter(c -> c.attemptedAt() == null)
+                .map(Claim::id).toList());
+        cancelled.forEach((id, reason) -> LOG.info("Letter {} not posted: {}", id, reason));
         for (Claim c : claims) {
+            if (cancelled.containsKey(c.id())) {
+                continue;
+            }
             try {
                 sendOne(c, now, lease, today);
             } catch (RuntimeException e) {

@@ -178,11 +178,36 @@ class CampaignLettersTest {
         try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
              var rs = st.executeQuery("SELECT detail FROM audit_log WHERE action = 'LETTERS_DOWNLOAD'")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("wave 1: 8 printed, 0 failed");
+            assertThat(rs.getString(1)).isEqualTo("wave 1: 8 printed, 0 failed, 0 cancelled (opted out or died since the launch)");
         }
         // The same wave again prints the same letters (a jammed printer) and writes no new ones.
         assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
                 .bearerAuth(ccc), byte[].class))).isEqualTo(8);
+    }
+
+    @Test
+    void aPatientWhoOptedOutOrDiedAfterTheLaunchIsNotPrintedAndTheLetterIsCancelled() throws Exception {
+        long id = launch(0);
+        // After the launch one patient tells the practice "no more contact", and another's death is imported.
+        http.exchange(HttpRequest.POST("/api/patients/" + post.get(2) + "/opt-out",
+                Map.of("reason", "phoned the practice: no more letters")).bearerAuth(ccc), Map.class);
+        post("events", "nhs_number,event_date,event_type\n" + post.get(3) + ",2026-03-02,DECEASED\n");
+
+        HttpResponse<byte[]> response = http.exchange(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class);
+        assertThat(pages(response.body())).isEqualTo(6);
+        assertThat(response.header("X-Letters-Cancelled")).isEqualTo("2");
+        assertThat(text(response.body())).doesNotContain("Post2 Letter", "Post3 Letter");
+        assertThat(letters(id, 1, "CANCELLED")).containsExactlyInAnyOrder(post.get(2) + " opted out",
+                post.get(3) + " patient deceased");
+        // Their second wave is stopped the same way when it is printed; nobody else's letter changes.
+        assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=2")
+                .bearerAuth(ccc), byte[].class))).isEqualTo(6);
+        assertThat(letters(id, 2, "CANCELLED")).hasSize(2);
+        assertThat(letters(id, 1, "PRINTED")).hasSize(6);
+        // A reprint of wave 1 (a jammed printer) still leaves them out.
+        assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class))).isEqualTo(6);
     }
 
     @Test

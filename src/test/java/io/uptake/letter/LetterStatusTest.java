@@ -13,7 +13,8 @@ class LetterStatusTest {
             "PENDING,PRINTED,true", "PENDING,FAILED,true", "FAILED,PRINTED,true", "PRINTED,SENT,true",
             "SENT,DELIVERED,true", "PENDING,HELD_BACK,true",
             "PRINTED,PENDING,false", "PRINTED,FAILED,false", "DELIVERED,SENT,false", "SENT,SENT,false",
-            "HELD_BACK,PENDING,false", "EXCLUDED,PRINTED,false", "HELD_BACK,EXCLUDED,false"})
+            "HELD_BACK,PENDING,false", "EXCLUDED,PRINTED,false", "HELD_BACK,EXCLUDED,false",
+            "PENDING,CANCELLED,true", "PRINTED,CANCELLED,true", "CANCELLED,PENDING,false", "CANCELLED,PRINTED,false"})
     void statusesMoveOnlyForward(LetterStatus from, LetterStatus to, boolean allowed) {
         assertThat(from.mayMoveTo(to)).isEqualTo(allowed);
     }

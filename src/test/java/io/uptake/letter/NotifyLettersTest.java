@@ -219,6 +219,36 @@ class NotifyLettersTest implements TestPropertyProvider {
     }
 
     @Test
+    void aPatientWhoOptedOutAfterTheLaunchIsNotPostedAndTheLetterIsCancelled() throws Exception {
+        long id = launch();
+        List<Row> launched = rows(id);
+        String nhs;
+        try (Connection c = Database.raw(dataSource).getConnection(); var ps = c.prepareStatement(
+                "SELECT p.nhs_number FROM letter l JOIN patient p ON p.id = l.patient_id WHERE l.id = ?")) {
+            ps.setLong(1, launched.get(0).id());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                nhs = rs.getString(1);
+            }
+        }
+        http.exchange(HttpRequest.POST("/api/patients/" + nhs + "/opt-out",
+                Map.of("reason", "wrote to the practice: no more contact")).bearerAuth(ccc), Map.class);
+
+        assertThat(letters.sendDue(10)).isEqualTo(2);
+
+        assertThat(fake.letters()).singleElement()
+                .satisfies(l -> assertThat(l.reference()).isEqualTo("letter-" + launched.get(1).id()));
+        List<Row> after = rows(id);
+        assertThat(after.get(0).status()).isEqualTo("CANCELLED");
+        assertThat(after.get(0).reason()).isEqualTo("opted out");
+        assertThat(after.get(1).status()).isEqualTo("SENT");
+        // Cancelled is final: nothing claims it again.
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(letters.sendDue(10)).isZero();
+        assertThat(fake.sends()).isEqualTo(1);
+    }
+
+    @Test
     void aLetterNotifyRefusesFailsAloneAndTheOthersGo() throws Exception {
         long id = launch();
         fake.scriptNext(FakeNotify.Reply.error(400, "ValidationError", "Letter content is not a valid PDF"));

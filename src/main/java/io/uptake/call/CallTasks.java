@@ -33,8 +33,18 @@ class CallTasks {
     private final Clock clock;
     private final AuditLog audit;
     private final io.uptake.campaign.CampaignSettings campaigns;
+    private final List<String> qualifyingProgrammes = new java.util.ArrayList<>();
+    private final List<String> qualifyingEvents = new java.util.ArrayList<>();
 
-    CallTasks(JdbcOperations jdbc, Clock clock, AuditLog audit, io.uptake.campaign.CampaignSettings campaigns) {
+    CallTasks(JdbcOperations jdbc, Clock clock, AuditLog audit, io.uptake.campaign.CampaignSettings campaigns,
+              io.uptake.campaign.Programmes programmes) {
+        // Each programme's qualifying events as (programme, event) pairs, for the conversion rule in SQL.
+        for (String code : programmes.codes()) {
+            for (String e : programmes.find(code).orElseThrow().getQualifyingEvents()) {
+                qualifyingProgrammes.add(code);
+                qualifyingEvents.add(e);
+            }
+        }
         this.campaigns = campaigns;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -103,14 +113,15 @@ class CallTasks {
     }
 
     @Serdeable
+    /** {@code open}, {@code dueToday}, {@code upcoming}: calls still to make; {@code doNotCall}: open, not to make. */
     record Counts(long open, long dueToday, long upcoming, long booked, long declined, long wrongNumber,
-                  long alreadyScreened, long tries, long noAnswerOpen) {
+                  long alreadyScreened, long tries, long noAnswerOpen, long doNotCall) {
     }
 
     /**
      * Every task with what is known of its patient now: {@code do_not_call} is why a listed call must not be made
-     * any more (opted out by patient or by the number, or died, since the list was made), null when it may.
-     * The one parameter is the deceased event types.
+     * any more (opted out by patient or by the number, died, or had the test, since the list was made), null when
+     * it may. Its parameters are set by {@link #bindSelect}: they are the first {@value #SELECT_PARAMETERS}.
      */
     private static final String SELECT = """
             SELECT * FROM (
@@ -122,6 +133,13 @@ class CallTasks {
                                  OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = t.phone) THEN 'opted out'
                             WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = t.patient_id
                                              AND e.event_type = ANY(CAST(? AS TEXT[]))) THEN 'deceased'
+                            -- The one conversion rule (V120), as the listing, the reminders and the report read it:
+                            -- a test imported after the list was made means the call is no longer needed.
+                            WHEN EXISTS (SELECT 1 FROM conversion(t.patient_id,
+                                             ARRAY(SELECT q.event_type FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]))
+                                                       AS q(programme, event_type) WHERE q.programme = c.programme),
+                                             conversion_index_date(t.index_date, c.start_at, ?), c.attribution_days))
+                                THEN 'converted'
                        END AS do_not_call
                 FROM call_task t JOIN campaign c ON c.id = t.campaign_id JOIN patient p ON p.id = t.patient_id
                 JOIN practice pr ON pr.code = p.practice_code) t
@@ -141,10 +159,10 @@ class CallTasks {
         List<Task> tasks = jdbc.prepareStatement(SELECT + """
                 WHERE t.pcn_id = ? AND t.campaign_status <> 'CANCELLED' AND %s
                 ORDER BY t.due_on, t.index_date NULLS LAST, t.id LIMIT ?""".formatted(where), ps -> {
-            ps.setArray(1, deceased(ps));
-            ps.setLong(2, user.pcnId());
-            ps.setObject(3, today);
-            ps.setInt(4, limit);
+            int i = bindSelect(ps);
+            ps.setLong(i + 1, user.pcnId());
+            ps.setObject(i + 2, today);
+            ps.setInt(i + 3, limit);
             return read(ps.executeQuery());
         });
         return withReplies(tasks);
@@ -153,16 +171,28 @@ class CallTasks {
     @Transactional(readOnly = true)
     Optional<Task> find(CurrentUser user, long id) {
         List<Task> one = jdbc.prepareStatement(SELECT + "WHERE t.id = ? AND t.pcn_id = ?", ps -> {
-            ps.setArray(1, deceased(ps));
-            ps.setLong(2, id);
-            ps.setLong(3, user.pcnId());
+            int i = bindSelect(ps);
+            ps.setLong(i + 1, id);
+            ps.setLong(i + 2, user.pcnId());
             return read(ps.executeQuery());
         });
         return withReplies(one).stream().findFirst();
     }
 
-    private java.sql.Array deceased(java.sql.PreparedStatement ps) throws SQLException {
-        return ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray());
+    private static final int SELECT_PARAMETERS = 4;
+
+    /** Sets {@link #SELECT}'s parameters; returns how many, so the caller's own follow. */
+    private int bindSelect(java.sql.PreparedStatement ps) throws SQLException {
+        return bindSelect(ps, 0);
+    }
+
+    /** Sets {@link #SELECT}'s parameters after the statement's first {@code before}; returns the last one's index. */
+    private int bindSelect(java.sql.PreparedStatement ps, int before) throws SQLException {
+        ps.setArray(before + 1, ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray()));
+        ps.setArray(before + 2, ps.getConnection().createArrayOf("text", qualifyingProgrammes.toArray()));
+        ps.setArray(before + 3, ps.getConnection().createArrayOf("text", qualifyingEvents.toArray()));
+        ps.setString(before + 4, clock.getZone().getId());
+        return before + SELECT_PARAMETERS;
     }
 
     /** Recorded: the task as it is now. Not found (another PCN's, or none): empty. Already closed: Conflict. */
@@ -172,8 +202,11 @@ class CallTasks {
         }
 
         Closed(String why, boolean doNotCall) {
-            super("Do not call: the patient has " + ("deceased".equals(why) ? "died" : why)
-                    + " since this call was listed");
+            super("Do not call: the patient has " + switch (why) {
+                case "deceased" -> "died";
+                case "converted" -> "had the test";
+                default -> why;
+            } + " since this call was listed");
         }
     }
 
@@ -233,29 +266,34 @@ class CallTasks {
     @Transactional(readOnly = true)
     Counts counts(CurrentUser user, @Nullable Long campaignId) {
         LocalDate today = clock.instant().atZone(clock.getZone()).toLocalDate();
+        // Open counts only calls that may still be made; those that must not (do_not_call) are counted apart.
         return jdbc.prepareStatement("""
-                SELECT count(*) FILTER (WHERE t.status = 'OPEN'),
-                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.due_on <= ?),
-                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.due_on > ?),
+                SELECT count(*) FILTER (WHERE t.status = 'OPEN' AND t.do_not_call IS NULL),
+                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.do_not_call IS NULL AND t.due_on <= ?),
+                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.do_not_call IS NULL AND t.due_on > ?),
                        count(*) FILTER (WHERE t.outcome = 'BOOKED'),
                        count(*) FILTER (WHERE t.outcome = 'DECLINED'),
                        count(*) FILTER (WHERE t.outcome = 'WRONG_NUMBER'),
                        count(*) FILTER (WHERE t.outcome = 'ALREADY_SCREENED'),
                        coalesce(sum(t.tries), 0),
-                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.outcome = 'NO_ANSWER')
-                FROM call_task t JOIN campaign c ON c.id = t.campaign_id
+                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.do_not_call IS NULL AND t.outcome = 'NO_ANSWER'),
+                       count(*) FILTER (WHERE t.status = 'OPEN' AND t.do_not_call IS NOT NULL)
+                FROM (""" + SELECT + """
+                ) t
                 WHERE (CAST(? AS BIGINT) IS NULL OR t.pcn_id = ?) AND (CAST(? AS BIGINT) IS NULL OR t.campaign_id = ?)
-                  AND c.status <> 'CANCELLED'""", ps -> {
+                  AND t.campaign_status <> 'CANCELLED'""", ps -> {
+            // The two days come first in the text, before the sub-select's own parameters.
             ps.setObject(1, today);
             ps.setObject(2, today);
-            ps.setObject(3, user.pcnScope(), java.sql.Types.BIGINT);
-            ps.setObject(4, user.pcnScope(), java.sql.Types.BIGINT);
-            ps.setObject(5, campaignId, java.sql.Types.BIGINT);
-            ps.setObject(6, campaignId, java.sql.Types.BIGINT);
+            int i = bindSelect(ps, 2);
+            ps.setObject(i + 1, user.pcnScope(), java.sql.Types.BIGINT);
+            ps.setObject(i + 2, user.pcnScope(), java.sql.Types.BIGINT);
+            ps.setObject(i + 3, campaignId, java.sql.Types.BIGINT);
+            ps.setObject(i + 4, campaignId, java.sql.Types.BIGINT);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10));
             }
         });
     }

@@ -287,6 +287,23 @@ class CallListTest {
         sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) VALUES (" + dying.get("patientId")
                 + ", DATE '2026-03-29', 'DECEASED', now())");
         assertThat(calls("open")).extracting(t -> t.get("id")).doesNotContain(dying.get("id"));
+
+        // A PSA test imported after the list was made: no call is needed any more.
+        Map<String, Object> tested = calls("open").get(0);
+        sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) VALUES (" + tested.get("patientId")
+                + ", DATE '2026-03-20', 'PSA_TEST', now())");
+        assertThat(calls("open")).extracting(t -> t.get("id")).doesNotContain(tested.get("id"));
+        assertThat(calls("all")).filteredOn(t -> t.get("id").equals(tested.get("id")))
+                .extracting(t -> t.get("doNotCall")).containsExactly("converted");
+        String afterTest = http.retrieve(HttpRequest.GET("/ui/calls?show=all").bearerAuth(ccc).accept(MediaType.TEXT_HTML_TYPE), String.class);
+        assertThat(afterTest).contains("The patient has had the test since this call was listed: no call is needed.");
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + tested.get("id") + "/outcome",
+                Map.of("outcome", "NO_ANSWER")).bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e ->
+                        assertThat(e.getResponse().getBody(String.class).orElse("")).contains("had the test"));
+        // The counts' open calls are the ones still to make: 10 listed, 3 not to call any more.
+        Map<String, Object> counts = http.retrieve(HttpRequest.GET("/api/calls/counts").bearerAuth(ccc), Json.OBJECT);
+        assertThat(counts).containsEntry("open", 7).containsEntry("doNotCall", 3);
     }
 
     @Test

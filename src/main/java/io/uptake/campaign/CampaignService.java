@@ -456,28 +456,62 @@ public class CampaignService {
         if (find(id, user).isEmpty()) {
             throw new NotFound();
         }
-        long total = count("SELECT count(*) FROM message WHERE campaign_id = ?", id);
+        // Every way the campaign reached out, wave by wave: texts, then letters, then calls. Control-arm letters
+        // (HELD_BACK) are not contact, so they are not listed, as control patients have no text row either.
+        long total = count("""
+                WITH c AS (SELECT CAST(? AS BIGINT) AS id)
+                SELECT (SELECT count(*) FROM message m, c WHERE m.campaign_id = c.id)
+                     + (SELECT count(*) FROM letter l, c WHERE l.campaign_id = c.id AND l.status <> 'HELD_BACK')
+                     + (SELECT count(*) FROM call_task t, c WHERE t.campaign_id = c.id)""", id);
         List<CampaignView.Message> rows = jdbc.prepareStatement("""
-                SELECT p.nhs_number, m.to_number, m.language, m.wave, m.body, m.segments, m.status, m.error_code,
-                       m.reason, m.due_at, m.sent_at, m.status_at, p.id AS patient_id, p.given_name, p.family_name,
-                       pr.name AS practice_name,
-                       -- Who took the text, as stored when it took it (V232); none until one took it.
-                       m.provider
-                FROM message m JOIN patient p ON p.id = m.patient_id JOIN practice pr ON pr.code = p.practice_code
-                WHERE m.campaign_id = ? ORDER BY m.wave, m.id LIMIT ? OFFSET ?""", ps -> {
+                SELECT x.kind, x.patient_id, x.sent_to, x.language, x.wave, x.body, x.segments, x.status,
+                       x.error_code, x.reason, x.due_at, x.sent_at, x.status_at, x.provider,
+                       p.nhs_number, p.given_name, p.family_name, pr.name AS practice_name
+                FROM (
+                    SELECT 0 AS kind, m.id, m.patient_id, m.to_number AS sent_to, m.language, m.wave, m.body,
+                           m.segments, m.status, m.error_code, m.reason, m.due_at, m.sent_at, m.status_at,
+                           -- Who took the text, as stored when it took it (V232); none until one took it.
+                           m.provider
+                    FROM message m WHERE m.campaign_id = ?
+                    UNION ALL
+                    SELECT 1, l.id, l.patient_id, concat_ws(', ', lp.address_line_1, lp.postcode), l.language, l.wave,
+                           NULL, NULL, l.status, NULL, l.reason, l.due_at,
+                           -- Printed or posted: when it last moved, which is when that happened.
+                           CASE WHEN l.status IN ('PRINTED', 'SENT', 'DELIVERED') THEN l.updated_at END, l.updated_at,
+                           l.provider
+                    FROM letter l JOIN patient lp ON lp.id = l.patient_id
+                    WHERE l.campaign_id = ? AND l.status <> 'HELD_BACK'
+                    UNION ALL
+                    -- A call's status: still to call, or its final outcome; when it is due, the start of its day.
+                    SELECT 2, t.id, t.patient_id, t.phone, t.language, t.wave, NULL, NULL,
+                           CASE WHEN t.status = 'DONE' THEN t.outcome ELSE 'TO_CALL' END,
+                           NULL, CASE WHEN t.tries > 0 THEN t.tries || CASE WHEN t.tries = 1 THEN ' call made' ELSE ' calls made' END
+                                      || COALESCE(', latest: ' || lower(replace(t.outcome, '_', ' ')), '') END,
+                           timezone(?, CAST(t.due_on AS TIMESTAMP)), t.last_try_at, t.last_try_at, NULL
+                    FROM call_task t WHERE t.campaign_id = ?) x
+                JOIN patient p ON p.id = x.patient_id JOIN practice pr ON pr.code = p.practice_code
+                ORDER BY x.wave, x.kind, x.id LIMIT ? OFFSET ?""", ps -> {
             ps.setLong(1, id);
-            ps.setInt(2, size);
-            ps.setLong(3, (long) page * size);
+            ps.setLong(2, id);
+            ps.setString(3, clock.getZone().getId());
+            ps.setLong(4, id);
+            ps.setInt(5, size);
+            ps.setLong(6, (long) page * size);
             List<CampaignView.Message> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int segments = rs.getInt("segments");
                     Integer seg = rs.wasNull() ? null : segments;
-                    out.add(new CampaignView.Message(rs.getString("nhs_number"), rs.getString("to_number"),
+                    Channel channel = switch (rs.getInt("kind")) {
+                        case 0 -> Channel.SMS;
+                        case 1 -> Channel.LETTER;
+                        default -> Channel.CALL;
+                    };
+                    out.add(new CampaignView.Message(rs.getString("nhs_number"), rs.getString("sent_to"),
                             rs.getString("language"), rs.getInt("wave"), rs.getString("body"), seg,
                             rs.getString("status"), rs.getString("error_code"), rs.getString("reason"),
                             instant(rs, "due_at"), instant(rs, "sent_at"), instant(rs, "status_at"),
-                            Channel.SMS, rs.getString("provider"), rs.getLong("patient_id"),
+                            channel, rs.getString("provider"), rs.getLong("patient_id"),
                             rs.getString("given_name") + " " + rs.getString("family_name"),
                             rs.getString("practice_name")));
                 }

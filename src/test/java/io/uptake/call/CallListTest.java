@@ -301,6 +301,14 @@ class CallListTest {
                 Map.of("outcome", "NO_ANSWER")).bearerAuth(ccc), Json.OBJECT))
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e ->
                         assertThat(e.getResponse().getBody(String.class).orElse("")).contains("had the test"));
+        // The campaign's messages list the calls beside the texts.
+        Map<String, Object> listed = http.retrieve(HttpRequest.GET("/api/campaigns/" + tested.get("campaignId")
+                + "/messages?size=500").bearerAuth(ccc), Json.OBJECT);
+        assertThat(Json.objects(listed.get("messages"))).filteredOn(m -> "CALL".equals(m.get("channel"))).hasSize(10)
+                .allSatisfy(m -> {
+                    assertThat(m.get("status")).isEqualTo("TO_CALL");
+                    assertThat(((Number) m.get("wave")).intValue()).isEqualTo(3);
+                });
         // The counts' open calls are the ones still to make: 10 listed, 3 not to call any more.
         Map<String, Object> counts = http.retrieve(HttpRequest.GET("/api/calls/counts").bearerAuth(ccc), Json.OBJECT);
         assertThat(counts).containsEntry("open", 7).containsEntry("doNotCall", 3);

@@ -162,6 +162,18 @@ class CampaignLettersTest {
         }
         // Nobody with a mobile gets a letter.
         assertThat(letters(id, 1, "PENDING")).doesNotContainAnyElementsOf(mobile);
+        // The campaign's messages list the letters beside the texts, with the address each goes to.
+        Map<String, Object> listed = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/messages?size=500")
+                .bearerAuth(ccc), Json.OBJECT);
+        List<Map<String, Object>> byPost = Json.objects(listed.get("messages")).stream()
+                .filter(m -> "LETTER".equals(m.get("channel"))).toList();
+        assertThat(byPost).hasSize(20);
+        assertThat(byPost).filteredOn(m -> "PENDING".equals(m.get("status"))).hasSize(16)
+                .allSatisfy(m -> assertThat((String) m.get("to")).contains("Birch Road, M14 5AB"));
+        assertThat(byPost).filteredOn(m -> "EXCLUDED".equals(m.get("status"))).hasSize(4)
+                .allSatisfy(m -> assertThat(m.get("reason")).isEqualTo("no-address"));
+        assertThat(((Number) listed.get("total")).longValue())
+                .isEqualTo(Json.objects(listed.get("messages")).size());
 
         HttpResponse<byte[]> response = http.exchange(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
                 .bearerAuth(ccc), byte[].class);

@@ -95,7 +95,7 @@ final class SendEligibility {
         }
         if (f.wave() > 1 && f.previousStatus() != null) {
             return switch (f.previousStatus()) {
-                case FAILED -> new Cancel("earlier message failed permanently");
+                case FAILED -> new Cancel(WaveChannelPolicy.EARLIER_TEXT_FAILED);
                 case CANCELLED, SKIPPED -> new Cancel("earlier message was not sent");
                 case PENDING, SENDING, UNKNOWN -> new Release(now.plus(WAIT_FOR_EARLIER_WAVE));
                 case QUEUED, SENT, DELIVERED, UNDELIVERED -> SEND;

@@ -15,6 +15,11 @@ public final class WaveChannelPolicy {
     public static final String NO_ADDRESS = "no-address";
     public static final String TEXT_ONLY_NO_MOBILE = "text-only-wave-no-mobile";
     public static final String CALL_NO_PHONE = "call-wave-no-phone";
+    /**
+     * Why a reminder text is cancelled when the patient's earlier text failed permanently (SendEligibility); in an
+     * AUTO wave that reminder goes by letter instead (letter/LetterFallbacks), so both read this one constant.
+     */
+    public static final String EARLIER_TEXT_FAILED = "earlier message failed permanently";
 
     /**
      * What the rule looks at. {@code control}: held back (the texts' control arm, or the letters' own); a patient

@@ -38,10 +38,12 @@ public class LetterBatch {
     /** Letters go by GOV.UK Notify (NotifyLetters): only those it could not send are printed here. */
     private final boolean notifyPosts;
     private final LetterStops stops;
+    private final LetterFallbacks fallbacks;
 
     LetterBatch(JdbcOperations jdbc, LetterRenderer renderer, MessageTemplates templates, AuditLog audit, Clock clock,
-                NotifySettings notify, LetterStops stops) {
+                NotifySettings notify, LetterStops stops, LetterFallbacks fallbacks) {
         this.stops = stops;
+        this.fallbacks = fallbacks;
         this.notifyPosts = notify.isLetters() && NotifySettings.present(notify.getApiKey());
         this.jdbc = jdbc;
         this.renderer = renderer;
@@ -92,6 +94,8 @@ public class LetterBatch {
             throw new Refused("This campaign was cancelled: its letters are not to be posted");
         }
         LocalDate today = LocalDate.now(clock);
+        // Letters standing in for texts that failed are written every minute; the CCC printing now gets them now.
+        fallbacks.write(campaignId);
         List<Row> rows = rows(campaignId, wave, today);
         if (rows.isEmpty()) {
             throw new NotFound("Wave " + wave + " of this campaign has no letters to print");

@@ -73,10 +73,12 @@ public class NotifyLetters implements NotifyLetterReports {
     private final LetterRenderer renderer;
     private final Clock clock;
     private final LetterStops stops;
+    private final LetterFallbacks fallbacks;
 
     NotifyLetters(DataSource dataSource, NotificationClient client, NotifySettings settings, LetterBatch batch,
-                  LetterRenderer renderer, Clock clock, LetterStops stops) {
+                  LetterRenderer renderer, Clock clock, LetterStops stops, LetterFallbacks fallbacks) {
         this.stops = stops;
+        this.fallbacks = fallbacks;
         this.db = DelegatingDataSource.unwrapDataSource(dataSource);
         this.client = client;
         this.settings = settings;
@@ -108,6 +110,7 @@ public class NotifyLetters implements NotifyLetterReports {
     public int sendDue(int limit) throws SQLException {
         Instant now = clock.instant();
         Instant lease = now.plus(LEASE);
+        fallbacks.write(null);
         List<Claim> claims = claim(now, lease, limit);
         LocalDate today = LocalDate.now(clock);
         // The last check before a letter leaves (LetterStops): opted out or died since the launch. One already

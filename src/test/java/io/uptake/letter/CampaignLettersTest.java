@@ -223,6 +223,50 @@ class CampaignLettersTest {
     }
 
     @Test
+    void aTextThatCannotArriveIsFollowedByThatWavesLetterOnce() throws Exception {
+        long id = launch(0);
+        sql("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
+        // Wave 1: one text refused for good (a landline), one not delivered (unreachable); the others arrived.
+        sql("UPDATE message SET status = 'FAILED', error_code = '21614' WHERE campaign_id = " + id + " AND wave = 1"
+                + " AND patient_id = (SELECT id FROM patient WHERE nhs_number = '" + mobile.get(0) + "')");
+        sql("UPDATE message SET status = 'UNDELIVERED', error_code = '30003' WHERE campaign_id = " + id + " AND wave = 1"
+                + " AND patient_id = (SELECT id FROM patient WHERE nhs_number = '" + mobile.get(1) + "')");
+
+        byte[] wave1 = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class);
+        assertThat(pages(wave1)).isEqualTo(10);
+        assertThat(text(wave1)).contains("Tex0 Mobile", "0 Oak Road", "Tex1 Mobile").doesNotContain("Tex2", "Tex3");
+        // The same wave again: the same letters, none written twice.
+        assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class))).isEqualTo(10);
+        assertThat(count("SELECT count(*) FROM letter WHERE campaign_id = " + id + " AND wave = 1")).isEqualTo(12);
+
+        // Wave 2: the reminder text of the one whose invitation failed is cancelled for that reason (SendEligibility);
+        // their reminder goes by letter. The one whose text was not delivered is texted again, so gets no letter.
+        sql("UPDATE message SET status = 'CANCELLED', reason = '" + io.uptake.campaign.WaveChannelPolicy.EARLIER_TEXT_FAILED
+                + "' WHERE campaign_id = " + id + " AND wave = 2"
+                + " AND patient_id = (SELECT id FROM patient WHERE nhs_number = '" + mobile.get(0) + "')");
+        byte[] wave2 = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=2")
+                .bearerAuth(ccc), byte[].class);
+        assertThat(pages(wave2)).isEqualTo(9);
+        assertThat(text(wave2)).contains("Tex0 Mobile").doesNotContain("Tex1 Mobile");
+    }
+
+    void sql(String statement) throws Exception {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement()) {
+            st.executeUpdate(statement);
+        }
+    }
+
+    long count(String query) throws Exception {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void aLetterThatCannotBeRenderedFailsAloneWithItsReason() throws Exception {
         long id = launch(0);
         // After launch one patient's address is removed from the record: that letter alone cannot be printed.

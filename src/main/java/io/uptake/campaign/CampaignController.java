@@ -30,8 +30,10 @@ class CampaignController {
     static final int MAX_PAGE_SIZE = 1000;
     private final CampaignService campaigns;
     private final LaunchReviews reviews;
+    private final TableStatistics statistics;
 
-    CampaignController(CampaignService campaigns, LaunchReviews reviews) {
+    CampaignController(CampaignService campaigns, LaunchReviews reviews, TableStatistics statistics) {
+        this.statistics = statistics;
         this.campaigns = campaigns;
         this.reviews = reviews;
     }
@@ -47,6 +49,7 @@ class CampaignController {
     @Secured(Role.CCC_NAME)
     HttpResponse<CampaignView> create(@Body CampaignRequest request, Authentication auth) {
         CampaignView view = campaigns.launch(request, CurrentUser.of(auth));
+        statistics.afterLaunch();
         return HttpResponse.created(view, URI.create("/api/campaigns/" + view.id()));
     }
 

@@ -53,12 +53,14 @@ class CampaignPageController {
     private final Cohorts cohorts;
     private final ZoneId zone;
     private final BookingLinks bookingLinks;
+    private final TableStatistics statistics;
     private final LaunchReviews reviews;
     private final AuditLog audit;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
                            MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks,
-                           LaunchReviews reviews, AuditLog audit) {
+                           LaunchReviews reviews, AuditLog audit, TableStatistics statistics) {
+        this.statistics = statistics;
         this.zone = clock.getZone();
         this.bookingLinks = bookingLinks;
         this.campaigns = campaigns;
@@ -155,6 +157,7 @@ class CampaignPageController {
                         : "The figures changed since you checked them (new data or opt-outs). Check them again.");
             }
             CampaignView view = campaigns.launch(request, user);
+            statistics.afterLaunch();
             return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id() + "?launched=true");
         } catch (CampaignPlan.Invalid e) {
             return formWithErrors(user, e.errors, form);

@@ -177,6 +177,20 @@ class Inbox {
         });
     }
 
+    /**
+     * Locks the reply's row until the caller's transaction ends, so that work on it (the opt-out confirm) is done
+     * once. Scope is not checked here: the caller finds the item for its user next. @return false when there is none
+     */
+    @Transactional
+    boolean lock(long id) {
+        return jdbc.prepareStatement("SELECT 1 FROM inbound_message WHERE id = ? FOR UPDATE", ps -> {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
     /** Empty when there is no such item or the caller may not see it: both answer 404. */
     @Transactional
     Optional<Item> find(CurrentUser user, long id) {

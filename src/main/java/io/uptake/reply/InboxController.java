@@ -1,6 +1,7 @@
 package io.uptake.reply;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -22,7 +23,10 @@ import io.uptake.security.Role;
 
 import java.util.List;
 
-/** The CCC inbox API: read replies, record what was done, and record opt-outs/opt-ins taken by phone. */
+/**
+ * The CCC inbox API: read replies, record what was done, confirm a reply that reads as an opt-out, and record
+ * opt-outs/opt-ins taken by phone.
+ */
 @Controller("/api/inbox")
 @Secured({Role.ADMIN_NAME, Role.CCC_NAME}) // reply texts and patients: not a LEAD's (docs/roles.md)
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -33,11 +37,15 @@ class InboxController {
     private final PatientOptOuts patientOptOuts;
     private final AuditLog audit;
 
-    InboxController(Inbox inbox, TranslationHints hints, PatientOptOuts patientOptOuts, AuditLog audit) {
+    private final ReplyOptOuts replyOptOuts;
+
+    InboxController(Inbox inbox, TranslationHints hints, PatientOptOuts patientOptOuts, AuditLog audit,
+                    ReplyOptOuts replyOptOuts) {
         this.inbox = inbox;
         this.hints = hints;
         this.patientOptOuts = patientOptOuts;
         this.audit = audit;
+        this.replyOptOuts = replyOptOuts;
     }
 
     /**
@@ -76,6 +84,30 @@ class InboxController {
         return hints.withHint(inbox.find(user, id).orElseThrow());
     }
 
+    /**
+     * The inbox page's one-click confirm of a reply that reads as an opt-out ({@link ReplyOptOuts}): the patient's
+     * own opt-out, their queued texts cancelled, the item done as OPTED_OUT, audited. CCCs only, as every
+     * patient-level opt-out. Another PCN's reply 404; a reply that cannot be confirmed (not read as an opt-out,
+     * already confirmed, a shared mobile, no patient, the patient already opted out) 409 with the reason, having
+     * recorded nothing, so a client may safely send it again.
+     */
+    @Post("/{id}/confirm-opt-out")
+    @Secured(Role.CCC_NAME)
+    HttpResponse<?> confirmOptOut(@PathVariable long id, Authentication auth) {
+        ReplyOptOuts.Result result = replyOptOuts.confirm(CurrentUser.of(auth), id);
+        if (result.refusal().isPresent()) {
+            ReplyOptOuts.Refusal why = result.refusal().get();
+            if (why == ReplyOptOuts.Refusal.NOT_FOUND) {
+                throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item");
+            }
+            return HttpResponse.status(HttpStatus.CONFLICT).body(new Refused(why.name(), ReplyOptOuts.sentence(why)));
+        }
+        PatientOptOuts.Confirmed done = result.confirmed().orElseThrow();
+        Inbox.Item item = inbox.find(CurrentUser.of(auth), id).orElseThrow();
+        return HttpResponse.ok(new ConfirmedOptOut(id, item.patient().id(), done.status().optedOut(),
+                done.cancelled(), item.outcome(), ReplyOptOuts.sentence(done)));
+    }
+
     // CCCs only, as the patient API: a patient-level opt-in undoes a patient's objection, and only a CCC may.
     @Post("/patients/{patientId}/opt-out")
     @Secured(Role.CCC_NAME)
@@ -100,7 +132,8 @@ class InboxController {
         return Inbox.Outcome.parse(raw).orElseThrow(() -> new HttpStatusException(HttpStatus.BAD_REQUEST,
                 "outcome must be one of " + String.join(", ",
                         Inbox.Outcome.chosenByHand().stream().map(Enum::name).toList())
-                        + " (an opt-out is confirmed on the inbox page, which also records it)"));
+                        + " (a reply that reads as an opt-out is confirmed with POST /api/inbox/{id}/confirm-opt-out,"
+                        + " which also records the opt-out)"));
     }
 
     @Serdeable
@@ -113,5 +146,21 @@ class InboxController {
 
     @Serdeable
     record PhoneResult(long patientId, boolean optedOut) {
+    }
+
+    /**
+     * @param optedOut       the patient is opted out now (by the rule, docs/replies.md "Who is opted out")
+     * @param cancelledTexts how many of their texts waiting to be sent were cancelled
+     * @param outcome        the item's outcome now (OPTED_OUT, or what a colleague had already chosen)
+     * @param message        what happened, in the CCC's words
+     */
+    @Serdeable
+    record ConfirmedOptOut(long id, long patientId, boolean optedOut, int cancelledTexts, @Nullable String outcome,
+                           String message) {
+    }
+
+    /** @param reason one of ReplyOptOuts.Refusal; @param message why, in the CCC's words */
+    @Serdeable
+    record Refused(String reason, String message) {
     }
 }

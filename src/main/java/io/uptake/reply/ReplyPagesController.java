@@ -128,11 +128,7 @@ class ReplyPagesController {
         if (result.refusal().filter(r -> r == ReplyOptOuts.Refusal.NOT_FOUND).isPresent()) {
             throw new HttpStatusException(HttpStatus.NOT_FOUND, "No such inbox item");
         }
-        String notice = result.confirmed().map(c -> "Opt-out recorded. " + switch (c.cancelled()) {
-            case 0 -> "They had no texts waiting to be sent.";
-            case 1 -> "1 text waiting to be sent was cancelled.";
-            default -> c.cancelled() + " texts waiting to be sent were cancelled.";
-        }).orElse(null);
+        String notice = result.confirmed().map(ReplyOptOuts::sentence).orElse(null);
         return itemFragment(user, id, result.refusal().map(ReplyOptOuts::sentence).orElse(null), notice);
     }
 

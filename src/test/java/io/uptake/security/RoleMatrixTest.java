@@ -148,6 +148,7 @@ class RoleMatrixTest {
             GET    /ui/reports                                      | ADMIN LEAD CCC
             GET    /api/inbox                                       | ADMIN CCC
             POST   /api/inbox/{id}/done                             | ADMIN CCC
+            POST   /api/inbox/{id}/confirm-opt-out                  | CCC
             POST   /api/inbox/patients/{patientId}/opt-out          | CCC
             POST   /api/inbox/patients/{patientId}/opt-in           | CCC
             GET    /ui/inbox                                        | ADMIN CCC

@@ -57,7 +57,7 @@ class OwnTextCheckTest {
 
     @Test
     void aTextOverTheSegmentLimitWithLongValuesIsRefused() {
-        TextCheck c = templates.check("psa-eligible", "initial", "en", ENGLISH + " Thank you.".repeat(80));
+        TextCheck c = templates.check("psa-eligible", "initial", "en", ENGLISH + " Thank you.".repeat(70));
         assertThat(c.longestSegments()).isGreaterThan(templates.maxSegments());
         assertThat(c.problems()).singleElement().satisfies(p -> assertThat(p)
                 .contains("takes " + c.longestSegments() + " segments; the limit is " + templates.maxSegments()));

@@ -216,7 +216,7 @@ class PcnTextsTest {
         String indic = check("ar", OwnTextCheckTest.ARABIC.replace("0161 496 0999", "٠١٦١ ٤٩٦ ٠٩٩٩"));
         assertThat(indic).contains("1 problem to fix before you save").contains("Arabic-Indic digits")
                 .contains("wrong order");
-        String tooLong = check("en", ENGLISH + " Thank you.".repeat(80));
+        String tooLong = check("en", ENGLISH + " Thank you.".repeat(70));
         assertThat(tooLong).contains("segments; the limit is " + templates.maxSegments());
         String unknown = check("en", ENGLISH.replace("{optOut}", "{stop}"));
         assertThat(unknown).contains("{stop} is not a placeholder").contains("Put {optOut} back in the text")

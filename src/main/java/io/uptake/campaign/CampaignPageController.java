@@ -24,6 +24,8 @@ import io.uptake.cohort.UnknownProgrammeException;
 import io.uptake.audit.AuditLog;
 import io.uptake.security.CurrentUser;
 import io.uptake.template.MessageTemplates;
+import io.uptake.template.OwnTexts;
+import io.uptake.template.TemplateApprovals;
 import io.uptake.template.Placeholders;
 import io.uptake.template.RenderedMessage;
 import io.uptake.security.Role;
@@ -56,10 +58,13 @@ class CampaignPageController {
     private final TableStatistics statistics;
     private final LaunchReviews reviews;
     private final AuditLog audit;
+    private final TemplateApprovals approvals;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
                            MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks,
-                           LaunchReviews reviews, AuditLog audit, TableStatistics statistics) {
+                           LaunchReviews reviews, AuditLog audit, TemplateApprovals approvals,
+                           TableStatistics statistics) {
+        this.approvals = approvals;
         this.statistics = statistics;
         this.zone = clock.getZone();
         this.bookingLinks = bookingLinks;
@@ -101,8 +106,10 @@ class CampaignPageController {
             sample = new Placeholders(sample.givenName(), sample.practiceName(),
                     phone.national() == null ? sample.practicePhone() : phone.national(), link);
             List<RenderedMessage> texts = new ArrayList<>();
+            // In the PCN's own words where they are approved: what a launch now would send.
+            OwnTexts own = user.pcnScope() == null ? OwnTexts.NONE : approvals.sending(chosen, user.pcnScope());
             for (String lang : templates.completeLanguages(chosen)) {
-                texts.add(templates.render(chosen, "initial", lang, sample));
+                texts.add(templates.render(chosen, "initial", lang, sample, own));
             }
             model.put("texts", texts);
             model.put("linkProblems", problems);

@@ -1,7 +1,6 @@
 package io.uptake.campaign;
 
 import io.micronaut.json.JsonMapper;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.uptake.cohort.Cohorts;
 import io.uptake.template.TemplateApprovals;
 import jakarta.inject.Singleton;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.List;
 
 /** Freezes a cohort through the cohort feature: its rule version, its summary (exclusions) and its members. */
 @Singleton
@@ -18,14 +18,12 @@ class CohortRecipients implements CampaignCohorts {
     private final JsonMapper json;
     private final Clock clock;
     private final TemplateApprovals approvals;
-    private final JdbcOperations jdbc;
 
-    CohortRecipients(Cohorts cohorts, JsonMapper json, Clock clock, TemplateApprovals approvals, JdbcOperations jdbc) {
+    CohortRecipients(Cohorts cohorts, JsonMapper json, Clock clock, TemplateApprovals approvals) {
         this.cohorts = cohorts;
         this.json = json;
         this.clock = clock;
         this.approvals = approvals;
-        this.jdbc = jdbc;
     }
 
     @Override
@@ -42,21 +40,16 @@ class CohortRecipients implements CampaignCohorts {
         return new Frozen(n, ruleVersion, summary);
     }
 
-    /** The version of the texts each message language of the campaign goes out with, and whether it was approved. */
+    /**
+     * The version of the texts each message language of the campaign goes out with, and the PCN's approved texts
+     * frozen as the campaign's. A language whose approval was lost since the cohort was read (a CCC saved a new
+     * text meanwhile) stops the launch: its patients would otherwise get words nobody approved.
+     */
     private void recordTemplateVersions(long campaignId, String programme, long pcnId) {
-        for (TemplateApprovals.LanguageApproval a : approvals.approvals(programme, pcnId)) {
-            jdbc.prepareStatement("""
-                    INSERT INTO campaign_template (campaign_id, language, version, approved)
-                    SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM recipient WHERE campaign_id = ? AND language = ?)""",
-                    ps -> {
-                        ps.setLong(1, campaignId);
-                        ps.setString(2, a.language());
-                        ps.setString(3, a.version());
-                        ps.setBoolean(4, a.sendable());
-                        ps.setLong(5, campaignId);
-                        ps.setString(6, a.language());
-                        return ps.executeUpdate();
-                    });
+        List<String> refused = approvals.recordLaunch(campaignId, programme, pcnId);
+        if (!refused.isEmpty()) {
+            throw new CampaignService.Conflict("The texts in " + String.join(", ", refused) + " changed while the "
+                    + "campaign was launched and are no longer approved: review the launch again.");
         }
     }
 }

@@ -10,6 +10,8 @@ import io.uptake.cohort.ExclusionReasons;
 import io.uptake.security.CurrentUser;
 import io.uptake.template.LanguageInfo;
 import io.uptake.template.MessageTemplates;
+import io.uptake.template.OwnTexts;
+import io.uptake.template.TemplateApprovals;
 import io.uptake.template.Placeholders;
 import io.uptake.template.RenderedMessage;
 import jakarta.inject.Singleton;
@@ -43,9 +45,11 @@ public class LaunchReviews {
     private final Programmes programmes;
     private final BankHolidays holidays;
     private final Clock clock;
+    private final TemplateApprovals approvals;
 
     LaunchReviews(JdbcOperations jdbc, Cohorts cohorts, MessageTemplates templates, Programmes programmes,
-                  BankHolidays holidays, Clock clock) {
+                  BankHolidays holidays, Clock clock, TemplateApprovals approvals) {
+        this.approvals = approvals;
         this.jdbc = jdbc;
         this.cohorts = cohorts;
         this.templates = templates;
@@ -89,6 +93,8 @@ public class LaunchReviews {
                     channel.label()));
         }
 
+        // In the PCN's own words where they are approved, as the launch freezes them.
+        OwnTexts own = approvals.sending(programme, pcnId);
         // Every recipient's texts, rendered once per group of patients who get the same words (language, given
         // name, practice), as the dispatcher renders them; then scaled to the texted arm.
         CohortSql groups = cohorts.cohortSql(programme, plan.asOf(), pcnId).then("""
@@ -111,7 +117,7 @@ public class LaunchReviews {
                     if (!texts(plan.channel(w))) {
                         continue;
                     }
-                    RenderedMessage m = templates.render(programme, template(w), lang, values);
+                    RenderedMessage m = templates.render(programme, template(w), lang, values, own);
                     acc[1] += patients;
                     acc[2] += (long) m.segments() * patients;
                 }
@@ -130,7 +136,7 @@ public class LaunchReviews {
             allTexts += texts;
             allSegments += segments;
             costs.add(new LaunchReview.LanguageCost(e.getKey(), texts, segments, templates.cost(segments)));
-            languages.add(language(programme, e.getKey(), acc[0], due.size()));
+            languages.add(language(programme, e.getKey(), acc[0], due.size(), own));
         }
         LaunchReview.Cost cost = new LaunchReview.Cost(templates.currency(), templates.pricePerSegment(), allTexts,
                 allSegments, templates.cost(allSegments), exact, costs);
@@ -181,12 +187,13 @@ public class LaunchReviews {
         return out;
     }
 
-    private LaunchReview.Language language(String programme, String code, long recipients, int waves) {
+    private LaunchReview.Language language(String programme, String code, long recipients, int waves,
+                                           OwnTexts own) {
         List<LaunchReview.Text> texts = new ArrayList<>();
         boolean draft = false;
         boolean rtl = false;
         for (int w = 1; w <= Math.min(waves, 2); w++) { // every reminder has the same words
-            RenderedMessage m = templates.render(programme, template(w), code, Placeholders.sample());
+            RenderedMessage m = templates.render(programme, template(w), code, Placeholders.sample(), own);
             texts.add(new LaunchReview.Text(template(w), m.text(), m.segments(), m.encoding()));
             draft |= m.draft();
             rtl |= m.rtl();
@@ -215,7 +222,7 @@ public class LaunchReviews {
 
     private static String token(LaunchReview r) {
         String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
-                + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name();
+                + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages();
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -84,7 +84,8 @@ public class Reconciler {
         CampaignTexts.Rendered text;
         try {
             text = m.body() != null ? new CampaignTexts.Rendered(m.body(), m.segments() == null ? 1 : m.segments())
-                    : texts.get().render(m.programme(), m.templateKey(), m.language(), m.values(), m.bookingToken());
+                    : texts.get().render(m.campaignId(), m.programme(), m.templateKey(), m.language(), m.values(),
+                            m.bookingToken());
         } catch (RuntimeException e) {
             LOG.error("Message {} for {}: its text cannot be rendered to look for it", m.id(),
                     NhsNumber.mask(m.nhsNumber()), e);

@@ -76,7 +76,8 @@ final class SendAttempt {
         Claimed.Context c = m.context();
         CampaignTexts.Rendered text;
         try {
-            text = texts.get().render(c.programme(), m.templateKey(), m.language(), c.values(), c.bookingToken());
+            text = texts.get().render(m.campaignId(), c.programme(), m.templateKey(), m.language(), c.values(),
+                    c.bookingToken());
         } catch (RuntimeException e) {
             LOG.error("Message {} for {} cannot be rendered", m.id(), NhsNumber.mask(c.nhsNumber()), e);
             return SendOutcomes.unrenderable(m, e.getMessage());

@@ -2,6 +2,7 @@ package io.uptake.campaign;
 
 import io.uptake.booking.BookingLinks;
 import io.uptake.template.MessageTemplates;
+import io.uptake.template.PcnTexts;
 import io.uptake.template.Placeholders;
 import io.uptake.template.RenderedMessage;
 import jakarta.inject.Singleton;
@@ -11,10 +12,12 @@ import jakarta.inject.Singleton;
 class TemplateTexts implements CampaignTexts {
     private final MessageTemplates templates;
     private final BookingLinks links;
+    private final PcnTexts pcnTexts;
 
-    TemplateTexts(MessageTemplates templates, BookingLinks links) {
+    TemplateTexts(MessageTemplates templates, BookingLinks links, PcnTexts pcnTexts) {
         this.templates = templates;
         this.links = links;
+        this.pcnTexts = pcnTexts;
     }
 
     @Override
@@ -25,6 +28,14 @@ class TemplateTexts implements CampaignTexts {
     @Override
     public Rendered render(String programme, String templateKey, String language, Placeholders values) {
         RenderedMessage text = templates.render(programme, templateKey, language, values);
+        return new Rendered(text.text(), text.segments());
+    }
+
+    /** In the PCN texts frozen at the campaign's launch, where it has them (the shipped texts otherwise). */
+    @Override
+    public Rendered render(long campaignId, String programme, String templateKey, String language, Placeholders values) {
+        RenderedMessage text = templates.render(programme, templateKey, language, values,
+                pcnTexts.ofCampaign(campaignId));
         return new Rendered(text.text(), text.segments());
     }
 }

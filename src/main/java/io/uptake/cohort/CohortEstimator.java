@@ -2,6 +2,8 @@ package io.uptake.cohort;
 
 import io.micronaut.core.annotation.Nullable;
 import io.uptake.template.MessageTemplates;
+import io.uptake.template.OwnTexts;
+import io.uptake.template.TemplateApprovals;
 import io.uptake.template.Placeholders;
 import io.uptake.template.RenderedMessage;
 import jakarta.inject.Singleton;
@@ -20,10 +22,12 @@ import java.util.TreeMap;
 public class CohortEstimator {
     private final Cohorts cohorts;
     private final MessageTemplates templates;
+    private final TemplateApprovals approvals;
 
-    CohortEstimator(Cohorts cohorts, MessageTemplates templates) {
+    CohortEstimator(Cohorts cohorts, MessageTemplates templates, TemplateApprovals approvals) {
         this.cohorts = cohorts;
         this.templates = templates;
+        this.approvals = approvals;
     }
 
     public CohortEstimate estimate(String programme, LocalDate asOf, Long pcnScope, String template,
@@ -39,10 +43,12 @@ public class CohortEstimator {
             throw new IllegalArgumentException("template: one of " + templates.messages(programme));
         }
         Map<String, Acc> byLang = new TreeMap<>();
+        // A PCN's approved own texts are what it sends, so they are what is counted.
+        OwnTexts own = pcnScope == null ? OwnTexts.NONE : approvals.sending(programme, pcnScope);
         for (Cohorts.TextGroup g : cohorts.eligibleTextGroups(programme, asOf, pcnScope)) {
             RenderedMessage m = templates.render(programme, template, g.messageLanguage(),
                     new Placeholders(g.givenName(), g.practiceName(),
-                            replyPhone == null ? g.practicePhone() : replyPhone, bookingLink));
+                            replyPhone == null ? g.practicePhone() : replyPhone, bookingLink), own);
             byLang.computeIfAbsent(m.lang(), l -> new Acc(m.draft())).add(m, g.patients());
         }
         List<CohortEstimate.Line> lines = new ArrayList<>();

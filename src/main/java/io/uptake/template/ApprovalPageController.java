@@ -38,13 +38,19 @@ class ApprovalPageController {
         return page(CurrentUser.of(auth), null);
     }
 
-    @Post("/{programme}/{language}")
+    @io.micronaut.serde.annotation.Serdeable
+    record ApproveForm(@io.micronaut.core.annotation.Nullable String version) {
+    }
+
+    /** Approves the version the page showed (a text saved since is refused, to be read first). */
+    @Post(value = "/{programme}/{language}", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     @Secured({Role.LEAD_NAME, Role.ADMIN_NAME})
     ModelAndView<Map<String, Object>> approve(@PathVariable String programme, @PathVariable String language,
+                                              @io.micronaut.core.annotation.Nullable @io.micronaut.http.annotation.Body ApproveForm form,
                                               Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         try {
-            approvals.approve(programme, language, user);
+            approvals.approve(programme, language, user, form == null ? null : form.version());
             return page(user, null);
         } catch (IllegalArgumentException | IllegalStateException e) {
             return page(user, e.getMessage());

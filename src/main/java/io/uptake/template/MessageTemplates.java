@@ -103,16 +103,26 @@ public class MessageTemplates {
      * @throws IllegalArgumentException when the programme has no such message
      */
     public RenderedMessage render(String programme, String message, String requestedLang, Placeholders values) {
+        return render(programme, message, requestedLang, values, OwnTexts.NONE);
+    }
+
+    /**
+     * As {@link #render(String, String, String, Placeholders)}, with a PCN's own words where {@code own} has them
+     * for the language used (the shipped words otherwise). Which of a PCN's texts may be used is the caller's
+     * decision: approved ones to send ({@link PcnTexts#sending}), a campaign's frozen ones ({@link PcnTexts#ofCampaign}).
+     */
+    public RenderedMessage render(String programme, String message, String requestedLang, Placeholders values,
+                                  OwnTexts own) {
         if (!messages(programme).contains(message) || programme.equals(TemplateCatalogue.REPLIES)) {
             throw new IllegalArgumentException("No message '" + message + "' for programme '" + programme
                     + "'; messages: " + messages(programme));
         }
-        return renderKey(programme, message, requestedLang, values);
+        return renderKey(programme, message, requestedLang, values, own);
     }
 
     /** Renders a shared reply (opt-out confirmation, help, ...) in the patient's language. */
     public RenderedMessage renderReply(Reply reply, String requestedLang, Placeholders values) {
-        return renderKey(TemplateCatalogue.REPLIES, reply.key(), requestedLang, values);
+        return renderKey(TemplateCatalogue.REPLIES, reply.key(), requestedLang, values, OwnTexts.NONE);
     }
 
     /**
@@ -120,11 +130,21 @@ public class MessageTemplates {
      * sentences they embed, so any change to them is a new version (which needs approving again).
      */
     public String version(String programme, String lang) {
+        return version(programme, lang, OwnTexts.NONE);
+    }
+
+    /**
+     * The version of what {@code lang} sends for {@code programme} with a PCN's own words {@code own} in place of
+     * the shipped ones: the same digest as the shipped version where the PCN has none, so an approval of the
+     * shipped texts still holds; any text of its own makes it another version, which the PCN's LEAD approves.
+     */
+    public String version(String programme, String lang, OwnTexts own) {
         StringBuilder all = new StringBuilder();
         List<String> keys = new ArrayList<>(List.of("instruction.optOut", "instruction.callBack", "common.booking"));
         messages(programme).forEach(m -> keys.add(TemplateCatalogue.key(programme, m)));
         for (String k : keys) {
-            String t = catalogue.text(lang, k);
+            String mine = k.startsWith(programme + ".") ? own.text(lang, k.substring(programme.length() + 1)) : null;
+            String t = mine != null ? mine : catalogue.text(lang, k);
             all.append(k).append('=').append(t == null ? "" : t).append('\n');
         }
         try {
@@ -134,6 +154,11 @@ public class MessageTemplates {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The shipped pattern of {@code programme}'s {@code message} in {@code lang} (null when it has none). */
+    public String shippedText(String programme, String message, String lang) {
+        return catalogue.text(lang, TemplateCatalogue.key(programme, message));
     }
 
     /** What {@code segments} segments cost at the configured price. */
@@ -189,11 +214,13 @@ public class MessageTemplates {
         return List.copyOf(out);
     }
 
-    private RenderedMessage renderKey(String set, String message, String requestedLang, Placeholders values) {
+    private RenderedMessage renderKey(String set, String message, String requestedLang, Placeholders values,
+                                      OwnTexts own) {
         String requested = requestedLang == null ? TemplateCatalogue.ENGLISH
                 : requestedLang.trim().toLowerCase(Locale.ROOT);
         String lang = catalogue.complete(set, requested) ? requested : TemplateCatalogue.ENGLISH;
-        String text = SmsText.normalise(format(set, message, lang, values));
+        String mine = own.text(lang, message);
+        String text = SmsText.normalise(mine != null ? format(mine, lang, values) : format(set, message, lang, values));
         SmsSegments.Count count = SmsSegments.count(text);
         LanguageInfo info = catalogue.languages().get(lang);
         return new RenderedMessage(set, message, requested, lang, text, count.encoding(), count.characters(),
@@ -209,6 +236,10 @@ public class MessageTemplates {
      * every left-to-right run that needs it is kept in its own order with direction marks ({@link BidiMarks}).
      */
     String format(String pattern, String lang, Placeholders values) {
+        return format(pattern, lang, values, true);
+    }
+
+    private String format(String pattern, String lang, Placeholders values, boolean keep) {
         boolean rtl = catalogue.languages().get(lang).rtl();
         java.util.function.UnaryOperator<String> merged = rtl ? BidiMarks::bracket : v -> v;
         Map<String, Object> args = new HashMap<>();
@@ -221,7 +252,8 @@ public class MessageTemplates {
                         Map.of("bookingLink", merged.apply(link))));
         args.put("optOut", catalogue.text(lang, "instruction.optOut"));
         args.put("callBack", catalogue.text(lang, "instruction.callBack"));
-        String text = TemplateCatalogue.format(pattern, lang, args);
+        String text = keep ? TemplateCatalogue.format(pattern, lang, args)
+                : TemplateCatalogue.formatOnce(pattern, lang, args);
         // An absent booking link leaves a double space behind; nothing else in a text needs two.
         text = DOUBLE_SPACE.matcher(text).replaceAll(" ").trim();
         return rtl ? BidiMarks.mark(text) : text;
@@ -255,6 +287,125 @@ public class MessageTemplates {
                 TemplateCatalogue.format(catalogue.text(lang, "letter.howToBook"), lang, phone),
                 TemplateCatalogue.format(catalogue.text(lang, "letter.optOut"), lang, phone),
                 catalogue.text(lang, "letter.nhsNumber"));
+    }
+
+    /** The placeholders a PCN's text may use, and why each that the shipped English text has must stay. */
+    private static final Map<String, String> PLACEHOLDER_PURPOSES = new LinkedHashMap<>();
+
+    static {
+        PLACEHOLDER_PURPOSES.put("givenName", "it greets the patient by their name");
+        PLACEHOLDER_PURPOSES.put("practiceName", "the patient must know which practice is texting them");
+        PLACEHOLDER_PURPOSES.put("practicePhone", "it tells the patient which number to call");
+        PLACEHOLDER_PURPOSES.put("booking", "it holds the booking link when a campaign has one");
+        PLACEHOLDER_PURPOSES.put("callBack", "it tells the patient how to ask for a call");
+        PLACEHOLDER_PURPOSES.put("optOut", "it tells the patient how to stop the texts");
+    }
+
+    /** Longer than any text that fits the segment limit: what a CCC may type at most. */
+    static final int MAX_TYPED = 1000;
+
+    /**
+     * The checks of a PCN's draft of {@code programme}'s {@code message} in {@code language}, as the editor shows
+     * them while the CCC types and as a save applies them: the same placeholders as the shipped English message
+     * (the rule every translation keeps), no other placeholder, within the segment limit with long values, and in a
+     * right-to-left language every left-to-right run in its order on a handset ({@link BidiCheck}).
+     *
+     * @throws IllegalArgumentException for an unknown programme, message or language
+     */
+    public TextCheck check(String programme, String message, String language, String typed) {
+        if (!programmes().contains(programme) || !messages(programme).contains(message)
+                || !catalogue.languages().containsKey(language)) {
+            throw new IllegalArgumentException("No message '" + message + "' of '" + programme + "' in '" + language + "'");
+        }
+        String text = ownText(typed);
+        LanguageInfo info = catalogue.languages().get(language);
+        Set<String> required = TemplateCatalogue.placeholders(
+                catalogue.text(TemplateCatalogue.ENGLISH, TemplateCatalogue.key(programme, message)));
+        List<String> problems = new ArrayList<>();
+        boolean renderable = false;
+        if (!catalogue.complete(programme, language)) {
+            problems.add("The " + info.name() + " texts Uptake ships are incomplete, so " + info.name()
+                    + " is sent in English: they cannot be changed until they are fixed.");
+        } else if (text.isEmpty()) {
+            problems.add("Enter the words of the text.");
+        } else if (text.length() > MAX_TYPED) {
+            problems.add("The text must be " + MAX_TYPED + " characters or fewer.");
+        } else {
+            Set<String> names = ownPlaceholders(text, problems);
+            if (names != null) {
+                for (String n : names) {
+                    if (!PLACEHOLDER_PURPOSES.containsKey(n)) {
+                        problems.add("{" + n + "} is not a placeholder Uptake knows. Use only "
+                                + String.join(" ", required.stream().map(r -> "{" + r + "}").toList()) + ".");
+                    }
+                }
+                for (String r : required) {
+                    if (!names.contains(r)) {
+                        problems.add("Put {" + r + "} back in the text: " + PLACEHOLDER_PURPOSES.getOrDefault(r, "the "
+                                + "shipped text has it") + ".");
+                    }
+                }
+                renderable = problems.isEmpty();
+            }
+        }
+        if (!renderable) {
+            return new TextCheck(text, List.copyOf(problems), null, null, 0, 0, 0, maxSegments, null, currency,
+                    info.rtl(), List.copyOf(required));
+        }
+        Placeholders sample = Placeholders.sample();
+        String preview = SmsText.normalise(format(text, language, sample, false));
+        SmsSegments.Count count = SmsSegments.count(preview);
+        Placeholders longest = Placeholders.longest();
+        String longText = SmsText.normalise(format(text, language, longest, false));
+        int longSegments = SmsSegments.count(longText).segments();
+        if (longSegments > maxSegments) {
+            problems.add("With a long name and practice name this text takes " + longSegments
+                    + " segments; the limit is " + maxSegments + ". Make it shorter.");
+        }
+        if (info.rtl()) {
+            Set<String> bidi = new LinkedHashSet<>(BidiCheck.problems(text, preview, sample));
+            bidi.addAll(BidiCheck.problems(text, longText, longest));
+            problems.addAll(bidi);
+        }
+        return new TextCheck(text, List.copyOf(problems), preview, count.encoding(), count.characters(),
+                count.segments(), longSegments, maxSegments, cost(count.segments()), currency, info.rtl(),
+                List.copyOf(required));
+    }
+
+    /**
+     * What a PCN's typed text is stored as: control characters and the bidi controls removed ({@link
+     * io.uptake.patient.PlainText}: the marks a handset needs are added when the text is rendered, never typed),
+     * runs of spaces and line breaks as one space.
+     */
+    static String ownText(String typed) {
+        String clean = io.uptake.patient.PlainText.clean(typed == null ? "" : typed);
+        return clean.replaceAll("\\s+", " ").trim();
+    }
+
+    /** The placeholder names of {@code text}, or null (with the problem added) when it is not a simple pattern. */
+    private static Set<String> ownPlaceholders(String text, List<String> problems) {
+        com.ibm.icu.text.MessagePattern mp;
+        try {
+            mp = new com.ibm.icu.text.MessagePattern(text);
+        } catch (IllegalArgumentException e) {
+            problems.add("Each { needs a } after the placeholder's name, as in {givenName}. To write a curly bracket "
+                    + "itself, put it in single quotes: '{'.");
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < mp.countParts(); i++) {
+            com.ibm.icu.text.MessagePattern.Part part = mp.getPart(i);
+            if (part.getType() == com.ibm.icu.text.MessagePattern.Part.Type.ARG_START
+                    && part.getArgType() != com.ibm.icu.text.MessagePattern.ArgType.NONE) {
+                problems.add("Write each placeholder as just its name in curly brackets, as in {givenName}.");
+                return null;
+            }
+            if (part.getType() == com.ibm.icu.text.MessagePattern.Part.Type.ARG_NAME
+                    || part.getType() == com.ibm.icu.text.MessagePattern.Part.Type.ARG_NUMBER) {
+                names.add(mp.getSubstring(part));
+            }
+        }
+        return names;
     }
 
     /** Every message in every language, rendered with long realistic values, must fit the segment limit. */

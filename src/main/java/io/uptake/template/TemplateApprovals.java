@@ -12,14 +12,21 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which languages of a programme may be sent for a PCN: English (the source) always; a translation only once its
- * current version is approved, by a LEAD for their PCN or by an ADMIN for every PCN. Anyone in an unapproved
- * language is texted the English text (the cohort's message language says so, and so does the review).
+ * Which languages of a programme may be sent for a PCN, and in whose words. English (the source) always; a
+ * translation only once its current version is approved, by a LEAD for their PCN or by an ADMIN for every PCN.
+ * Anyone in an unapproved language is texted the English text (the cohort's message language says so, and so does
+ * the review).
+ *
+ * <p>A PCN's own texts ({@link PcnTexts}) are part of its version of a language, so a saved text is a new version
+ * that the PCN's LEAD approves. Until then: a translation with a PCN text is a draft (English is sent), and a PCN's
+ * own English is a draft too, for which the shipped English is sent (English itself always goes, as the fallback).
  */
 @Singleton
 public class TemplateApprovals {
@@ -31,20 +38,26 @@ public class TemplateApprovals {
 
     private final JdbcOperations jdbc;
     private final MessageTemplates templates;
+    private final PcnTexts pcnTexts;
     private final AuditLog audit;
     private final Clock clock;
 
-    TemplateApprovals(JdbcOperations jdbc, MessageTemplates templates, AuditLog audit, Clock clock) {
+    TemplateApprovals(JdbcOperations jdbc, MessageTemplates templates, PcnTexts pcnTexts, AuditLog audit, Clock clock) {
         this.jdbc = jdbc;
         this.templates = templates;
+        this.pcnTexts = pcnTexts;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** One language of a programme for a PCN (null: the approvals that hold for every PCN). */
+    /**
+     * One language of a programme for a PCN (null: the approvals that hold for every PCN). {@code ownTexts}: the
+     * version holds texts the PCN wrote itself.
+     */
     @Serdeable
     public record LanguageApproval(String language, String name, String version, String state,
-                                   String approvedBy, Instant approvedAt, boolean forEveryPcn) {
+                                   String approvedBy, Instant approvedAt, boolean forEveryPcn, boolean ownTexts) {
+        /** Whether this version may be sent (a PCN's draft English is not: the shipped English is sent instead). */
         public boolean sendable() {
             return SOURCE.equals(state) || APPROVED.equals(state);
         }
@@ -53,42 +66,124 @@ public class TemplateApprovals {
     /** Every language of {@code programme} with its state for {@code pcnId} (the review page shows this). */
     @Transactional
     public List<LanguageApproval> approvals(String programme, Long pcnId) {
+        Map<String, Map<String, PcnTexts.Saved>> rows = pcnId == null ? Map.of() : pcnTexts.currentRows(pcnId, programme);
+        return approvals(programme, pcnId, PcnTexts.texts(rows));
+    }
+
+    private List<LanguageApproval> approvals(String programme, Long pcnId, OwnTexts own) {
         List<String> complete = templates.completeLanguages(programme);
         List<LanguageApproval> out = new ArrayList<>();
         for (LanguageInfo l : templates.languages()) {
-            String version = templates.version(programme, l.code());
-            if (l.code().equals(TemplateCatalogue.ENGLISH)) {
-                out.add(new LanguageApproval(l.code(), l.name(), version, SOURCE, null, null, true));
+            boolean mine = own.has(l.code()) && complete.contains(l.code());
+            String version = templates.version(programme, l.code(), mine ? own.only(l.code()) : OwnTexts.NONE);
+            if (l.code().equals(TemplateCatalogue.ENGLISH) && !mine) {
+                out.add(new LanguageApproval(l.code(), l.name(), version, SOURCE, null, null, true, false));
                 continue;
             }
             if (!complete.contains(l.code())) {
-                out.add(new LanguageApproval(l.code(), l.name(), version, INCOMPLETE, null, null, false));
+                out.add(new LanguageApproval(l.code(), l.name(), version, INCOMPLETE, null, null, false, false));
                 continue;
             }
+            // A PCN's own texts are approved by its LEAD only; an ADMIN's approval for every PCN is of shipped texts.
             Optional<LanguageApproval> approved = jdbc.prepareStatement("""
                     SELECT approved_by, approved_at, pcn_id IS NULL AS every FROM template_approval
                     WHERE programme = ? AND language = ? AND version = ?
-                      AND (pcn_id IS NULL OR pcn_id = CAST(? AS BIGINT))
+                      AND (pcn_id = CAST(? AS BIGINT) OR (pcn_id IS NULL AND NOT ?))
                     ORDER BY approved_at LIMIT 1""", ps -> {
                 ps.setString(1, programme);
                 ps.setString(2, l.code());
                 ps.setString(3, version);
                 ps.setObject(4, pcnId);
+                ps.setBoolean(5, mine);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new LanguageApproval(l.code(), l.name(), version, APPROVED,
-                            rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3))) : Optional.empty();
+                            rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3), mine))
+                            : Optional.empty();
                 }
             });
-            out.add(approved.orElse(new LanguageApproval(l.code(), l.name(), version, DRAFT, null, null, false)));
+            out.add(approved.orElse(new LanguageApproval(l.code(), l.name(), version, DRAFT, null, null, false, mine)));
         }
         return out;
     }
 
-    /** The languages {@code programme} may be sent in for {@code pcnId}: English and the approved translations. */
+    /**
+     * The languages {@code programme} may be sent in for {@code pcnId}: English (in the PCN's approved words or the
+     * shipped ones) and the approved translations.
+     */
     @Transactional
     public List<String> sendableLanguages(String programme, Long pcnId) {
-        return approvals(programme, pcnId).stream().filter(LanguageApproval::sendable).map(LanguageApproval::language)
-                .toList();
+        return approvals(programme, pcnId).stream()
+                .filter(a -> a.sendable() || a.language().equals(TemplateCatalogue.ENGLISH))
+                .map(LanguageApproval::language).toList();
+    }
+
+    /**
+     * The PCN's own texts that would be sent now: those of the languages whose current version, with them, is
+     * approved. Previews of what a campaign will send (the launch review, the estimate) render with these.
+     */
+    @Transactional
+    public OwnTexts sending(String programme, long pcnId) {
+        Map<String, Map<String, PcnTexts.Saved>> rows = pcnTexts.currentRows(pcnId, programme);
+        OwnTexts own = PcnTexts.texts(rows);
+        Map<String, Map<String, String>> out = new HashMap<>();
+        for (LanguageApproval a : approvals(programme, pcnId, own)) {
+            if (a.ownTexts() && a.sendable()) {
+                out.put(a.language(), own.byLanguage().get(a.language()));
+            }
+        }
+        return new OwnTexts(out);
+    }
+
+    /**
+     * At a launch: records in {@code campaign_template} the version each message language of the campaign goes
+     * out with (the PCN's approved version, or the shipped one), and freezes the PCN's approved texts as the
+     * campaign's ({@code campaign_text}), so that every wave sends what was approved at launch.
+     *
+     * @return the campaign's message languages that may not be sent (their approval changed after the cohort was
+     *         read: the launch must not go ahead); empty when all is well
+     */
+    @Transactional
+    public List<String> recordLaunch(long campaignId, String programme, long pcnId) {
+        // One read of the PCN's texts: the version checked is the version frozen.
+        Map<String, Map<String, PcnTexts.Saved>> rows = pcnTexts.currentRows(pcnId, programme);
+        List<String> refused = new ArrayList<>();
+        for (LanguageApproval a : approvals(programme, pcnId, PcnTexts.texts(rows))) {
+            boolean used = jdbc.prepareStatement("SELECT EXISTS (SELECT 1 FROM recipient WHERE campaign_id = ? AND language = ?)",
+                    ps -> {
+                        ps.setLong(1, campaignId);
+                        ps.setString(2, a.language());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            return rs.getBoolean(1);
+                        }
+                    });
+            if (!used) {
+                continue;
+            }
+            String version = a.version();
+            boolean approved = a.sendable();
+            if (a.ownTexts() && a.sendable()) {
+                pcnTexts.freeze(campaignId, a.language(), rows.get(a.language()));
+            } else if (a.language().equals(TemplateCatalogue.ENGLISH)) {
+                // The PCN's English is not approved: the shipped English goes, and that is the version sent.
+                version = templates.version(programme, TemplateCatalogue.ENGLISH);
+                approved = true;
+            } else if (!a.sendable()) {
+                refused.add(a.language());
+            }
+            String v = version;
+            boolean ok = approved;
+            jdbc.prepareStatement("""
+                    INSERT INTO campaign_template (campaign_id, language, version, approved) VALUES (?, ?, ?, ?)""",
+                    ps -> {
+                        ps.setLong(1, campaignId);
+                        ps.setString(2, a.language());
+                        ps.setString(3, v);
+                        ps.setBoolean(4, ok);
+                        return ps.executeUpdate();
+                    });
+        }
+        return refused;
     }
 
     /**
@@ -100,11 +195,21 @@ public class TemplateApprovals {
      */
     @Transactional
     public LanguageApproval approve(String programme, String language, CurrentUser user) {
+        return approve(programme, language, user, null);
+    }
+
+    /**
+     * As {@link #approve(String, String, CurrentUser)}, only if the current version is still {@code expected} (the
+     * one the approver read; null: whatever is current): a text saved meanwhile is not approved unread.
+     */
+    @Transactional
+    public LanguageApproval approve(String programme, String language, CurrentUser user, String expected) {
         if (!templates.programmes().contains(programme)) {
             throw new IllegalArgumentException("There is no programme called '" + programme + "'.");
         }
         String lang = language == null ? "" : language.toLowerCase(Locale.ROOT);
-        LanguageApproval current = approvals(programme, user.pcnId()).stream().filter(a -> a.language().equals(lang))
+        Long pcn = user.isAdmin() ? null : user.pcnId();
+        LanguageApproval current = approvals(programme, pcn).stream().filter(a -> a.language().equals(lang))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("There is no language '" + language
                         + "' for these texts."));
         if (SOURCE.equals(current.state())) {
@@ -114,7 +219,10 @@ public class TemplateApprovals {
             throw new IllegalStateException("The " + current.name() + " texts are incomplete, so English is sent: "
                     + "they cannot be approved until they are fixed.");
         }
-        Long pcn = user.isAdmin() ? null : user.pcnId();
+        if (expected != null && !expected.isBlank() && !expected.equals(current.version())) {
+            throw new IllegalStateException("The " + current.name() + " texts have changed since you read them: read "
+                    + "them again before approving.");
+        }
         Instant now = clock.instant();
         int inserted = jdbc.prepareStatement("""
                 INSERT INTO template_approval (programme, language, pcn_id, version, approved_by, approved_at)
@@ -129,7 +237,7 @@ public class TemplateApprovals {
         });
         if (inserted > 0) {
             String detail = programme + " " + lang + " version " + current.version()
-                    + (pcn == null ? " for every PCN" : "");
+                    + (pcn == null ? " for every PCN" : "") + (current.ownTexts() ? " (the PCN's own texts)" : "");
             if (pcn == null) {
                 audit.record(user, "TEMPLATE_APPROVED", "template:" + programme + "/" + lang, detail);
             } else {

@@ -208,9 +208,21 @@ final class TemplateCatalogue {
     }
 
     static String format(String pattern, String lang, Map<String, Object> values) {
-        return COMPILED.get().computeIfAbsent(new Compiled(pattern, lang),
+        Map<Compiled, MessageFormat> compiled = COMPILED.get();
+        if (compiled.size() >= MAX_COMPILED) {
+            // PCNs' own texts add patterns over time (each approved version): keep the map small.
+            compiled.clear();
+        }
+        return compiled.computeIfAbsent(new Compiled(pattern, lang),
                 k -> new MessageFormat(k.pattern(), ULocale.forLanguageTag(k.lang()))).format(values);
     }
+
+    /** {@code pattern} formatted without keeping it: a draft being typed is a new pattern at every keystroke. */
+    static String formatOnce(String pattern, String lang, Map<String, Object> values) {
+        return new MessageFormat(pattern, ULocale.forLanguageTag(lang)).format(values);
+    }
+
+    private static final int MAX_COMPILED = 512;
 
     /**
      * Parsing an ICU pattern costs more than formatting it, and the dispatcher formats the same few patterns

@@ -6,6 +6,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.HttpResponse;
 import io.uptake.security.Role;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.exceptions.HttpStatusException;
@@ -32,11 +35,66 @@ class TemplateController {
     private final TemplatePreviews previews;
     private final MessageTemplates templates;
     private final TemplateApprovals approvals;
+    private final OwnTextViews views;
+    private final PcnTexts texts;
 
-    TemplateController(TemplatePreviews previews, MessageTemplates templates, TemplateApprovals approvals) {
+    TemplateController(TemplatePreviews previews, MessageTemplates templates, TemplateApprovals approvals,
+                       OwnTextViews views, PcnTexts texts) {
         this.previews = previews;
         this.templates = templates;
         this.approvals = approvals;
+        this.views = views;
+        this.texts = texts;
+    }
+
+    /**
+     * The current texts of a programme in a language for the caller's PCN (its own where it has written them, the
+     * shipped ones otherwise), with the version they make and its state.
+     */
+    @Get("/{programme}/{language}")
+    @Secured({Role.LEAD_NAME, Role.CCC_NAME})
+    OwnTextViews.LanguageTexts texts(@PathVariable String programme, @PathVariable String language,
+                                     Authentication auth) {
+        String[] known = views.known(programme, language)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such texts"));
+        return views.view(known[0], known[1], CurrentUser.of(auth));
+    }
+
+    @Serdeable
+    record SaveText(@Nullable String message, @Nullable String text) {
+    }
+
+    @Serdeable
+    record FieldError(String field, String reason) {
+    }
+
+    @Serdeable
+    record Problem(String message, List<FieldError> errors) {
+    }
+
+    /**
+     * Saves the caller's PCN's own text of one message: a new version of the language, a draft until a LEAD of the
+     * PCN approves it. 400 names the field and the reason (the checks the editor shows).
+     */
+    @Put("/{programme}/{language}")
+    @Secured(Role.CCC_NAME)
+    HttpResponse<?> save(@PathVariable String programme, @PathVariable String language, @Nullable @Body SaveText body,
+                         Authentication auth) {
+        String[] known = views.known(programme, language)
+                .orElseThrow(() -> new HttpStatusException(HttpStatus.NOT_FOUND, "No such texts"));
+        String message = body == null ? null : body.message();
+        if (message == null || !templates.messages(known[0]).contains(message)) {
+            return HttpResponse.badRequest(new Problem("Invalid text", List.of(new FieldError("message",
+                    "must be one of " + String.join(", ", templates.messages(known[0])) + "."))));
+        }
+        CurrentUser user = CurrentUser.of(auth);
+        try {
+            texts.save(user, known[0], known[1], message, body.text());
+        } catch (PcnTexts.Refused e) {
+            return HttpResponse.badRequest(new Problem("Invalid text",
+                    e.check().problems().stream().map(p -> new FieldError("text", p)).toList()));
+        }
+        return HttpResponse.ok(views.view(known[0], known[1], user));
     }
 
     /** Each programme's languages with their approval state for the caller's PCN (an ADMIN: for every PCN). */
@@ -51,9 +109,9 @@ class TemplateController {
     @Post("/{programme}/{language}/approve")
     @Secured({Role.LEAD_NAME, Role.ADMIN_NAME})
     TemplateApprovals.LanguageApproval approve(@PathVariable String programme, @PathVariable String language,
-                                               Authentication auth) {
+                                               @Nullable @QueryValue String version, Authentication auth) {
         try {
-            return approvals.approve(programme, language, CurrentUser.of(auth));
+            return approvals.approve(programme, language, CurrentUser.of(auth), version);
         } catch (IllegalArgumentException e) {
             throw new HttpStatusException(HttpStatus.NOT_FOUND, e.getMessage());
         } catch (IllegalStateException e) {

@@ -27,10 +27,12 @@ import java.util.Map;
 class TemplatePageController {
     private final TemplatePreviews previews;
     private final MessageTemplates templates;
+    private final TemplateApprovals approvals;
 
-    TemplatePageController(TemplatePreviews previews, MessageTemplates templates) {
+    TemplatePageController(TemplatePreviews previews, MessageTemplates templates, TemplateApprovals approvals) {
         this.previews = previews;
         this.templates = templates;
+        this.approvals = approvals;
     }
 
     @Get
@@ -54,6 +56,17 @@ class TemplatePageController {
         model.put("languages", templates.languages());
         model.put("problems", templates.problems());
         model.put("maxSegments", templates.maxSegments());
+        // Languages in which the PCN has its own texts of this programme, with what is sent meanwhile.
+        Map<String, String> own = new HashMap<>();
+        if (user.pcnId() != null && !set.equals(TemplatePreviews.REPLIES)) {
+            for (TemplateApprovals.LanguageApproval a : approvals.approvals(set, user.pcnId())) {
+                if (a.ownTexts()) {
+                    own.put(a.language(), OwnTextViews.sends(a, templates.language(a.language()).orElseThrow()));
+                }
+            }
+        }
+        model.put("own", own);
+        model.put("canEdit", user.role() == io.uptake.security.Role.CCC && !set.equals(TemplatePreviews.REPLIES));
         try {
             model.put("previews", previews.everyLanguage(set, chosen, forPatient, bookingLink, user));
         } catch (HttpStatusException e) {

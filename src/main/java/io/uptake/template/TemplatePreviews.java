@@ -18,11 +18,13 @@ class TemplatePreviews {
     private final MessageTemplates templates;
     private final SamplePatients patients;
     private final AuditLog audit;
+    private final PcnTexts pcnTexts;
 
-    TemplatePreviews(MessageTemplates templates, SamplePatients patients, AuditLog audit) {
+    TemplatePreviews(MessageTemplates templates, SamplePatients patients, AuditLog audit, PcnTexts pcnTexts) {
         this.templates = templates;
         this.patients = patients;
         this.audit = audit;
+        this.pcnTexts = pcnTexts;
     }
 
     /** The programmes, then "replies". */
@@ -87,7 +89,9 @@ class TemplatePreviews {
                     .orElseThrow();
             return templates.renderReply(reply, language, values);
         }
-        return templates.render(set, message, language, values);
+        // A PCN's staff read their PCN's current texts, approved or not: what a LEAD approves is what they read.
+        OwnTexts own = user.pcnId() == null ? OwnTexts.NONE : pcnTexts.current(user.pcnId(), set);
+        return templates.render(set, message, language, values, own);
     }
 
     /** The same message in every language, side by side. */

@@ -37,6 +37,7 @@ class CccPagesAxeBrowserTest extends AccessibilityFixture {
         pages.put("ccc-patients", "/ui/patients");
         pages.put("ccc-cohorts", "/ui/cohorts");
         pages.put("ccc-templates", "/ui/templates");
+        pages.put("ccc-own-texts", "/ui/templates/own?programme=fit-non-returners&language=ur&message=initial");
         pages.put("ccc-campaigns", "/ui/campaigns");
         pages.put("ccc-campaign", "/ui/campaigns/" + campaign);
         pages.put("ccc-report", "/ui/campaigns/" + campaign + "/report");

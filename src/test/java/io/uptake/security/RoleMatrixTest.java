@@ -114,6 +114,11 @@ class RoleMatrixTest {
             GET    /ui/templates/approvals                          | ADMIN LEAD CCC
             POST   /ui/templates/approvals/{programme}/{language}   | ADMIN LEAD
             GET    /api/templates/{programme}/{message}/preview     | ADMIN LEAD CCC
+            GET    /api/templates/{programme}/{language}            | LEAD CCC
+            PUT    /api/templates/{programme}/{language}            | CCC
+            GET    /ui/templates/own                                | CCC
+            POST   /ui/templates/own                                | CCC
+            POST   /ui/templates/own/check                          | CCC
             GET    /ui/templates                                    | ADMIN LEAD CCC
             GET    /api/campaigns                                   | ADMIN LEAD CCC
             POST   /api/campaigns                                   | CCC

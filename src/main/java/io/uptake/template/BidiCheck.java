@@ -93,7 +93,7 @@ final class BidiCheck {
         int i = 0;
         while (i < s.length()) {
             int cp = s.codePointAt(i);
-            if (!startsRun(cp)) {
+            if (!BidiMarks.startsRun(cp)) {
                 i += Character.charCount(cp);
                 continue;
             }
@@ -101,10 +101,10 @@ final class BidiCheck {
             int j = i;
             while (j < s.length()) {
                 int c = s.codePointAt(j);
-                if (startsRun(c)) {
+                if (BidiMarks.startsRun(c)) {
                     j += Character.charCount(c);
                     runEnd = j;
-                } else if (neutral(c)) {
+                } else if (BidiMarks.neutral(c)) {
                     j += Character.charCount(c);
                 } else {
                     break;
@@ -113,18 +113,5 @@ final class BidiCheck {
             out.add(s.substring(i, runEnd));
             i = runEnd;
         }
-    }
-
-    private static boolean startsRun(int cp) {
-        byte d = Character.getDirectionality(cp);
-        return d == Character.DIRECTIONALITY_LEFT_TO_RIGHT || d == Character.DIRECTIONALITY_EUROPEAN_NUMBER;
-    }
-
-    private static boolean neutral(int cp) {
-        byte d = Character.getDirectionality(cp);
-        return d == Character.DIRECTIONALITY_WHITESPACE || d == Character.DIRECTIONALITY_OTHER_NEUTRALS
-                || d == Character.DIRECTIONALITY_COMMON_NUMBER_SEPARATOR
-                || d == Character.DIRECTIONALITY_EUROPEAN_NUMBER_SEPARATOR
-                || d == Character.DIRECTIONALITY_EUROPEAN_NUMBER_TERMINATOR;
     }
 }

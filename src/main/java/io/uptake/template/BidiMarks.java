@@ -123,12 +123,14 @@ public final class BidiMarks {
         return digit && other;
     }
 
-    private static boolean startsRun(int cp) {
+    /** A code point that starts a left-to-right run in a right-to-left text (BidiCheck reads runs the same way). */
+    static boolean startsRun(int cp) {
         byte d = Character.getDirectionality(cp);
         return d == Character.DIRECTIONALITY_LEFT_TO_RIGHT || d == Character.DIRECTIONALITY_EUROPEAN_NUMBER;
     }
 
-    private static boolean neutral(int cp) {
+    /** A code point that joins a left-to-right run without starting one (spaces, separators). */
+    static boolean neutral(int cp) {
         byte d = Character.getDirectionality(cp);
         return d == Character.DIRECTIONALITY_WHITESPACE || d == Character.DIRECTIONALITY_OTHER_NEUTRALS
                 || d == Character.DIRECTIONALITY_COMMON_NUMBER_SEPARATOR

@@ -61,7 +61,7 @@ document.addEventListener('htmx:load', function (event) { uptakeWrapTables(event
 // After htmx replaces the part of the page that held focus (an inbox item worked, a form answered with errors),
 // focus would fall back to the page's body and a keyboard or screen-reader user would lose their place (WCAG 2.4.3).
 // It goes to what the answer says instead (4.1.3): an error summary, else an alert or status line, else the new
-// content itself. Which content is the request's target, found again by its id when an outerHTML swap replaced it,
+// page's heading where it can take focus (the launch's check-your-answers page), else the new content itself. Which content is the request's target, found again by its id when an outerHTML swap replaced it,
 // never the element htmx happens to be settling: an answer that also swaps something in out of band (the menu's
 // unread count, with every inbox answer) has htmx settle that first, and focus would land on the count.
 // Focus moves only when the swap took it away (it was inside the target): a poll (the campaign's counts every 3 s)
@@ -89,7 +89,8 @@ document.addEventListener('htmx:afterSettle', function (event) {
   var old = event.detail.target;
   var swapped = document.documentElement.contains(old) ? old : (old.id ? document.getElementById(old.id) : null);
   var next = swapped
-    ? (swapped.matches(uptakeMessage) ? swapped : swapped.querySelector(uptakeMessage) || swapped)
+    ? (swapped.matches(uptakeMessage) ? swapped
+      : swapped.querySelector(uptakeMessage) || swapped.querySelector('h1[tabindex]') || swapped)
     : document.getElementById('maincontent');
   if (!next || next === document.body) {
     return;

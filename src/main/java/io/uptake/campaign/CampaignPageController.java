@@ -84,13 +84,20 @@ class CampaignPageController {
      */
     @Get("/preview")
     ModelAndView<Map<String, Object>> preview(@Nullable @QueryValue String programme, @Nullable @QueryValue String asOf,
+                                              @Nullable @QueryValue String asOfDay, @Nullable @QueryValue String asOfMonth,
+                                              @Nullable @QueryValue String asOfYear,
                                               @Nullable @QueryValue String bookingUrl,
                                               @Nullable @QueryValue String replyPhone, Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
         Map<String, Object> model = new HashMap<>();
         String chosen = programme == null || programme.isBlank() ? programmes.codes().iterator().next() : programme.strip();
         try {
-            LocalDate day = asOf == null || asOf.isBlank() ? cohorts.today() : LocalDate.parse(asOf.strip());
+            DateInput.Read boxes = DateInput.read("Cohort date", asOfDay, asOfMonth, asOfYear);
+            if (boxes.problem() != null) {
+                throw new IllegalArgumentException(boxes.problem());
+            }
+            LocalDate day = boxes.date() != null ? boxes.date()
+                    : asOf == null || asOf.isBlank() ? cohorts.today() : LocalDate.parse(asOf.strip());
             // A booking URL puts each patient's own short link in the text: the estimate and the preview count a
             // link of that length (never the booking URL itself, which the patient's text does not hold).
             List<String> problems = new ArrayList<>();
@@ -225,6 +232,7 @@ class CampaignPageController {
         // In people's words, each linked to its field (the NHS error summary and error messages).
         model.put("problems", LaunchErrors.of(errors));
         model.put("problemFor", LaunchErrors.byField(errors));
+        model.put("partsFor", LaunchErrors.partsByField(errors));
         model.put("form", form == null ? LaunchForm.blank() : form);
         model.put("zone", zone.getId());
         model.put("canLaunch", user.role() == Role.CCC);
@@ -323,15 +331,18 @@ class CampaignPageController {
     /** The launch form as posted: every field text, so that a bad value comes back as a field error. */
     @Serdeable
     record LaunchForm(@Nullable String name, @Nullable String programme, @Nullable String asOf,
-                      @Nullable String startAt, @Nullable String days, @Nullable String from, @Nullable String to,
+                      @Nullable String asOfDay, @Nullable String asOfMonth, @Nullable String asOfYear,
+                      @Nullable String startAt, @Nullable String startDay, @Nullable String startMonth,
+                      @Nullable String startYear, @Nullable String startTime,
+                      @Nullable String days, @Nullable String from, @Nullable String to,
                       @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction,
                       @Nullable String bookingUrl, @Nullable String replyPhone,
                       @Nullable List<String> leaveOutNhs, @Nullable List<String> leaveOutReason,
                       @Nullable String reviewToken) {
 
         static LaunchForm blank() {
-            return new LaunchForm("", "fit-non-returners", "", "", "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0",
-                    "", "", null, null, null);
+            return new LaunchForm("", "fit-non-returners", "", "", "", "", "", "", "", "", "",
+                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", null, null, null);
         }
 
         /** The named list's rows with a reason typed: those patients are left out. */
@@ -351,8 +362,29 @@ class CampaignPageController {
 
         CampaignRequest toRequest(ZoneId zone) {
             List<CampaignPlan.FieldError> errors = new ArrayList<>();
+            // The three boxes of each date (the NHS date input); a bare ISO asOf or startAt still works for scripts.
+            String cohortDate = asOf == null || asOf.isBlank() ? null : asOf.strip();
+            DateInput.Read cohort = DateInput.read("Cohort date", asOfDay, asOfMonth, asOfYear);
+            if (cohort.problem() != null) {
+                errors.add(LaunchErrors.dateError("asOf", cohort));
+            } else if (cohort.date() != null) {
+                cohortDate = cohort.date().toString();
+            }
             String start = null;
-            if (startAt != null && !startAt.isBlank()) {
+            DateInput.Read startDate = DateInput.read("Start date", startDay, startMonth, startYear);
+            DateInput.Time time = DateInput.time(startTime);
+            if (startDate.problem() != null) {
+                errors.add(LaunchErrors.dateError("startAt", startDate));
+            } else if (time.problem() != null) {
+                errors.add(new CampaignPlan.FieldError("startTime", time.problem()));
+            } else if (startDate.date() != null) {
+                // No time: from midnight, so the first text goes when the send window opens that day.
+                start = startDate.date().atTime(time.time() == null ? java.time.LocalTime.MIDNIGHT : time.time())
+                        .atZone(zone).toInstant().toString();
+            } else if (time.time() != null) {
+                errors.add(LaunchErrors.dateError("startAt", new DateInput.Read(null,
+                        "Enter the start date as well as the time", List.of())));
+            } else if (startAt != null && !startAt.isBlank()) {
                 try {
                     start = LocalDateTime.parse(startAt).atZone(zone).toInstant().toString();
                 } catch (DateTimeParseException e) {
@@ -382,7 +414,7 @@ class CampaignPageController {
             }
             List<String> dayList = days == null ? null
                     : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-            return new CampaignRequest(name, programme, asOf == null || asOf.isBlank() ? null : asOf, start,
+            return new CampaignRequest(name, programme, cohortDate, start,
                     new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
                     reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut());
         }

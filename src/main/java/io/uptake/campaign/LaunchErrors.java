@@ -12,7 +12,19 @@ import java.util.Map;
  */
 final class LaunchErrors {
     /** One error as the page shows it: the form control's id (the summary's link) and the sentence. */
-    record Shown(String field, String anchor, String message) {
+    record Shown(String field, String anchor, String message, List<String> parts) {
+        Shown(String field, String anchor, String message) {
+            this(field, anchor, message, List.of());
+        }
+    }
+
+    /**
+     * The form's own check of a three-field date, already in people's words: the field is {@code base:parts}
+     * ("asOf:month"; "asOf:" for the date as a whole), so that the summary links to the first box concerned and only
+     * those boxes are outlined.
+     */
+    static CampaignPlan.FieldError dateError(String base, DateInput.Read read) {
+        return new CampaignPlan.FieldError(base + ":" + String.join(",", read.parts()), read.problem());
     }
 
     private LaunchErrors() {
@@ -31,19 +43,36 @@ final class LaunchErrors {
         return out;
     }
 
+    /** The boxes of each date field to outline (all three where the list is empty), for fields with an error. */
+    static Map<String, List<String>> partsByField(List<CampaignPlan.FieldError> errors) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Shown s : of(errors)) {
+            out.putIfAbsent(s.field(), s.parts());
+        }
+        return out;
+    }
+
     static Shown shown(CampaignPlan.FieldError e) {
         String field = e.field() == null ? "campaign" : e.field();
         String reason = e.reason() == null ? "" : e.reason();
+        int colon = field.indexOf(':');
+        if (colon > 0) {
+            String base = field.substring(0, colon);
+            List<String> parts = colon == field.length() - 1 ? List.of()
+                    : List.of(field.substring(colon + 1).split(","));
+            return new Shown(base, base + "-" + (parts.isEmpty() ? DateInput.DAY : parts.get(0)), reason, parts);
+        }
         return switch (field) {
             case "name" -> new Shown(field, "name", reason.startsWith("is required")
                     ? "Enter a name for the campaign" : "The campaign name must be 200 characters or fewer");
             case "programme" -> new Shown(field, "programme", "Choose a programme");
-            case "asOf" -> new Shown(field, "asOf", reason.contains("year from today")
+            case "asOf" -> new Shown(field, "asOf-day", reason.contains("year from today")
                     ? "The cohort date must be no later than a year from today"
                     : "Enter the cohort date as a real date, for example 2 3 2026");
-            case "startAt" -> new Shown(field, "startAt", reason.contains("within")
+            case "startAt" -> new Shown(field, "startAt-day", reason.contains("within")
                     ? "The start must be within 2 years from now, and not more than a year ago"
                     : "Enter the start as a date and time, or leave it blank to start now");
+            case "startTime" -> new Shown(field, "startTime", reason);
             case "reminders" -> new Shown(field, "reminders", reason.startsWith("at most")
                     ? "You can have at most 5 reminders"
                     : "Enter reminders as numbers of days after the first text, for example 7, 14");

@@ -17,7 +17,7 @@ import java.util.List;
 @Serdeable
 public record LaunchReview(String name, String programme, String programmeTitle, LocalDate asOf, String ruleVersion,
                            Cohort cohort, Arms arms, List<Wave> waves, List<Language> languages, Cost cost,
-                           List<LeftOut> leftOut, String token) {
+                           List<LeftOut> leftOut, List<NotApproved> notApproved, String token) {
 
     /**
      * @param eligible   eligible by the programme's rules, before the CCC's leave-outs
@@ -46,12 +46,25 @@ public record LaunchReview(String name, String programme, String programmeTitle,
     }
 
     /**
-     * A language texts go out in, with its recipients and the text of each wave (sample values). Where the
-     * translation approval work lands, its state per language belongs here, next to {@code draft}
-     * (which is the shipped catalogue's review status today).
+     * A language texts go out in, with its recipients and the text of each wave (sample values), and the approval
+     * the launch sends under: {@code approval} is {@code source} (the shipped English) or {@code approved} (by
+     * {@code approvedBy} at {@code approvedAt}; {@code ownTexts}: the PCN's own words). Only such languages are sent:
+     * patients who read another get the English text and are counted in {@link LaunchReview#notApproved}.
+     * {@code draft}: the shipped catalogue marks the translation as not yet checked by a native speaker.
+     * {@code note}: a sentence for the CCC where the PCN's own words are waiting (their draft English is not sent).
      */
     @Serdeable
-    public record Language(String code, String name, boolean draft, boolean rtl, long recipients, List<Text> texts) {
+    public record Language(String code, String name, boolean draft, boolean rtl, long recipients, List<Text> texts,
+                           String approval, @Nullable String approvedBy, @Nullable Instant approvedAt,
+                           boolean ownTexts, @Nullable String note) {
+    }
+
+    /**
+     * Patients whose language's texts may not be sent for this PCN ({@code state}: {@code draft}, {@code incomplete},
+     * or {@code none} for a language with no texts at all): they get the approved English text instead.
+     */
+    @Serdeable
+    public record NotApproved(String code, String name, String state, long patients) {
     }
 
     @Serdeable

@@ -124,6 +124,26 @@ public class LaunchReviews {
             }
             return null;
         });
+        // Patients whose own language may not be sent (not approved for this PCN, or no texts): they get English.
+        Map<String, Long> fallback = query(cohorts.cohortSql(programme, plan.asOf(), pcnId).then("""
+                SELECT language, count(*) AS patients FROM cohort
+                WHERE cardinality(exclusions) = 0 AND NOT (CAST(nhs_number AS TEXT) = ANY(:leaveOut))
+                  AND language IS NOT NULL AND language <> message_language
+                GROUP BY language ORDER BY language""", Map.of("leaveOut", leaveOut)), rs -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            while (rs.next()) {
+                out.put(rs.getString("language"), rs.getLong("patients"));
+            }
+            return out;
+        });
+        Map<String, TemplateApprovals.LanguageApproval> states = new LinkedHashMap<>();
+        approvals.approvals(programme, pcnId).forEach(a -> states.put(a.language(), a));
+        List<LaunchReview.NotApproved> notApproved = new ArrayList<>();
+        fallback.forEach((code, n) -> {
+            TemplateApprovals.LanguageApproval a = states.get(code);
+            notApproved.add(new LaunchReview.NotApproved(code, a == null ? code : a.name(),
+                    a == null ? "none" : a.state(), n));
+        });
         boolean exact = control == 0;
         List<LaunchReview.LanguageCost> costs = new ArrayList<>();
         List<LaunchReview.Language> languages = new ArrayList<>();
@@ -136,15 +156,15 @@ public class LaunchReviews {
             allTexts += texts;
             allSegments += segments;
             costs.add(new LaunchReview.LanguageCost(e.getKey(), texts, segments, templates.cost(segments)));
-            languages.add(language(programme, e.getKey(), acc[0], due.size(), own));
+            languages.add(language(programme, e.getKey(), acc[0], due.size(), own, states.get(e.getKey())));
         }
         LaunchReview.Cost cost = new LaunchReview.Cost(templates.currency(), templates.pricePerSegment(), allTexts,
                 allSegments, templates.cost(allSegments), exact, costs);
         String title = cohorts.programme(programme).title();
         LaunchReview draft = new LaunchReview(plan.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort,
-                arms, waves, languages, cost, leftOut, "");
+                arms, waves, languages, cost, leftOut, notApproved, "");
         return new LaunchReview(draft.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort, arms, waves,
-                languages, cost, leftOut, token(draft));
+                languages, cost, leftOut, notApproved, token(draft));
     }
 
     /** Every eligible patient by name, for the CCC to read and leave patients out of before launch. */
@@ -188,7 +208,7 @@ public class LaunchReviews {
     }
 
     private LaunchReview.Language language(String programme, String code, long recipients, int waves,
-                                           OwnTexts own) {
+                                           OwnTexts own, TemplateApprovals.LanguageApproval approval) {
         List<LaunchReview.Text> texts = new ArrayList<>();
         boolean draft = false;
         boolean rtl = false;
@@ -199,7 +219,17 @@ public class LaunchReviews {
             rtl |= m.rtl();
         }
         String name = templates.language(code).map(LanguageInfo::name).orElse(code);
-        return new LaunchReview.Language(code, name, draft, rtl, recipients, texts);
+        // The cohort sends only approved languages and English; English may be the shipped source while the PCN's own
+        // English waits for its LEAD (then the state is the own draft's, and the shipped words go).
+        boolean sendable = approval != null && approval.sendable();
+        String state = sendable ? approval.state() : TemplateApprovals.SOURCE;
+        String note = !sendable && approval != null && approval.ownTexts()
+                ? "Your PCN's own " + name + " texts are waiting for a lead to approve them: the shipped " + name
+                + " texts are sent until then."
+                : null;
+        return new LaunchReview.Language(code, name, draft, rtl, recipients, texts, state,
+                sendable ? approval.approvedBy() : null, sendable ? approval.approvedAt() : null,
+                sendable && approval.ownTexts(), note);
     }
 
     /** Whether a wave of this channel texts the texted arm (whose recipients all have a usable mobile). */
@@ -222,7 +252,8 @@ public class LaunchReviews {
 
     private static String token(LaunchReview r) {
         String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
-                + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages();
+                + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages()
+                + "|" + r.notApproved();
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -70,8 +70,11 @@ class CampaignPagesTest {
             assertThat(driver.findElement(By.id("template-preview")).getText()).contains("en");
             driver.findElement(By.id("name")).sendKeys("FIT kit reminders (page)");
             // A future start, so the campaign is certainly still pausable when the button is pressed.
-            ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = '"
-                    + StartDays.workingMonday(clock, holidays, 14) + "T09:00'", driver.findElement(By.name("startAt")));
+            java.time.LocalDate start = StartDays.workingMonday(clock, holidays, 14);
+            driver.findElement(By.id("startAt-day")).sendKeys(String.valueOf(start.getDayOfMonth()));
+            driver.findElement(By.id("startAt-month")).sendKeys(String.valueOf(start.getMonthValue()));
+            driver.findElement(By.id("startAt-year")).sendKeys(String.valueOf(start.getYear()));
+            driver.findElement(By.id("startTime")).sendKeys("09:00");
             driver.findElement(By.id("controlFraction")).clear();
             driver.findElement(By.id("controlFraction")).sendKeys("0.25");
             try {

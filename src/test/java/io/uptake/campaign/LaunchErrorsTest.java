@@ -19,8 +19,13 @@ class LaunchErrorsTest {
             "controlFraction|at most 3 decimal places|controlFraction|The control share can have at most 3 decimal places, for example 0.125",
             "sendWindow.to|must be after sendWindow.from|to|The time sending stops must be after the time it starts",
             "sendWindow.days|unknown day 'MOO'|days|Enter sending days as MON, TUE, WED, THU, FRI, SAT or SUN, for example MON-FRI",
-            "asOf|must be a date like 2026-03-02|asOf|Enter the cohort date as a real date, for example 2 3 2026",
+            "asOf|must be a date like 2026-03-02|asOf-day|Enter the cohort date as a real date, for example 2 3 2026",
             "reminders|'x' is not a number of days|reminders|Enter reminders as numbers of days after the first text, for example 7, 14",
+            "asOf:month|Cohort date must include a month|asOf-month|Cohort date must include a month",
+            "asOf:day,month|Cohort date must include a day and month|asOf-day|Cohort date must include a day and month",
+            "asOf:|Cohort date must be a real date|asOf-day|Cohort date must be a real date",
+            "startAt:year|Year must include 4 numbers|startAt-year|Year must include 4 numbers",
+            "startAt|must be within 2 years|startAt-day|The start must be within 2 years from now, and not more than a year ago",
             "campaign|a campaign with this name is already running|name|A campaign with this name is already running"})
     void inPeoplesWords(String field, String reason, String anchor, String message) {
         LaunchErrors.Shown shown = LaunchErrors.shown(new CampaignPlan.FieldError(field, reason));
@@ -36,5 +41,15 @@ class LaunchErrorsTest {
         assertThat(LaunchErrors.of(errors)).extracting(LaunchErrors.Shown::message)
                 .allSatisfy(m -> assertThat(m).doesNotContain("controlFraction", "sendWindow", "startAt", "ISO"));
         assertThat(LaunchErrors.byField(errors)).containsKeys("controlFraction", "sendWindow.to", "startAt");
+    }
+
+    @Test
+    void aDateErrorOutlinesOnlyTheBoxesItIsAbout() {
+        List<CampaignPlan.FieldError> errors = List.of(
+                LaunchErrors.dateError("asOf", DateInput.read("Cohort date", "2", "", "2026")),
+                LaunchErrors.dateError("startAt", DateInput.read("Start date", "31", "4", "2026")));
+        assertThat(LaunchErrors.byField(errors)).containsEntry("asOf", "Cohort date must include a month")
+                .containsEntry("startAt", "Start date must be a real date");
+        assertThat(LaunchErrors.partsByField(errors)).containsEntry("asOf", List.of("month")).containsEntry("startAt", List.of());
     }
 }

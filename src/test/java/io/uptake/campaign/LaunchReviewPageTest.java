@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 
@@ -78,8 +77,12 @@ class LaunchReviewPageTest {
             Browser.settled(driver);
             driver.findElement(By.id("name")).sendKeys("PSA conversation (page)");
             LocalDate start = StartDays.workingMonday(clock, holidays, 14);
-            ((JavascriptExecutor) driver).executeScript("arguments[0].value = '" + start + "T09:00'",
-                    driver.findElement(By.name("startAt")));
+            // The NHS date input: three boxes, and the time as people write it.
+            driver.findElement(By.id("startAt-day")).sendKeys(String.valueOf(start.getDayOfMonth()));
+            driver.findElement(By.id("startAt-month")).sendKeys(String.valueOf(start.getMonthValue()));
+            driver.findElement(By.id("startAt-year")).sendKeys(String.valueOf(start.getYear()));
+            driver.findElement(By.id("startTime")).sendKeys("9am");
+            driver.findElement(By.id("bookingUrl")).sendKeys("https://book.example.nhs.uk/psa");
             driver.findElement(By.id("controlFraction")).clear();
             driver.findElement(By.id("controlFraction")).sendKeys("0");
 
@@ -91,6 +94,7 @@ class LaunchReviewPageTest {
                     .contains(StartDays.PAGE_DAY.format(start.plusDays(14)) + " at 9:00am");
             assertThat(driver.findElement(By.id("review-cost-total")).getText()).startsWith("All waves 12");
             assertThat(driver.findElement(By.id("language-en")).getText()).contains("English");
+            assertThat(driver.findElement(By.id("review-booking-url")).getText()).startsWith("https://book.example.nhs.uk/psa");
 
             // The named list: a reason typed against one patient leaves them out.
             Rows.Patient out = all.get(2);
@@ -124,6 +128,8 @@ class LaunchReviewPageTest {
         assertThat(count("SELECT count(*) FROM recipient")).isEqualTo(6);
         assertThat(count("SELECT count(*) FROM message WHERE patient_id = ?", all.get(2).id())).isZero();
         assertThat(count("SELECT count(*) FROM campaign_left_out WHERE reason = 'Moved to Spain, told us by phone'")).isEqualTo(1);
+        // What was typed on the form reached the campaign through the review (the review once dropped the link).
+        assertThat(count("SELECT count(*) FROM campaign WHERE booking_url = 'https://book.example.nhs.uk/psa'")).isEqualTo(1);
     }
 
     private long count(String sql, Object... params) {

@@ -1,5 +1,6 @@
 package io.uptake.campaign;
 
+import io.uptake.time.DateInput;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;

@@ -1,5 +1,6 @@
 package io.uptake.campaign;
 
+import io.uptake.time.DateInput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

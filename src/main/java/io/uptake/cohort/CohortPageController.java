@@ -14,10 +14,11 @@ import io.micronaut.views.ModelAndView;
 import io.uptake.audit.AuditLog;
 import io.uptake.security.CurrentUser;
 import io.uptake.security.Role;
+import io.uptake.time.DateInput;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The CCC's cohort page: pick a programme and date; who is in, who is out and why; export; cost of a first text. */
@@ -39,6 +40,8 @@ class CohortPageController {
 
     @Get
     ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String programme, @Nullable @QueryValue String asOf,
+                                           @Nullable @QueryValue String asOfDay, @Nullable @QueryValue String asOfMonth,
+                                           @Nullable @QueryValue String asOfYear,
                                            @Nullable @QueryValue String filter, @Nullable @QueryValue Integer page,
                                            Authentication auth) {
         CurrentUser user = CurrentUser.of(auth);
@@ -48,12 +51,24 @@ class CohortPageController {
         String chosen = programme == null || programme.isBlank() ? cohorts.programmes().get(0).name() : programme;
         model.put("programme", chosen);
         model.put("filter", filter == null ? "all" : filter);
-        LocalDate day;
-        try {
-            day = asOf == null || asOf.isBlank() ? cohorts.today() : LocalDate.parse(asOf.trim());
-        } catch (DateTimeParseException e) {
-            model.put("asOf", asOf);
-            model.put("error", "The date must be a date as YYYY-MM-DD.");
+        // The form sends the three NHS date boxes; the page's own links (filters, pages, export) carry asOf as ISO.
+        DateInput.Read boxes = DateInput.readOrIso("The date", asOfDay, asOfMonth, asOfYear, asOf);
+        String[] typed = DateInput.shown(boxes, asOfDay, asOfMonth, asOfYear);
+        LocalDate day = boxes.blank() ? cohorts.today() : boxes.date();
+        if (boxes.blank()) {
+            typed = DateInput.parts(day);
+        }
+        model.put("asOfDay", typed[0]);
+        model.put("asOfMonth", typed[1]);
+        model.put("asOfYear", typed[2]);
+        Map<String, String> problemFor = new HashMap<>();
+        Map<String, List<String>> partsFor = new HashMap<>();
+        model.put("problemFor", problemFor);
+        model.put("partsFor", partsFor);
+        if (boxes.problem() != null) {
+            problemFor.put("asOf", boxes.problem());
+            partsFor.put("asOf", boxes.parts());
+            model.put("dateProblemAnchor", DateInput.anchor("asOf", boxes));
             return new ModelAndView<>("cohorts", model);
         }
         model.put("asOf", day.toString());

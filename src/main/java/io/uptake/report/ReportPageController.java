@@ -16,9 +16,9 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.views.ModelAndView;
 import io.uptake.security.CurrentUser;
 import io.uptake.security.Role;
+import io.uptake.time.DateInput;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,9 +94,33 @@ class ReportPageController {
 
     @Get("/reports")
     ModelAndView<Map<String, Object>> overview(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                               @Nullable @QueryValue String fromDay, @Nullable @QueryValue String fromMonth,
+                                               @Nullable @QueryValue String fromYear, @Nullable @QueryValue String toDay,
+                                               @Nullable @QueryValue String toMonth, @Nullable @QueryValue String toYear,
                                                Authentication auth) {
-        LocalDate fromDate = date(from);
-        LocalDate toDate = date(to);
+        // The form sends the NHS three-box dates; links (and bookmarks) may carry them as ISO dates.
+        DateInput.Read fromRead = DateInput.readOrIso("The start date", fromDay, fromMonth, fromYear, from);
+        DateInput.Read toRead = DateInput.readOrIso("The end date", toDay, toMonth, toYear, to);
+        Map<String, String> problemFor = new LinkedHashMap<>();
+        Map<String, List<String>> partsFor = new LinkedHashMap<>();
+        List<Map<String, String>> problems = new ArrayList<>();
+        if (fromRead.problem() != null) {
+            problemFor.put("from", fromRead.problem());
+            partsFor.put("from", fromRead.parts());
+            problems.add(Map.of("anchor", DateInput.anchor("from", fromRead), "message", fromRead.problem()));
+        }
+        if (toRead.problem() != null) {
+            problemFor.put("to", toRead.problem());
+            partsFor.put("to", toRead.parts());
+            problems.add(Map.of("anchor", DateInput.anchor("to", toRead), "message", toRead.problem()));
+        } else if (fromRead.date() != null && toRead.date() != null && toRead.date().isBefore(fromRead.date())) {
+            problemFor.put("to", "The end date must be the same as or after the start date");
+            partsFor.put("to", List.of());
+            problems.add(Map.of("anchor", "to-day", "message", problemFor.get("to")));
+        }
+        // With a problem, the list is of every campaign (no filter), and the boxes show what was typed.
+        LocalDate fromDate = problems.isEmpty() ? fromRead.date() : null;
+        LocalDate toDate = problems.isEmpty() ? toRead.date() : null;
         UptakeOverview overview = overviews.overview(CurrentUser.of(auth), fromDate, toDate, Disclosure.internal());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (UptakeOverview.Row r : overview.campaigns()) {
@@ -128,8 +152,11 @@ class ReportPageController {
         }
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("rows", rows);
-        model.put("from", fromDate == null ? "" : fromDate.toString());
-        model.put("to", toDate == null ? "" : toDate.toString());
+        model.put("fromParts", DateInput.shown(fromRead, fromDay, fromMonth, fromYear));
+        model.put("toParts", DateInput.shown(toRead, toDay, toMonth, toYear));
+        model.put("problemFor", problemFor);
+        model.put("partsFor", partsFor);
+        model.put("problems", problems);
         model.put("csvUrl", "/api/reports/uptake.csv" + (query.isEmpty() ? "" : "?" + query));
         model.put("publicationCsvUrl", "/api/reports/uptake.csv?" + (query.isEmpty() ? "" : query + "&") + "publication=true");
         return new ModelAndView<>("uptake", model);
@@ -187,16 +214,5 @@ class ReportPageController {
 
     private static String share(Long part, Long whole) {
         return part == null || whole == null || whole == 0 ? "n/a" : pct((double) part / whole);
-    }
-
-    private static LocalDate date(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new HttpStatusException(HttpStatus.BAD_REQUEST, "Dates are YYYY-MM-DD");
-        }
     }
 }

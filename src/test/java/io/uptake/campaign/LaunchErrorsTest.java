@@ -1,5 +1,6 @@
 package io.uptake.campaign;
 
+import io.uptake.time.DateInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -7,6 +7,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Keyboard;
 import io.uptake.testsupport.Database;
 import io.uptake.testsupport.Rows;
 import jakarta.inject.Inject;
@@ -50,6 +51,7 @@ class LaunchKeyboardBrowserTest {
     BankHolidays holidays;
     Rows rows;
     WebDriver driver;
+    Keyboard keys;
 
     @BeforeEach
     void setUp() {
@@ -62,6 +64,7 @@ class LaunchKeyboardBrowserTest {
         }
         new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
         driver = Browser.open();
+        keys = new Keyboard(driver);
     }
 
     @AfterEach
@@ -79,98 +82,55 @@ class LaunchKeyboardBrowserTest {
             Browser.waitForText(driver, By.id("preview"), "Cost estimate");
 
             // Continue with no name: focus goes to the error summary, which says what to do in words.
-            tabTo("name");
-            press(Keys.ENTER);
-            Browser.waiting(driver).until(d -> focusIn(".nhsuk-error-summary"));
-            assertThat(focused().getText()).contains("Enter a name for the campaign");
+            keys.tabTo("name");
+            keys.press(Keys.ENTER);
+            Browser.waiting(driver).until(d -> keys.focusIn(".nhsuk-error-summary"));
+            assertThat(keys.focused().getText()).contains("Enter a name for the campaign");
             assertThat(driver.findElement(By.id("launch-errors")).getText()).doesNotContain("name is required");
 
-            tabTo("name");
-            focused().sendKeys("PSA by keyboard");
-            tabTo("programme");
-            for (int i = 0; i < 10 && !"psa-eligible".equals(focused().getAttribute("value")); i++) {
-                press(Keys.ARROW_DOWN);
+            keys.tabTo("name");
+            keys.focused().sendKeys("PSA by keyboard");
+            keys.tabTo("programme");
+            for (int i = 0; i < 10 && !"psa-eligible".equals(keys.focused().getAttribute("value")); i++) {
+                keys.press(Keys.ARROW_DOWN);
             }
-            assertThat(focused().getAttribute("value")).isEqualTo("psa-eligible");
+            assertThat(keys.focused().getAttribute("value")).isEqualTo("psa-eligible");
             Browser.waitForText(driver, By.id("preview"), "Prostate");
             Browser.settled(driver);
 
             // The start date's three boxes follow each other in tab order, then the time.
             LocalDate start = StartDays.workingMonday(clock, holidays, 14);
-            tabTo("startAt-day");
-            focused().sendKeys(String.valueOf(start.getDayOfMonth()));
-            press(Keys.TAB);
-            assertThat(focused().getAttribute("id")).isEqualTo("startAt-month");
-            focused().sendKeys(String.valueOf(start.getMonthValue()));
-            press(Keys.TAB);
-            assertThat(focused().getAttribute("id")).isEqualTo("startAt-year");
-            focused().sendKeys(String.valueOf(start.getYear()));
-            press(Keys.TAB);
-            assertThat(focused().getAttribute("id")).isEqualTo("startTime");
-            focused().sendKeys("9:30am");
+            keys.tabTo("startAt-day");
+            keys.focused().sendKeys(String.valueOf(start.getDayOfMonth()));
+            keys.press(Keys.TAB);
+            assertThat(keys.focused().getAttribute("id")).isEqualTo("startAt-month");
+            keys.focused().sendKeys(String.valueOf(start.getMonthValue()));
+            keys.press(Keys.TAB);
+            assertThat(keys.focused().getAttribute("id")).isEqualTo("startAt-year");
+            keys.focused().sendKeys(String.valueOf(start.getYear()));
+            keys.press(Keys.TAB);
+            assertThat(keys.focused().getAttribute("id")).isEqualTo("startTime");
+            keys.focused().sendKeys("9:30am");
 
             // Enter sends the form: the check-your-answers page, with focus on its heading. Nothing is launched yet.
-            press(Keys.ENTER);
-            Browser.waiting(driver).until(d -> "review-heading".equals(focused().getAttribute("id")));
+            keys.press(Keys.ENTER);
+            Browser.waiting(driver).until(d -> "review-heading".equals(keys.focused().getAttribute("id")));
             assertThat(driver.findElement(By.id("review-waves")).getText())
                     .contains(StartDays.PAGE_DAY.format(start) + " at 9:30am");
             assertThat(rows.queryLong("SELECT count(*) FROM campaign")).isZero();
 
-            tabTo("confirm-launch");
-            String mark = markPage();
-            press(Keys.ENTER);
-            waitForNewPage(mark);
+            keys.tabTo("confirm-launch");
+            String mark = keys.markPage();
+            keys.press(Keys.ENTER);
+            keys.waitForNewPage(mark);
             // The campaign page opens with focus on its confirmation panel.
-            assertThat(focused().getAttribute("id")).isEqualTo("launched-panel");
-            assertThat(focused().getText()).contains("Campaign launched");
+            assertThat(keys.focused().getAttribute("id")).isEqualTo("launched-panel");
+            assertThat(keys.focused().getText()).contains("Campaign launched");
         } catch (RuntimeException | AssertionError e) {
             Browser.screenshot(driver, "launch-keyboard-failed");
             throw new AssertionError("Keyboard launch failed; focus was on "
-                    + js("return document.activeElement.outerHTML.substring(0, 300)"), e);
+                    + keys.js("return document.activeElement.outerHTML.substring(0, 300)"), e);
         }
         assertThat(rows.queryLong("SELECT count(*) FROM campaign WHERE name = 'PSA by keyboard'")).isEqualTo(1);
-    }
-
-    private boolean focusIn(String selector) {
-        return Boolean.TRUE.equals(js("return document.activeElement.closest(arguments[0]) !== null", selector));
-    }
-
-    private void tabTo(String id) {
-        for (int i = 0; i < 200; i++) {
-            if (id.equals(focused().getAttribute("id"))) {
-                return;
-            }
-            press(Keys.TAB);
-        }
-        throw new AssertionError("Tab never reached #" + id);
-    }
-
-    private void press(CharSequence key) {
-        new Actions(driver).sendKeys(key).perform();
-    }
-
-    private WebElement focused() {
-        return driver.switchTo().activeElement();
-    }
-
-    private Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    private String markPage() {
-        String mark = UUID.randomUUID().toString();
-        js("window.uptakeTestPage = arguments[0]", mark);
-        return mark;
-    }
-
-    private void waitForNewPage(String mark) {
-        Browser.waiting(driver).until(d -> {
-            try {
-                return !mark.equals(((JavascriptExecutor) d).executeScript("return window.uptakeTestPage || null"));
-            } catch (org.openqa.selenium.WebDriverException e) {
-                return false;
-            }
-        });
-        Browser.settled(driver);
     }
 }

@@ -116,9 +116,10 @@ class LaunchReviewPageTest {
             Browser.clickAndWaitForPage(driver, By.id("confirm-launch"));
             Browser.screenshot(driver, "campaign-launched");
             assertThat(driver.findElement(By.id("launched-panel")).getText())
-                    .contains("Campaign launched").contains("6 patients will be texted").contains("1 patients were left out");
+                    .contains("Campaign launched").contains("6 patients will be texted").contains("1 patient was left out by name.");
+            // People's words on the page: the reason the CCC gave, never the internal key.
             assertThat(driver.findElement(By.id("left-out")).getText())
-                    .contains("left-out-by-ccc").contains("Moved to Spain, told us by phone");
+                    .contains("Moved to Spain, told us by phone").doesNotContain("left-out-by-ccc");
         } catch (RuntimeException | AssertionError e) {
             Browser.screenshot(driver, "launch-review-failed");
             throw new AssertionError("Launch journey failed; page was: " + driver.getPageSource(), e);

@@ -5,11 +5,13 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Browser;
 import io.uptake.testsupport.Database;
+import io.uptake.testsupport.Keyboard;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -63,9 +65,8 @@ class CohortPagesBrowserTest {
         Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
         driver.get(base + "/ui/cohorts");
         new Select(driver.findElement(By.id("programme"))).selectByValue("breast-non-attenders");
-        WebElement date = driver.findElement(By.id("asOf"));
-        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", date,
-                AS_OF.toString());
+        typeDate(String.valueOf(AS_OF.getDayOfMonth()), String.valueOf(AS_OF.getMonthValue()),
+                String.valueOf(AS_OF.getYear()));
         // A plain GET form: read nothing until the cohort page it loads has replaced this one.
         Browser.clickAndWaitForPage(driver, By.id("show"));
 
@@ -97,5 +98,50 @@ class CohortPagesBrowserTest {
             assertThat(p.findElement(By.className("encoding")).getText()).isEqualTo(lang.equals("en") ? "GSM-7" : "UCS-2");
         }
         Browser.screenshot(driver, "template-previews");
+    }
+
+    /**
+     * A date with a box left empty: the NHS error summary takes focus and says what is missing in words, the boxes
+     * keep what was typed, and its link takes a keyboard user to the empty box (the design system's error summary
+     * behaviour, which the page must load for the link to move focus rather than only scroll).
+     */
+    @Test
+    void aDateWithAMissingMonthIsExplainedAndItsLinkTakesFocusToTheMonthBox() {
+        String base = server.getURL().toString();
+        Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
+        driver.get(base + "/ui/cohorts");
+        new Select(driver.findElement(By.id("programme"))).selectByValue("breast-non-attenders");
+        typeDate(String.valueOf(AS_OF.getDayOfMonth()), "", String.valueOf(AS_OF.getYear()));
+        Browser.clickAndWaitForPage(driver, By.id("show"));
+
+        Keyboard keys = new Keyboard(driver);
+        Browser.waiting(driver).until(d -> keys.focusIn("#cohort-errors"));
+        assertThat(driver.findElement(By.id("cohort-errors")).getText()).contains("The date must include a month");
+        assertThat(driver.findElement(By.id("asOf-error")).getText()).contains("The date must include a month");
+        assertThat(driver.findElement(By.id("asOf-day")).getAttribute("value")).isEqualTo(String.valueOf(AS_OF.getDayOfMonth()));
+        assertThat(driver.findElement(By.id("asOf-year")).getAttribute("value")).isEqualTo(String.valueOf(AS_OF.getYear()));
+        assertThat(new Select(driver.findElement(By.id("programme"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo("breast-non-attenders");
+        assertThat(driver.findElement(By.id("asOf-month")).getAttribute("class")).contains("nhsuk-input--error");
+        assertThat(driver.findElement(By.id("asOf-day")).getAttribute("class")).doesNotContain("nhsuk-input--error");
+        assertThat(driver.findElements(By.id("eligible"))).isEmpty();
+
+        keys.tabToLink("The date must include a month");
+        keys.press(Keys.ENTER);
+        Browser.waiting(driver).until(d -> "asOf-month".equals(keys.focused().getAttribute("id")));
+        keys.focused().sendKeys(String.valueOf(AS_OF.getMonthValue()));
+        String mark = keys.markPage();
+        keys.press(Keys.ENTER);
+        keys.waitForNewPage(mark);
+        assertThat(driver.findElement(By.id("eligible")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.id("export")).getAttribute("href")).endsWith("asOf=" + AS_OF);
+    }
+
+    private void typeDate(String day, String month, String year) {
+        for (String[] box : new String[][] {{"asOf-day", day}, {"asOf-month", month}, {"asOf-year", year}}) {
+            WebElement input = driver.findElement(By.id(box[0]));
+            input.clear();
+            input.sendKeys(box[1]);
+        }
     }
 }

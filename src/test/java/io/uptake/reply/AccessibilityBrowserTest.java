@@ -10,6 +10,7 @@ import io.uptake.sms.TwilioSignature;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Axe;
 import io.uptake.testsupport.Browser;
+import io.uptake.testsupport.Keyboard;
 import io.uptake.testsupport.Database;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -45,39 +46,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 // The replies in setUp go through the webhook on a loaded machine: more than the client's default 10 s at times.
 @io.micronaut.context.annotation.Property(name = "micronaut.http.client.read-timeout", value = "60s")
 class AccessibilityBrowserTest extends AccessibilityFixture {
+    Keyboard keys;
+
+    @org.junit.jupiter.api.BeforeEach
+    void keyboard() {
+        keys = new Keyboard(driver); // after the fixture's set-up has opened the browser
+    }
+
     @Test
     void aCccLogsInAndWorksAnInboxItemByKeyboardAlone() {
         String base = server.getURL().toString();
         driver.get(base + "/ui/login");
         Browser.settled(driver);
         // The first Tab reaches the skip link, which takes focus to the page's main content.
-        press(Keys.TAB);
-        assertThat(focused().getAttribute("class")).contains("nhsuk-skip-link");
-        press(Keys.ENTER);
-        assertThat(focused().getAttribute("id")).isEqualTo("maincontent");
+        keys.press(Keys.TAB);
+        assertThat(keys.focused().getAttribute("class")).contains("nhsuk-skip-link");
+        keys.press(Keys.ENTER);
+        assertThat(keys.focused().getAttribute("id")).isEqualTo("maincontent");
         // Into the form: username, password, then Enter submits.
-        tabTo("username");
-        focused().sendKeys("ccc.north");
-        press(Keys.TAB);
-        assertThat(focused().getAttribute("id")).isEqualTo("password");
-        focused().sendKeys(Api.USER_PASSWORD);
-        String mark = markPage();
-        press(Keys.ENTER);
-        waitForNewPage(mark);
+        keys.tabTo("username");
+        keys.focused().sendKeys("ccc.north");
+        keys.press(Keys.TAB);
+        assertThat(keys.focused().getAttribute("id")).isEqualTo("password");
+        keys.focused().sendKeys(Api.USER_PASSWORD);
+        String mark = keys.markPage();
+        keys.press(Keys.ENTER);
+        keys.waitForNewPage(mark);
         Browser.waitForText(driver, By.cssSelector("span.who"), "ccc.north");
         // A new page starts focus at its top, so the skip link is the first stop again.
-        press(Keys.TAB);
-        assertThat(focused().getAttribute("class")).contains("nhsuk-skip-link");
+        keys.press(Keys.TAB);
+        assertThat(keys.focused().getAttribute("class")).contains("nhsuk-skip-link");
 
         driver.get(base + "/ui/inbox");
         Browser.settled(driver);
         // Reach the first item's outcome form by keyboard, choose an outcome with the arrow keys and submit.
-        tabTo("outcome-" + firstItemId());
-        WebElement outcome = focused();
+        keys.tabTo("outcome-" + firstItemId());
+        WebElement outcome = keys.focused();
         outcome.sendKeys(Keys.ARROW_DOWN);
         String item = firstItemId();
         tabToSubmitOf(item);
-        press(Keys.ENTER);
+        keys.press(Keys.ENTER);
         Browser.waitForText(driver, By.id("item-" + item), "Done");
         Browser.settled(driver);
         // After the swap focus is on the item's status line, which says what was done (not on the menu's unread
@@ -99,38 +107,38 @@ class AccessibilityBrowserTest extends AccessibilityFixture {
         assertThat(driver.findElement(By.id("nav-unread")).getText()).contains("3");
 
         // Search by name: type, Enter. The new page puts focus on the line that says what was found.
-        tabTo("q");
-        focused().sendKeys("Cara");
-        String mark = markPage();
-        press(Keys.ENTER);
-        waitForNewPage(mark);
-        assertThat(focused().getAttribute("id")).isEqualTo("inbox-count");
-        assertThat(focused().getText()).isEqualTo("1 reply found");
+        keys.tabTo("q");
+        keys.focused().sendKeys("Cara");
+        String mark = keys.markPage();
+        keys.press(Keys.ENTER);
+        keys.waitForNewPage(mark);
+        assertThat(keys.focused().getAttribute("id")).isEqualTo("inbox-count");
+        assertThat(keys.focused().getText()).isEqualTo("1 reply found");
         String item = firstItemId();
 
         // On to the patient's name in the item, Enter: the patient's page, whose first Tab stop is its skip link.
-        tabToLink("Cara Testperson");
-        mark = markPage();
-        press(Keys.ENTER);
-        waitForNewPage(mark);
+        keys.tabToLink("Cara Testperson");
+        mark = keys.markPage();
+        keys.press(Keys.ENTER);
+        keys.waitForNewPage(mark);
         assertThat(driver.getCurrentUrl()).contains("/ui/inbox/patients/" + cara);
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Cara Testperson");
-        press(Keys.TAB);
-        assertThat(focused().getAttribute("class")).contains("nhsuk-skip-link");
+        keys.press(Keys.TAB);
+        assertThat(keys.focused().getAttribute("class")).contains("nhsuk-skip-link");
         // Opening her page opened her reply for the whole PCN: the menu's count went down.
         assertThat(driver.findElement(By.id("nav-unread")).getText()).contains("2");
 
         // Back to the inbox as it was left (the search kept): focus on the results line again.
-        tabTo("back");
-        mark = markPage();
-        press(Keys.ENTER);
-        waitForNewPage(mark);
-        assertThat(focused().getAttribute("id")).isEqualTo("inbox-count");
+        keys.tabTo("back");
+        mark = keys.markPage();
+        keys.press(Keys.ENTER);
+        keys.waitForNewPage(mark);
+        assertThat(keys.focused().getAttribute("id")).isEqualTo("inbox-count");
         assertThat(driver.findElement(By.id("q")).getAttribute("value")).isEqualTo("Cara");
 
         // The one-click confirm: Tab to it, Enter. Focus lands on the item's status line, which says what was done.
-        tabTo("confirm-opt-out-" + item);
-        press(Keys.ENTER);
+        keys.tabTo("confirm-opt-out-" + item);
+        keys.press(Keys.ENTER);
         Browser.waitForText(driver, By.id("item-" + item), "Opt-out recorded");
         Browser.settled(driver);
         assertFocusOn(item, "status", "Opt-out recorded. 1 text waiting to be sent was cancelled.");
@@ -151,24 +159,24 @@ class AccessibilityBrowserTest extends AccessibilityFixture {
         Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
         driver.get(base + "/ui/inbox");
         Browser.settled(driver);
-        String caraItem = (String) js("return document.querySelector('[id^=confirm-opt-out-]').id.substring(16)");
+        String caraItem = (String) keys.js("return document.querySelector('[id^=confirm-opt-out-]').id.substring(16)");
         assertThat(driver.findElement(By.id("item-" + caraItem)).getText()).contains("No more messages please");
 
         // Opt-out taken by phone: Enter, OK in the dialog. Focus on her item's status line.
         tabToButtonOf(caraItem, "Opt-out taken by phone");
-        press(Keys.ENTER);
+        keys.press(Keys.ENTER);
         Browser.waiting(driver).until(ExpectedConditions.alertIsPresent()).accept();
         Browser.waitForText(driver, By.id("item-" + caraItem), "Opt-out taken by phone recorded.");
         Browser.settled(driver);
         assertFocusOn(caraItem, "status", "Opt-out taken by phone recorded.");
         assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", cara)).isEqualTo(1);
         // Tab goes on from the status line: the next stop is in the same item.
-        press(Keys.TAB);
+        keys.press(Keys.TAB);
         assertThat(focusInItem(caraItem)).as("Tab from the status line stays in the item").isTrue();
 
         // Then the opt-in, from there: focus on the new status line.
         tabToButtonOf(caraItem, "Opt-in taken by phone");
-        press(Keys.ENTER);
+        keys.press(Keys.ENTER);
         Browser.waiting(driver).until(ExpectedConditions.alertIsPresent()).accept();
         Browser.waitForText(driver, By.id("item-" + caraItem), "Opt-in taken by phone recorded.");
         Browser.settled(driver);
@@ -176,14 +184,14 @@ class AccessibilityBrowserTest extends AccessibilityFixture {
         assertThat(db.count("SELECT count(*) FROM opted_out_patient WHERE patient_id = ?", cara)).isZero();
 
         // Another item: an outcome chosen, but a colleague marks it done first. Focus on the alert that says so.
-        String other = (String) js("return document.querySelector('[id^=item-]:not(#item-' + arguments[0] + ')').id.substring(5)",
+        String other = (String) keys.js("return document.querySelector('[id^=item-]:not(#item-' + arguments[0] + ')').id.substring(5)",
                 caraItem);
-        tabTo("outcome-" + other);
-        focused().sendKeys(Keys.ARROW_DOWN);
+        keys.tabTo("outcome-" + other);
+        keys.focused().sendKeys(Keys.ARROW_DOWN);
         client.toBlocking().exchange(HttpRequest.POST("/api/inbox/" + other + "/done", Map.of("outcome", "CALLED"))
                 .bearerAuth(colleague));
         tabToSubmitOf(other);
-        press(Keys.ENTER);
+        keys.press(Keys.ENTER);
         Browser.waitForText(driver, By.id("item-" + other), "Already done by a colleague.");
         Browser.settled(driver);
         assertFocusOn(other, "alert", "Already done by a colleague.");
@@ -199,99 +207,50 @@ class AccessibilityBrowserTest extends AccessibilityFixture {
         Browser.login(driver, base, "ccc.north", Api.USER_PASSWORD);
         driver.get(base + "/ui/campaigns/" + fixtures.northCampaign());
         Browser.settled(driver);
-        assertThat((Boolean) js("return document.activeElement === document.body")).isTrue();
+        assertThat((Boolean) keys.js("return document.activeElement === document.body")).isTrue();
         WebElement counts = driver.findElement(By.id("counts"));
         Browser.waiting(driver).until(ExpectedConditions.stalenessOf(counts));
         Browser.settled(driver);
-        assertThat((String) js("return document.activeElement === document.body ? 'body' : document.activeElement.outerHTML"))
+        assertThat((String) keys.js("return document.activeElement === document.body ? 'body' : document.activeElement.outerHTML"))
                 .as("focus after the counts refreshed").isEqualTo("body");
     }
 
     /** Focus is on the item's line with this role and text (the answer's status or alert), inside the item. */
     private void assertFocusOn(String item, String role, String text) {
-        String where = (String) js("return document.activeElement.outerHTML");
-        assertThat(focused().getAttribute("role")).as("role of the focused element %s", where).isEqualTo(role);
-        assertThat(focused().getText()).as("text of the focused element").contains(text);
+        String where = (String) keys.js("return document.activeElement.outerHTML");
+        assertThat(keys.focused().getAttribute("role")).as("role of the focused element %s", where).isEqualTo(role);
+        assertThat(keys.focused().getText()).as("text of the focused element").contains(text);
         assertThat(focusInItem(item)).as("focus inside #item-%s, not on %s", item, where).isTrue();
     }
 
     private boolean focusInItem(String item) {
-        return Boolean.TRUE.equals(js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item));
+        return Boolean.TRUE.equals(keys.js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)", item));
     }
 
     private void tabToButtonOf(String item, String text) {
         for (int i = 0; i < 40; i++) {
-            if ("button".equals(focused().getTagName()) && text.equals(focused().getText()) && focusInItem(item)) {
+            if ("button".equals(keys.focused().getTagName()) && text.equals(keys.focused().getText()) && focusInItem(item)) {
                 return;
             }
-            press(Keys.TAB);
+            keys.press(Keys.TAB);
         }
         throw new AssertionError("Tab never reached the button " + text + " of item " + item);
     }
 
-    private void tabToLink(String text) {
-        for (int i = 0; i < 60; i++) {
-            if ("a".equals(focused().getTagName()) && text.equals(focused().getText())) {
-                return;
-            }
-            press(Keys.TAB);
-        }
-        throw new AssertionError("Tab never reached the link " + text);
-    }
-
     private String firstItemId() {
-        return (String) js("var el = document.querySelector('[id^=item-]'); return el ? el.id.substring(5) : null");
+        return (String) keys.js("var el = document.querySelector('[id^=item-]'); return el ? el.id.substring(5) : null");
     }
 
     private void tabToSubmitOf(String item) {
         for (int i = 0; i < 40; i++) {
-            press(Keys.TAB);
-            WebElement f = focused();
+            keys.press(Keys.TAB);
+            WebElement f = keys.focused();
             if ("submit".equals(f.getAttribute("type"))
-                    && Boolean.TRUE.equals(js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)"
+                    && Boolean.TRUE.equals(keys.js("return document.getElementById('item-' + arguments[0]).contains(document.activeElement)"
                     + " && document.activeElement.closest('form').querySelector('select[name=outcome]') !== null", item))) {
                 return;
             }
         }
         throw new AssertionError("Tab never reached the item's Done button");
-    }
-
-    private void tabTo(String id) {
-        for (int i = 0; i < 60; i++) {
-            if (id.equals(focused().getAttribute("id"))) {
-                return;
-            }
-            press(Keys.TAB);
-        }
-        throw new AssertionError("Tab never reached #" + id + "; last focus on " + focused().getAttribute("outerHTML"));
-    }
-
-    private void press(CharSequence key) {
-        new org.openqa.selenium.interactions.Actions(driver).sendKeys(key).perform();
-    }
-
-    private WebElement focused() {
-        return driver.switchTo().activeElement();
-    }
-
-    private Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    private String markPage() {
-        String mark = java.util.UUID.randomUUID().toString();
-        js("window.uptakeTestPage = arguments[0]", mark);
-        return mark;
-    }
-
-    private void waitForNewPage(String mark) {
-        Browser.waiting(driver).until(d -> {
-            try {
-                return !mark.equals(((JavascriptExecutor) d).executeScript("return window.uptakeTestPage || null"));
-            } catch (org.openqa.selenium.WebDriverException e) {
-                return false;
-            }
-        });
-        Browser.settled(driver);
     }
 }

@@ -122,6 +122,22 @@ class ReportPageBrowserTest {
             driver.findElement(By.xpath("//button[text()='Converted']")).click();
             Browser.waiting(driver).until(ExpectedConditions.attributeToBe(By.xpath("//th[button[text()='Converted']]"),
                     "aria-sort", "ascending"));
+
+            // The period is typed in NHS three-box dates: a missing year is explained, typed boxes kept, and all
+            // campaigns still listed; a real period narrows the list and the downloads.
+            driver.findElement(By.id("from-day")).sendKeys("1");
+            driver.findElement(By.id("from-month")).sendKeys("1");
+            Browser.clickAndWaitForPage(driver, By.id("show-reports"));
+            assertThat(driver.findElement(By.id("report-errors")).getText()).contains("The start date must include a year");
+            assertThat(driver.findElement(By.id("from-year")).getAttribute("class")).contains("nhsuk-input--error");
+            assertThat(driver.findElement(By.id("from-day")).getAttribute("value")).isEqualTo("1");
+            assertThat(driver.findElement(By.id("uptake")).getText()).contains("FIT April");
+            driver.findElement(By.id("from-year")).sendKeys("2099");
+            Browser.clickAndWaitForPage(driver, By.id("show-reports"));
+            assertThat(driver.findElements(By.id("report-errors"))).isEmpty();
+            assertThat(driver.findElements(By.id("uptake"))).isEmpty();
+            assertThat(driver.findElement(By.id("csv")).getAttribute("href")).endsWith("/api/reports/uptake.csv?from=2099-01-01");
+            assertThat(driver.findElement(By.id("from-year")).getAttribute("value")).isEqualTo("2099");
         } finally {
             driver.quit();
         }

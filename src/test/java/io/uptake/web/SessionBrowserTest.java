@@ -154,8 +154,26 @@ class SessionBrowserTest {
         driver.get(base + "/ui/audit");
         new Select(driver.findElement(By.id("filter-action"))).selectByValue("USER_DISABLED");
         Browser.clickAndWaitForPage(driver, By.id("filter"));
-        assertThat(driver.findElement(By.id("audit-count")).getText()).isEqualTo("1 entries");
-        assertThat(driver.findElement(By.id("audit")).getText()).contains("admin").contains("USER_DISABLED")
-                .contains("user:ccc.leaving").contains("2026-03-02 09:00");
+        assertThat(driver.findElement(By.id("audit-count")).getText()).isEqualTo("1 entry");
+        // People's formats: the action in words and the time as "2 March 2026 at 9am" (the API keeps the keys).
+        assertThat(driver.findElement(By.id("audit")).getText()).contains("admin").contains("User disabled")
+                .contains("user:ccc.leaving").contains("2 March 2026 at 9am");
+
+        // The dates are NHS three-box inputs: an end before the start is explained, and what was typed is kept.
+        for (String[] box : new String[][] {{"from-day", "3"}, {"from-month", "3"}, {"from-year", "2026"},
+                {"to-day", "2"}, {"to-month", "3"}, {"to-year", "2026"}}) {
+            driver.findElement(By.id(box[0])).sendKeys(box[1]);
+        }
+        Browser.clickAndWaitForPage(driver, By.id("filter"));
+        assertThat(driver.findElement(By.id("audit-errors")).getText())
+                .contains("The end date must be the same as or after the start date");
+        assertThat(driver.findElement(By.id("to-day")).getAttribute("value")).isEqualTo("2");
+        assertThat(driver.findElement(By.id("from-day")).getAttribute("value")).isEqualTo("3");
+        assertThat(driver.findElements(By.id("audit"))).isEmpty();
+        driver.findElement(By.id("to-day")).clear();
+        driver.findElement(By.id("to-day")).sendKeys("4");
+        Browser.clickAndWaitForPage(driver, By.id("filter"));
+        assertThat(driver.findElement(By.id("audit-count")).getText()).isEqualTo("0 entries");
+        assertThat(driver.findElement(By.id("from-day")).getAttribute("value")).isEqualTo("3");
     }
 }

@@ -1,4 +1,4 @@
-package io.uptake.campaign;
+package io.uptake.time;
 
 import io.micronaut.core.annotation.Nullable;
 
@@ -16,17 +16,17 @@ import java.util.regex.Pattern;
  * three boxes the error is about, so that only those are outlined. A pure rule (DateInputTest).
  * All three left blank is not an error: the form's default applies (today for the cohort, now for the start).
  */
-final class DateInput {
-    static final String DAY = "day";
-    static final String MONTH = "month";
-    static final String YEAR = "year";
+public final class DateInput {
+    public static final String DAY = "day";
+    public static final String MONTH = "month";
+    public static final String YEAR = "year";
 
     /**
      * A date, or a problem with the boxes it is about ({@code parts} empty: the date as a whole), or neither
      * (all blank).
      */
-    record Read(@Nullable LocalDate date, @Nullable String problem, List<String> parts) {
-        boolean blank() {
+    public record Read(@Nullable LocalDate date, @Nullable String problem, List<String> parts) {
+        public boolean blank() {
             return date == null && problem == null;
         }
     }
@@ -35,7 +35,7 @@ final class DateInput {
     }
 
     /** {@code label}: the date's name at the start of a sentence, for example "Cohort date". */
-    static Read read(String label, @Nullable String day, @Nullable String month, @Nullable String year) {
+    public static Read read(String label, @Nullable String day, @Nullable String month, @Nullable String year) {
         String d = strip(day);
         String m = strip(month);
         String y = strip(year);
@@ -68,14 +68,41 @@ final class DateInput {
         }
     }
 
+    /**
+     * The three boxes, or, when all three are blank, a date as {@code 2026-03-02} from a link the page made itself
+     * (its filters, pages and downloads carry the date that way). Neither: blank.
+     */
+    public static Read readOrIso(String label, @Nullable String day, @Nullable String month, @Nullable String year,
+                                 @Nullable String iso) {
+        Read boxes = read(label, day, month, year);
+        if (!boxes.blank() || strip(iso).isEmpty()) {
+            return boxes;
+        }
+        try {
+            return new Read(LocalDate.parse(strip(iso)), null, List.of());
+        } catch (DateTimeException e) {
+            return new Read(null, label + " must be a real date", List.of());
+        }
+    }
+
+    /** The boxes to show again: what was typed when there is a problem (so nothing typed is lost), else the date's. */
+    public static String[] shown(Read read, @Nullable String day, @Nullable String month, @Nullable String year) {
+        return read.problem() != null ? new String[] {strip(day), strip(month), strip(year)} : parts(read.date());
+    }
+
+    /** The id of the box an error summary's link goes to: the first box the problem is about, else the day. */
+    public static String anchor(String id, Read read) {
+        return id + "-" + (read.parts().isEmpty() ? DAY : read.parts().get(0));
+    }
+
     /** A time of day typed as people write it, or a problem, or neither (blank). */
-    record Time(@Nullable LocalTime time, @Nullable String problem) {
+    public record Time(@Nullable LocalTime time, @Nullable String problem) {
     }
 
     private static final Pattern TIME = Pattern.compile("(\\d{1,2})(?:[:.](\\d{2}))?\\s*(am|pm)?");
 
     /** "14:30", "9:30", "9.30am", "2:30pm", "9am", "12pm" (noon), "12am" (midnight); blank for none. */
-    static Time time(@Nullable String typed) {
+    public static Time time(@Nullable String typed) {
         String t = strip(typed).toLowerCase(java.util.Locale.ROOT).replace(" ", "");
         if (t.isEmpty()) {
             return new Time(null, null);
@@ -100,7 +127,7 @@ final class DateInput {
     }
 
     /** The three boxes' values for a date (to fill the form again), blank for none. */
-    static String[] parts(@Nullable LocalDate date) {
+    public static String[] parts(@Nullable LocalDate date) {
         return date == null ? new String[] {"", "", ""}
                 : new String[] {String.valueOf(date.getDayOfMonth()), String.valueOf(date.getMonthValue()),
                 String.valueOf(date.getYear())};

@@ -1,4 +1,4 @@
-package io.uptake.campaign;
+package io.uptake.time;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,5 +53,33 @@ class DateInputTest {
     void refusesWhatIsNotATimeOfDay(String typed) {
         assertThat(DateInput.time(typed).problem()).isEqualTo("Enter the start time as a time of day, for example 9:30am or 14:30");
         assertThat(DateInput.time(typed).time()).isNull();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}/{1}/{2} or {3}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // day | month | year | iso | date | problem
+            "-|-|-|2026-03-02|2026-03-02|-",
+            "2|3|2026|2027-01-01|2026-03-02|-",
+            "-|-|-|-|-|-",
+            "-|-|-|' '|-|-",
+            "-|-|-|2026-02-30|-|From must be a real date",
+            "-|-|-|yesterday|-|From must be a real date",
+            "2|-|2026|2026-03-02|-|From must include a month"})
+    void theBoxesWinAndAnIsoDateFromThePagesOwnLinksIsReadWhenTheyAreBlank(String day, String month, String year,
+                                                                          String iso, String date, String problem) {
+        DateInput.Read read = DateInput.readOrIso("From", day, month, year, iso);
+        assertThat(read.date()).isEqualTo(date == null ? null : LocalDate.parse(date));
+        assertThat(read.problem()).isEqualTo(problem);
+    }
+
+    @org.junit.jupiter.api.Test
+    void whatWasTypedIsShownAgainWithAProblemAndTheLinkGoesToTheFirstBoxItIsAbout() {
+        DateInput.Read missing = DateInput.read("From", "2", " ", "2026");
+        assertThat(DateInput.shown(missing, "2", " ", "2026")).containsExactly("2", "", "2026");
+        assertThat(DateInput.anchor("from", missing)).isEqualTo("from-month");
+        DateInput.Read unreal = DateInput.read("From", "31", "4", "2026");
+        assertThat(DateInput.anchor("from", unreal)).isEqualTo("from-day");
+        DateInput.Read ok = DateInput.read("From", "02", "03", "2026");
+        assertThat(DateInput.shown(ok, "02", "03", "2026")).containsExactly("2", "3", "2026");
     }
 }

@@ -220,16 +220,23 @@ public class LaunchReviews {
         }
         String name = templates.language(code).map(LanguageInfo::name).orElse(code);
         // The cohort sends only approved languages and English; English may be the shipped source while the PCN's own
-        // English waits for its LEAD (then the state is the own draft's, and the shipped words go).
+        // English waits for its LEAD (then the state is the own draft's, and the shipped words go). A draft whose
+        // earlier approved version stays in use shows that version's approval (hazard H-026).
         boolean sendable = approval != null && approval.sendable();
-        String state = sendable ? approval.state() : TemplateApprovals.SOURCE;
-        String note = !sendable && approval != null && approval.ownTexts()
-                ? "Your PCN's own " + name + " texts are waiting for a lead to approve them: the shipped " + name
-                + " texts are sent until then."
-                : null;
-        return new LaunchReview.Language(code, name, draft, rtl, recipients, texts, state,
-                sendable ? approval.approvedBy() : null, sendable ? approval.approvedAt() : null,
-                sendable && approval.ownTexts(), note);
+        TemplateApprovals.InUse earlier = approval == null || sendable ? null : approval.inUse();
+        String state = sendable ? approval.state() : earlier != null ? TemplateApprovals.APPROVED : TemplateApprovals.SOURCE;
+        String note = null;
+        if (earlier != null) {
+            note = "Your PCN's newer " + name + " texts are waiting for a lead to approve them: the version approved by "
+                    + earlier.approvedBy() + " is sent until then.";
+        } else if (!sendable && approval != null && approval.ownTexts()) {
+            note = "Your PCN's own " + name + " texts are waiting for a lead to approve them: the shipped " + name
+                    + " texts are sent until then.";
+        }
+        String by = sendable ? approval.approvedBy() : earlier != null ? earlier.approvedBy() : null;
+        java.time.Instant at = sendable ? approval.approvedAt() : earlier != null ? earlier.approvedAt() : null;
+        boolean ownSent = sendable ? approval.ownTexts() : earlier != null && earlier.ownTexts();
+        return new LaunchReview.Language(code, name, draft, rtl, recipients, texts, state, by, at, ownSent, note);
     }
 
     /** Whether a wave of this channel texts the texted arm (whose recipients all have a usable mobile). */

@@ -76,7 +76,12 @@ class OwnTextViews {
             case TemplateApprovals.APPROVED -> a.ownTexts() ? "Your PCN's approved " + info.name() + " texts are sent."
                     : "The approved " + info.name() + " texts are sent.";
             case TemplateApprovals.INCOMPLETE -> "The " + info.name() + " texts are incomplete: patients get English.";
-            default -> english ? "Not approved yet: the English texts Uptake ships are sent until a lead of your PCN "
+            default -> a.inUse() != null ? "Not approved yet: until a lead of your PCN approves this version, "
+                    + "patients get " + (a.inUse().ownTexts() ? "your PCN's " + info.name() + " texts as "
+                    + a.inUse().approvedBy() + " approved them."
+                    : "the " + info.name() + " texts Uptake ships, approved by " + a.inUse().approvedBy()
+                    + (a.inUse().forEveryPcn() ? " for every PCN." : "."))
+                    : english ? "Not approved yet: the English texts Uptake ships are sent until a lead of your PCN "
                     + "approves this version."
                     : "Not approved yet: patients who read " + info.name() + " get the English text until a lead of "
                     + "your PCN approves this version.";

@@ -1,5 +1,6 @@
 package io.uptake.template;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.annotation.Transactional;
@@ -41,8 +42,11 @@ public class TemplateApprovals {
     private final PcnTexts pcnTexts;
     private final AuditLog audit;
     private final Clock clock;
+    private final EarlierApprovals earlierApprovals;
 
-    TemplateApprovals(JdbcOperations jdbc, MessageTemplates templates, PcnTexts pcnTexts, AuditLog audit, Clock clock) {
+    TemplateApprovals(JdbcOperations jdbc, MessageTemplates templates, PcnTexts pcnTexts, AuditLog audit, Clock clock,
+                      EarlierApprovals earlierApprovals) {
+        this.earlierApprovals = earlierApprovals;
         this.jdbc = jdbc;
         this.templates = templates;
         this.pcnTexts = pcnTexts;
@@ -56,32 +60,54 @@ public class TemplateApprovals {
      */
     @Serdeable
     public record LanguageApproval(String language, String name, String version, String state,
-                                   String approvedBy, Instant approvedAt, boolean forEveryPcn, boolean ownTexts) {
+                                   String approvedBy, Instant approvedAt, boolean forEveryPcn, boolean ownTexts,
+                                   @Nullable InUse inUse) {
         /** Whether this version may be sent (a PCN's draft English is not: the shipped English is sent instead). */
         public boolean sendable() {
             return SOURCE.equals(state) || APPROVED.equals(state);
         }
+
+        /** Whether patients of this language get it: this version, or an approved one while this draft waits. */
+        public boolean sent() {
+            return sendable() || inUse != null;
+        }
+    }
+
+    /**
+     * For a draft: the approved version patients get while it waits (the PCN's last approved words, or the
+     * approved shipped translation). {@code ownTexts}: the PCN's own words; {@code forEveryPcn}: an ADMIN's approval.
+     */
+    @Serdeable
+    public record InUse(String version, boolean ownTexts, String approvedBy, Instant approvedAt, boolean forEveryPcn) {
     }
 
     /** Every language of {@code programme} with its state for {@code pcnId} (the review page shows this). */
     @Transactional
     public List<LanguageApproval> approvals(String programme, Long pcnId) {
-        Map<String, Map<String, PcnTexts.Saved>> rows = pcnId == null ? Map.of() : pcnTexts.currentRows(pcnId, programme);
-        return approvals(programme, pcnId, PcnTexts.texts(rows));
+        return read(programme, pcnId, pcnId == null ? Map.of() : pcnTexts.currentRows(pcnId, programme)).stream()
+                .map(Sent::approval).toList();
     }
 
-    private List<LanguageApproval> approvals(String programme, Long pcnId, OwnTexts own) {
+    /** A language's approval, and the PCN's rows that go out in it (none: the shipped texts, or nothing is sent). */
+    private record Sent(LanguageApproval approval, Map<String, PcnTexts.Saved> rows) {
+    }
+
+    private List<Sent> read(String programme, Long pcnId, Map<String, Map<String, PcnTexts.Saved>> current) {
+        OwnTexts own = PcnTexts.texts(current);
         List<String> complete = templates.completeLanguages(programme);
-        List<LanguageApproval> out = new ArrayList<>();
+        List<Sent> out = new ArrayList<>();
         for (LanguageInfo l : templates.languages()) {
             boolean mine = own.has(l.code()) && complete.contains(l.code());
+            Map<String, PcnTexts.Saved> rows = mine ? current.get(l.code()) : Map.of();
             String version = templates.version(programme, l.code(), mine ? own.only(l.code()) : OwnTexts.NONE);
             if (l.code().equals(TemplateCatalogue.ENGLISH) && !mine) {
-                out.add(new LanguageApproval(l.code(), l.name(), version, SOURCE, null, null, true, false));
+                out.add(new Sent(new LanguageApproval(l.code(), l.name(), version, SOURCE, null, null, true, false,
+                        null), Map.of()));
                 continue;
             }
             if (!complete.contains(l.code())) {
-                out.add(new LanguageApproval(l.code(), l.name(), version, INCOMPLETE, null, null, false, false));
+                out.add(new Sent(new LanguageApproval(l.code(), l.name(), version, INCOMPLETE, null, null, false,
+                        false, null), Map.of()));
                 continue;
             }
             // A PCN's own texts are approved by its LEAD only; an ADMIN's approval for every PCN is of shipped texts.
@@ -97,11 +123,20 @@ public class TemplateApprovals {
                 ps.setBoolean(5, mine);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new LanguageApproval(l.code(), l.name(), version, APPROVED,
-                            rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3), mine))
+                            rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getBoolean(3), mine, null))
                             : Optional.empty();
                 }
             });
-            out.add(approved.orElse(new LanguageApproval(l.code(), l.name(), version, DRAFT, null, null, false, mine)));
+            if (approved.isPresent()) {
+                out.add(new Sent(approved.get(), rows));
+                continue;
+            }
+            // A draft: the version approved before it stays in use while it waits (hazard H-026).
+            Optional<EarlierApprovals.Found> earlier = pcnId == null ? Optional.empty()
+                    : earlierApprovals.inUse(programme, pcnId, l.code(), version);
+            out.add(new Sent(new LanguageApproval(l.code(), l.name(), version, DRAFT, null, null, false, mine,
+                    earlier.map(EarlierApprovals.Found::inUse).orElse(null)),
+                    earlier.map(EarlierApprovals.Found::rows).orElse(Map.of())));
         }
         return out;
     }
@@ -113,25 +148,24 @@ public class TemplateApprovals {
     @Transactional
     public List<String> sendableLanguages(String programme, Long pcnId) {
         return approvals(programme, pcnId).stream()
-                .filter(a -> a.sendable() || a.language().equals(TemplateCatalogue.ENGLISH))
+                .filter(a -> a.sent() || a.language().equals(TemplateCatalogue.ENGLISH))
                 .map(LanguageApproval::language).toList();
     }
 
     /**
      * The PCN's own texts that would be sent now: those of the languages whose current version, with them, is
-     * approved. Previews of what a campaign will send (the launch review, the estimate) render with these.
+     * approved, or whose earlier approved version stays in use while a draft waits. Previews of what a campaign will
+     * send (the launch review, the estimate) render with these.
      */
     @Transactional
     public OwnTexts sending(String programme, long pcnId) {
-        Map<String, Map<String, PcnTexts.Saved>> rows = pcnTexts.currentRows(pcnId, programme);
-        OwnTexts own = PcnTexts.texts(rows);
-        Map<String, Map<String, String>> out = new HashMap<>();
-        for (LanguageApproval a : approvals(programme, pcnId, own)) {
-            if (a.ownTexts() && a.sendable()) {
-                out.put(a.language(), own.byLanguage().get(a.language()));
+        Map<String, Map<String, PcnTexts.Saved>> out = new HashMap<>();
+        for (Sent s : read(programme, pcnId, pcnTexts.currentRows(pcnId, programme))) {
+            if (s.approval().sent() && !s.rows().isEmpty()) {
+                out.put(s.approval().language(), s.rows());
             }
         }
-        return new OwnTexts(out);
+        return PcnTexts.texts(out);
     }
 
     /**
@@ -145,9 +179,9 @@ public class TemplateApprovals {
     @Transactional
     public List<String> recordLaunch(long campaignId, String programme, long pcnId) {
         // One read of the PCN's texts: the version checked is the version frozen.
-        Map<String, Map<String, PcnTexts.Saved>> rows = pcnTexts.currentRows(pcnId, programme);
         List<String> refused = new ArrayList<>();
-        for (LanguageApproval a : approvals(programme, pcnId, PcnTexts.texts(rows))) {
+        for (Sent s : read(programme, pcnId, pcnTexts.currentRows(pcnId, programme))) {
+            LanguageApproval a = s.approval();
             boolean used = jdbc.prepareStatement("SELECT EXISTS (SELECT 1 FROM recipient WHERE campaign_id = ? AND language = ?)",
                     ps -> {
                         ps.setLong(1, campaignId);
@@ -161,14 +195,18 @@ public class TemplateApprovals {
                 continue;
             }
             String version = a.version();
-            boolean approved = a.sendable();
-            if (a.ownTexts() && a.sendable()) {
-                pcnTexts.freeze(campaignId, a.language(), rows.get(a.language()));
+            boolean approved = true;
+            if (a.sent()) {
+                // This version, or the approved one in use while a draft waits: its own words are frozen as sent.
+                version = a.sendable() ? a.version() : a.inUse().version();
+                if (!s.rows().isEmpty()) {
+                    pcnTexts.freeze(campaignId, a.language(), s.rows());
+                }
             } else if (a.language().equals(TemplateCatalogue.ENGLISH)) {
                 // The PCN's English is not approved: the shipped English goes, and that is the version sent.
                 version = templates.version(programme, TemplateCatalogue.ENGLISH);
-                approved = true;
-            } else if (!a.sendable()) {
+            } else {
+                approved = false;
                 refused.add(a.language());
             }
             String v = version;
@@ -209,9 +247,14 @@ public class TemplateApprovals {
         }
         String lang = language == null ? "" : language.toLowerCase(Locale.ROOT);
         Long pcn = user.isAdmin() ? null : user.pcnId();
-        LanguageApproval current = approvals(programme, pcn).stream().filter(a -> a.language().equals(lang))
+        Map<String, Map<String, PcnTexts.Saved>> rows = pcn == null ? Map.of() : pcnTexts.currentRows(pcn, programme);
+        LanguageApproval current = read(programme, pcn, rows).stream().map(Sent::approval)
+                .filter(a -> a.language().equals(lang))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("There is no language '" + language
                         + "' for these texts."));
+        // The words approved, so that this version can stay in use while a later draft waits (EarlierApprovals).
+        Long[] textIds = current.ownTexts() ? rows.get(lang).values().stream().map(PcnTexts.Saved::id)
+                .sorted().toArray(Long[]::new) : new Long[0];
         if (SOURCE.equals(current.state())) {
             throw new IllegalStateException("English is the source text and needs no approval.");
         }
@@ -225,14 +268,15 @@ public class TemplateApprovals {
         }
         Instant now = clock.instant();
         int inserted = jdbc.prepareStatement("""
-                INSERT INTO template_approval (programme, language, pcn_id, version, approved_by, approved_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", ps -> {
+                INSERT INTO template_approval (programme, language, pcn_id, version, approved_by, approved_at, text_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", ps -> {
             ps.setString(1, programme);
             ps.setString(2, lang);
             ps.setObject(3, pcn);
             ps.setString(4, current.version());
             ps.setString(5, user.username());
             ps.setTimestamp(6, Timestamp.from(now));
+            ps.setArray(7, ps.getConnection().createArrayOf("bigint", textIds));
             return ps.executeUpdate();
         });
         if (inserted > 0) {

@@ -112,6 +112,35 @@ class PcnTextsEndToEndTest {
                 .contains("Reply STOP").doesNotContain("Elmwood"));
     }
 
+    /**
+     * Hazard H-026: a CCC changes an approved text; until the lead approves the change, a campaign launched meanwhile
+     * sends the words the lead approved (frozen with that version), not the draft, and not the shipped text.
+     */
+    @Test
+    void aCampaignLaunchedWhileANewDraftWaitsSendsTheLastApprovedWords() throws Exception {
+        Map<String, Object> first = client.toBlocking().retrieve(HttpRequest.PUT("/api/templates/psa-eligible/en",
+                Map.of("message", "initial", "text", OAK)).bearerAuth(ccc), Json.OBJECT);
+        client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/en/approve?version="
+                + first.get("version"), "").bearerAuth(lead), Map.class);
+        Map<String, Object> second = client.toBlocking().retrieve(HttpRequest.PUT("/api/templates/psa-eligible/en",
+                Map.of("message", "initial", "text", ELM)).bearerAuth(ccc), Json.OBJECT);
+        assertThat(second.get("state")).isEqualTo("draft");
+
+        // The review says which words go and why.
+        String review = review();
+        assertThat(review).contains("Oakwood news from").doesNotContain("Elmwood")
+                .contains("the version approved by lead.north is sent until then");
+
+        long campaign = launch("While the draft waits", men.get(1));
+        assertThat(rows.queryString("SELECT version FROM campaign_template WHERE campaign_id = ? AND language = 'en'",
+                campaign)).isEqualTo(first.get("version"));
+        assertThat(rows.queryLong("SELECT count(*) FROM campaign_template WHERE campaign_id = ? AND approved", campaign))
+                .isEqualTo(1);
+        dispatch();
+        assertThat(bodies(campaign)).hasSize(1).allSatisfy(b -> assertThat(b).startsWith("Hello ")
+                .contains("Oakwood news from").doesNotContain("Elmwood"));
+    }
+
     @Test
     void theLaunchReviewShowsThePcnsApprovedWords() {
         Map<String, Object> draft = client.toBlocking().retrieve(HttpRequest.PUT("/api/templates/psa-eligible/en",

@@ -50,7 +50,8 @@ abstract class AccessibilityFixture {
     /** The pages whose screenshots document the service (docs/screens/), by role. */
     static final Set<String> SCREENS = Set.of("login", "ccc-gp-codes", "ccc-home", "ccc-cohorts", "ccc-campaigns", "ccc-campaign",
             "ccc-inbox", "ccc-phone", "ccc-patients", "ccc-imports", "ccc-templates", "lead-report", "lead-reports",
-            "admin-users", "lead-audit", "ccc-inbox-patient", "ccc-inbox-search", "ccc-review", "lead-approvals");
+            "admin-users", "lead-audit", "ccc-inbox-patient", "ccc-inbox-search", "ccc-review", "lead-approvals",
+            "lead-approve-urdu");
 
     @Inject
     EmbeddedServer server;

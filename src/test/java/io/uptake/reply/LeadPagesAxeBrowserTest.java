@@ -37,6 +37,7 @@ class LeadPagesAxeBrowserTest extends AccessibilityFixture {
         pages.put("lead-audit", "/ui/audit");
         pages.put("lead-refused", "/ui/inbox");
         pages.put("lead-approvals", "/ui/templates/approvals");
+        pages.put("lead-approve-urdu", "/ui/templates/approvals/psa-eligible/ur");
         pages.forEach((name, path) -> check(base + path, name, problems));
 
         assertThat(problems).as("WCAG 2.2 A/AA violations and sideways scrolling").isEmpty();

@@ -112,6 +112,7 @@ class RoleMatrixTest {
             GET    /api/templates/approvals                         | ADMIN LEAD CCC
             POST   /api/templates/{programme}/{language}/approve    | ADMIN LEAD
             GET    /ui/templates/approvals                          | ADMIN LEAD CCC
+            GET    /ui/templates/approvals/{programme}/{language}   | ADMIN LEAD
             POST   /ui/templates/approvals/{programme}/{language}   | ADMIN LEAD
             GET    /api/templates/{programme}/{message}/preview     | ADMIN LEAD CCC
             GET    /api/templates/{programme}/{language}            | LEAD CCC

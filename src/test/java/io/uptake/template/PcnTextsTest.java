@@ -113,10 +113,38 @@ class PcnTextsTest {
         assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'TEMPLATE_APPROVED' "
                 + "AND username = 'lead.north' AND detail LIKE '%own texts%'")).isEqualTo(1);
 
-        // A new draft takes the PCN's English out of sending again until it is approved.
+        // A new draft waits for the lead, and meanwhile the words the lead approved stay in use (hazard H-026):
+        // before, the shipped English went out again as soon as a CCC changed a word.
         save(ccc, "psa-eligible", "en", "initial", ENGLISH.replace("Hello", "Hi"));
-        assertThat(texts(ccc, "psa-eligible", "en").get("state")).isEqualTo("draft");
+        Map<String, Object> waiting = texts(ccc, "psa-eligible", "en");
+        assertThat(waiting.get("state")).isEqualTo("draft");
+        assertThat((String) waiting.get("sends")).contains("your PCN's English texts as lead.north approved them");
+        assertThat(approvals.sending("psa-eligible", north).text("en", "initial")).isEqualTo(ENGLISH);
+        TemplateApprovals.LanguageApproval en = approvals.approvals("psa-eligible", north).get(0);
+        assertThat(en.inUse()).isNotNull();
+        assertThat(en.inUse().version()).isEqualTo(saved.get("version"));
+        assertThat(en.inUse().ownTexts()).isTrue();
+        assertThat(en.inUse().approvedBy()).isEqualTo("lead.north");
+
+        client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/en/approve?version="
+                + waiting.get("version"), "").bearerAuth(lead), Map.class);
+        assertThat(approvals.sending("psa-eligible", north).text("en", "initial")).isEqualTo(ENGLISH.replace("Hello", "Hi"));
+        assertThat(approvals.approvals("psa-eligible", north).get(0).inUse()).isNull();
+    }
+
+    /** Words an approval recorded that no longer digest to its version (a shipped sentence changed) are not used. */
+    @Test
+    void anEarlierApprovalWhoseWordsNoLongerMatchItsVersionIsNotUsed() {
+        Map<String, Object> saved = save(ccc, "psa-eligible", "en", "initial", ENGLISH);
+        client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/en/approve?version="
+                + saved.get("version"), "").bearerAuth(lead), Map.class);
+        save(ccc, "psa-eligible", "en", "initial", ENGLISH.replace("Hello", "Hi"));
+        assertThat(approvals.sending("psa-eligible", north).text("en", "initial")).isEqualTo(ENGLISH);
+        // As if a release had changed a shipped sentence the version digests: the recorded words are another version.
+        rows.execute("UPDATE template_approval SET version = 'released-before' WHERE pcn_id = ?", north);
+        assertThat(approvals.approvals("psa-eligible", north).get(0).inUse()).isNull();
         assertThat(approvals.sending("psa-eligible", north).has("en")).isFalse();
+        assertThat(approvals.sendableLanguages("psa-eligible", north)).containsExactly("en");
     }
 
     @Test
@@ -149,7 +177,10 @@ class PcnTextsTest {
                 new Api(client.toBlocking()).adminToken()), Map.class);
         Map<String, Object> saved = save(ccc, "psa-eligible", "ur", "initial", URDU);
         assertThat(saved.get("state")).isEqualTo("draft");
-        assertThat(approvals.sendableLanguages("psa-eligible", north)).containsExactly("en");
+        // The PCN's Urdu draft is not sent; the shipped Urdu its lead approved stays in use meanwhile (H-026).
+        assertThat(approvals.sendableLanguages("psa-eligible", north)).containsExactly("en", "ur");
+        assertThat(approvals.sending("psa-eligible", north).has("ur")).isFalse();
+        assertThat((String) saved.get("sends")).contains("the Urdu texts Uptake ships, approved by lead.north");
         assertThat(approvals.sendableLanguages("psa-eligible", south)).containsExactly("en", "ur");
 
         // Approving what the lead read; a text saved since is refused, to be read first.

@@ -84,6 +84,10 @@ class ApprovalPageBrowserTest {
             assertThat(((JavascriptExecutor) driver).executeScript("return getComputedStyle(arguments[0]).direction", t))
                     .isEqualTo("rtl");
         });
+        // As a handset lays it out: the practice's phone number reads left to right inside the right-to-left text
+        // (issue 13's defect was "0000 496 0161"). Measured on the page, where each digit group is drawn.
+        assertThat(xOf(texts.get(0), "0161")).as("0161 left of 496").isLessThan(xOf(texts.get(0), "496"));
+        assertThat(xOf(texts.get(0), "496")).as("496 left of 0000").isLessThan(xOf(texts.get(0), "0000"));
         assertThat(Axe.violations(driver)).isEmpty();
 
         // Two of the four checks: refused, each missing one named, the two ticked still ticked, nothing approved.
@@ -145,5 +149,24 @@ class ApprovalPageBrowserTest {
                 .contains("your PCN's English texts as lead.north approved them");
         assertThat(driver.findElement(By.cssSelector("section[data-message=initial] p.text")).getText())
                 .startsWith("Hi ");
+    }
+
+    /** Where on the page (x, in CSS pixels) the first occurrence of {@code run} in the element's text is drawn. */
+    private double xOf(WebElement element, String run) {
+        Object x = ((JavascriptExecutor) driver).executeScript("""
+                var el = arguments[0], run = arguments[1];
+                var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+                  var i = n.data.indexOf(run);
+                  if (i >= 0) {
+                    var r = document.createRange();
+                    r.setStart(n, i);
+                    r.setEnd(n, i + run.length);
+                    return r.getBoundingClientRect().left;
+                  }
+                }
+                return null;""", element, run);
+        assertThat(x).as("'%s' in the text", run).isNotNull();
+        return ((Number) x).doubleValue();
     }
 }

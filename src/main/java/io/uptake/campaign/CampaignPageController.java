@@ -336,13 +336,13 @@ class CampaignPageController {
                       @Nullable String startYear, @Nullable String startTime,
                       @Nullable String days, @Nullable String from, @Nullable String to,
                       @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction,
-                      @Nullable String bookingUrl, @Nullable String replyPhone,
+                      @Nullable String bookingUrl, @Nullable String replyPhone, @Nullable String dailyCap,
                       @Nullable List<String> leaveOutNhs, @Nullable List<String> leaveOutReason,
                       @Nullable String reviewToken) {
 
         static LaunchForm blank() {
             return new LaunchForm("", "fit-non-returners", "", "", "", "", "", "", "", "", "",
-                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", null, null, null);
+                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", "", null, null, null);
         }
 
         /** The named list's rows with a reason typed: those patients are left out. */
@@ -409,6 +409,14 @@ class CampaignPageController {
                     errors.add(new CampaignPlan.FieldError("controlFraction", "must be a number from 0 to 0.5"));
                 }
             }
+            Integer cap = null;
+            if (dailyCap != null && !dailyCap.isBlank()) {
+                try {
+                    cap = Integer.valueOf(dailyCap.strip());
+                } catch (NumberFormatException e) {
+                    errors.add(new CampaignPlan.FieldError("dailyCap", DailyCap.problem(0)));
+                }
+            }
             if (!errors.isEmpty()) {
                 throw new CampaignPlan.Invalid(errors);
             }
@@ -416,7 +424,8 @@ class CampaignPageController {
                     : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             return new CampaignRequest(name, programme, cohortDate, start,
                     new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
-                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut());
+                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut(), null,
+                    cap);
         }
 
         private static String blankToNull(String s) {

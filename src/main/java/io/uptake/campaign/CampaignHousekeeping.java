@@ -31,10 +31,12 @@ public class CampaignHousekeeping {
     private final BankHolidays holidays;
     private final CampaignService campaigns;
     private final Schedule schedule;
+    private final BudgetPause budgetPause;
 
     CampaignHousekeeping(JdbcOperations jdbc, Clock clock, CampaignSettings settings, Programmes programmes,
-                         BankHolidays holidays, CampaignService campaigns, Schedule schedule) {
+                         BankHolidays holidays, CampaignService campaigns, Schedule schedule, BudgetPause budgetPause) {
         this.jdbc = jdbc;
+        this.budgetPause = budgetPause;
         this.schedule = schedule;
         this.clock = clock;
         this.settings = settings;
@@ -51,6 +53,7 @@ public class CampaignHousekeeping {
             LOG.warn("Recovered {} expired claims as UNKNOWN", recovered);
         }
         update("UPDATE campaign SET status = 'SENDING' WHERE status = 'SCHEDULED' AND start_at <= ?", now);
+        budgetPause.run();
         for (String code : programmes.codes()) {
             List<String> qualifying = programmes.find(code).orElseThrow().getQualifyingEvents();
             int cancelled = schedule.cancelConverted(code, qualifying, now);

@@ -59,12 +59,14 @@ class CampaignPageController {
     private final LaunchReviews reviews;
     private final AuditLog audit;
     private final TemplateApprovals approvals;
+    private final LaunchBudget budget;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
                            MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks,
                            LaunchReviews reviews, AuditLog audit, TemplateApprovals approvals,
-                           TableStatistics statistics) {
+                           TableStatistics statistics, LaunchBudget budget) {
         this.approvals = approvals;
+        this.budget = budget;
         this.statistics = statistics;
         this.zone = clock.getZone();
         this.bookingLinks = bookingLinks;
@@ -170,6 +172,9 @@ class CampaignPageController {
                         ? "Check the campaign below before you launch it."
                         : "The figures changed since you checked them (new data or opt-outs). Check them again.");
             }
+            if (budget.problem(now, user) != null) {
+                return reviewOrForm(form, user, null);
+            }
             CampaignView view = campaigns.launch(request, user);
             statistics.afterLaunch();
             return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id() + "?launched=true");
@@ -197,6 +202,7 @@ class CampaignPageController {
             model.put("notice", notice);
             model.put("waveDates", review.waves().stream().map(w -> WHEN.format(w.startsAt().atZone(zone))).toList());
             model.put("window", windowText(request));
+            model.put("budgetProblem", budget.problem(review, user));
             return HttpResponse.ok(new ModelAndView<>("campaign-review :: review", model))
                     .header("HX-Retarget", "main").header("HX-Reswap", "innerHTML");
         } catch (CampaignPlan.Invalid e) {

@@ -288,7 +288,8 @@ public class CampaignService {
         SendWindow window = window(id);
         Instant next = window.nextOpen(now, holidays);
         jdbc.prepareStatement("""
-                UPDATE campaign SET status = CASE WHEN start_at <= ? THEN 'SENDING' ELSE 'SCHEDULED' END WHERE id = ?""",
+                UPDATE campaign SET status = CASE WHEN start_at <= ? THEN 'SENDING' ELSE 'SCHEDULED' END,
+                                    paused_reason = NULL WHERE id = ?""",
                 ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setLong(2, id);
@@ -406,7 +407,8 @@ public class CampaignService {
                         rs.getBigDecimal("control_fraction"), rs.getInt("attribution_days"), rs.getString("rule_version"),
                         splitSeed, rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "launched_at"),
                         instant(rs, "completed_at"), counts(id, programme), rs.getString("booking_url"),
-                        rs.getString("reply_phone"), waves(id), (Integer) rs.getObject("daily_cap")));
+                        rs.getString("reply_phone"), waves(id), (Integer) rs.getObject("daily_cap"),
+                        rs.getString("paused_reason")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

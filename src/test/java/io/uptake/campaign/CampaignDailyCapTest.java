@@ -44,6 +44,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Property(name = TestClock.START, value = CampaignDailyCapTest.FRIDAY_0800_TEXT)
 @Property(name = "spec.name", value = "CampaignDailyCapTest")
 @Property(name = "uptake.campaign.throttle.messages-per-second", value = "0")
+// Small batches: many rounds, so that rounds of different workers take their share of the cap at the same moment.
+@Property(name = "uptake.campaign.dispatcher.batch-size", value = "2")
 class CampaignDailyCapTest {
     /** Friday 6 March 2026, 08:00 in London (GMT): the default window is open; the weekend comes next. */
     static final String FRIDAY_0800_TEXT = "2026-03-06T08:00:00Z";
@@ -60,6 +62,8 @@ class CampaignDailyCapTest {
     Dispatcher dispatcher;
     @Inject
     TestClock clock;
+    @Inject
+    DailyCapCounts counts;
     Rows rows;
     String ccc;
 
@@ -166,7 +170,7 @@ class CampaignDailyCapTest {
 
     @Test
     void dispatchersClaimingAtOnceStayWithinTheCapBetweenThem() throws Exception {
-        long id = launch(60, Map.of("dailyCap", 7, "sendWindow", CampaignKillNineTest.ALWAYS_OPEN));
+        long id = launch(60, Map.of("dailyCap", 25, "sendWindow", CampaignKillNineTest.ALWAYS_OPEN));
         int workers = 4;
         CyclicBarrier start = new CyclicBarrier(workers);
         ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -190,11 +194,40 @@ class CampaignDailyCapTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(SentLog.requests()).hasSize(7);
-        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'", id)).isEqualTo(7);
-        assertThat(takenOn(id, LocalDate.parse("2026-03-06"))).isEqualTo(7);
+        assertThat(SentLog.requests()).hasSize(25);
+        assertThat(rows.queryLong("SELECT count(*) FROM message WHERE campaign_id = ? AND status = 'QUEUED'", id)).isEqualTo(25);
+        assertThat(takenOn(id, LocalDate.parse("2026-03-06"))).isEqualTo(25);
         clock.advance(Duration.ofDays(1));
-        assertThat(drain()).as("Saturday, and the window is always open").isEqualTo(14);
+        assertThat(drain()).as("Saturday, and the window is always open").isEqualTo(50);
+    }
+
+    @Test
+    void takesAtTheSameMomentNeverAllowMoreThanTheCapBetweenThem() throws Exception {
+        long id = launch(1, Map.of("dailyCap", 150));
+        int threads = 8;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> allowed = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                allowed.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    int sum = 0;
+                    for (int i = 0; i < 40; i++) {
+                        sum += counts.take(Map.of(id, 150), 1, clock.instant()).allowed().get(id);
+                    }
+                    return sum;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : allowed) {
+                total += f.get(2, TimeUnit.MINUTES);
+            }
+            assertThat(total).as("320 asked, 150 allowed").isEqualTo(150);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(takenOn(id, LocalDate.parse("2026-03-06"))).isEqualTo(150);
     }
 
     @Test

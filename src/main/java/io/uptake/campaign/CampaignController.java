@@ -31,9 +31,11 @@ class CampaignController {
     private final CampaignService campaigns;
     private final LaunchReviews reviews;
     private final TableStatistics statistics;
+    private final LaunchBudget budget;
 
-    CampaignController(CampaignService campaigns, LaunchReviews reviews, TableStatistics statistics) {
+    CampaignController(CampaignService campaigns, LaunchReviews reviews, TableStatistics statistics, LaunchBudget budget) {
         this.statistics = statistics;
+        this.budget = budget;
         this.campaigns = campaigns;
         this.reviews = reviews;
     }
@@ -48,6 +50,8 @@ class CampaignController {
     @Post
     @Secured(Role.CCC_NAME)
     HttpResponse<CampaignView> create(@Body CampaignRequest request, Authentication auth) {
+        // The review's full cost, as the page's check shows it, against what is left of the PCN's budget this month.
+        budget.check(reviews.review(request, CurrentUser.of(auth)), CurrentUser.of(auth));
         CampaignView view = campaigns.launch(request, CurrentUser.of(auth));
         statistics.afterLaunch();
         return HttpResponse.created(view, URI.create("/api/campaigns/" + view.id()));

@@ -60,12 +60,14 @@ class CampaignPageController {
     private final LaunchReviews reviews;
     private final AuditLog audit;
     private final TemplateApprovals approvals;
+    private final LaunchBudget budget;
 
     CampaignPageController(CampaignService campaigns, Programmes programmes, CohortEstimator estimator,
                            MessageTemplates templates, Cohorts cohorts, Clock clock, BookingLinks bookingLinks,
                            LaunchReviews reviews, AuditLog audit, TemplateApprovals approvals,
-                           TableStatistics statistics) {
+                           TableStatistics statistics, LaunchBudget budget) {
         this.approvals = approvals;
+        this.budget = budget;
         this.statistics = statistics;
         this.zone = clock.getZone();
         this.bookingLinks = bookingLinks;
@@ -171,6 +173,9 @@ class CampaignPageController {
                         ? "Check the campaign below before you launch it."
                         : "The figures changed since you checked them (new data or opt-outs). Check them again.");
             }
+            if (budget.problem(now, user) != null) {
+                return reviewOrForm(form, user, null);
+            }
             CampaignView view = campaigns.launch(request, user);
             statistics.afterLaunch();
             return HttpResponse.ok().header("HX-Redirect", "/ui/campaigns/" + view.id() + "?launched=true");
@@ -198,6 +203,7 @@ class CampaignPageController {
             model.put("notice", notice);
             model.put("waveDates", review.waves().stream().map(w -> WHEN.format(w.startsAt().atZone(zone))).toList());
             model.put("window", windowText(request));
+            model.put("budgetProblem", budget.problem(review, user));
             return HttpResponse.ok(new ModelAndView<>("campaign-review :: review", model))
                     .header("HX-Retarget", "main").header("HX-Reswap", "innerHTML");
         } catch (CampaignPlan.Invalid e) {
@@ -337,13 +343,13 @@ class CampaignPageController {
                       @Nullable String startYear, @Nullable String startTime,
                       @Nullable String days, @Nullable String from, @Nullable String to,
                       @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction,
-                      @Nullable String bookingUrl, @Nullable String replyPhone,
+                      @Nullable String bookingUrl, @Nullable String replyPhone, @Nullable String dailyCap,
                       @Nullable List<String> leaveOutNhs, @Nullable List<String> leaveOutReason,
                       @Nullable String reviewToken) {
 
         static LaunchForm blank() {
             return new LaunchForm("", "fit-non-returners", "", "", "", "", "", "", "", "", "",
-                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", null, null, null);
+                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", "", null, null, null);
         }
 
         /** The named list's rows with a reason typed: those patients are left out. */
@@ -410,6 +416,14 @@ class CampaignPageController {
                     errors.add(new CampaignPlan.FieldError("controlFraction", "must be a number from 0 to 0.5"));
                 }
             }
+            Integer cap = null;
+            if (dailyCap != null && !dailyCap.isBlank()) {
+                try {
+                    cap = Integer.valueOf(dailyCap.strip());
+                } catch (NumberFormatException e) {
+                    errors.add(new CampaignPlan.FieldError("dailyCap", DailyCap.problem(0)));
+                }
+            }
             if (!errors.isEmpty()) {
                 throw new CampaignPlan.Invalid(errors);
             }
@@ -417,7 +431,8 @@ class CampaignPageController {
                     : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             return new CampaignRequest(name, programme, cohortDate, start,
                     new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
-                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut());
+                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut(), null,
+                    cap);
         }
 
         private static String blankToNull(String s) {

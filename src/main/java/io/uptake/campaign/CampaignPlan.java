@@ -21,7 +21,8 @@ import java.util.Locale;
 /** A validated campaign request with every default filled in. */
 record CampaignPlan(String name, String programme, LocalDate asOf, Instant startAt, SendWindow window,
                     List<Integer> reminderDays, BigDecimal controlFraction, int attributionDays,
-                    String bookingUrl, String replyPhone, Map<String, String> leaveOut, List<WaveChannel> channels) {
+                    String bookingUrl, String replyPhone, Map<String, String> leaveOut, List<WaveChannel> channels,
+                    Integer dailyCap) {
     /** The most patients one launch may leave out by name: more is a different cohort, not a named list. */
     static final int MAX_LEAVE_OUT = 5000;
     static final int MAX_REASON = 500;
@@ -124,11 +125,15 @@ record CampaignPlan(String name, String programme, LocalDate asOf, Instant start
         }
         Map<String, String> leaveOut = leaveOut(r.leaveOut(), errors);
         List<WaveChannel> channels = channels(r.waves(), r.reminders() == null ? 1 : 1 + r.reminders().size(), errors);
+        String capProblem = DailyCap.problem(r.dailyCap());
+        if (capProblem != null) {
+            errors.add(new FieldError("dailyCap", capProblem));
+        }
         if (!errors.isEmpty()) {
             throw new Invalid(errors);
         }
         return new CampaignPlan(name, programme.orElseThrow().code(), asOf, startAt, window, List.copyOf(reminders),
-                control, attribution, bookingUrl, phone.national(), leaveOut, channels);
+                control, attribution, bookingUrl, phone.national(), leaveOut, channels, r.dailyCap());
     }
 
     /** The channel of wave {@code number} (from 1). */

@@ -9,6 +9,7 @@ import java.util.List;
 /**
  * The body of POST /api/campaigns (and of POST /api/campaigns/preview), as sent; {@link CampaignPlan#from}
  * validates and fills defaults. {@code leaveOut} names eligible patients the CCC leaves out, with a reason each.
+ * {@code dailyCap}: texts a day across all waves (null: no cap; see {@link DailyCap}).
  */
 @Serdeable
 public record CampaignRequest(@Nullable String name, @Nullable String programme, @Nullable String asOf,
@@ -16,20 +17,27 @@ public record CampaignRequest(@Nullable String name, @Nullable String programme,
                               @Nullable List<Reminder> reminders, @Nullable BigDecimal controlFraction,
                               @Nullable Integer attributionDays, @Nullable String bookingUrl,
                               @Nullable String replyPhone, @Nullable List<LeaveOut> leaveOut,
-                              @Nullable List<Wave> waves) {
+                              @Nullable List<Wave> waves, @Nullable Integer dailyCap) {
+
+    public CampaignRequest(String name, String programme, String asOf, String startAt, Window sendWindow,
+                           List<Reminder> reminders, BigDecimal controlFraction, Integer attributionDays,
+                           String bookingUrl, String replyPhone, List<LeaveOut> leaveOut, List<Wave> waves) {
+        this(name, programme, asOf, startAt, sendWindow, reminders, controlFraction, attributionDays, bookingUrl,
+                replyPhone, leaveOut, waves, null);
+    }
 
     public CampaignRequest(String name, String programme, String asOf, String startAt, Window sendWindow,
                            List<Reminder> reminders, BigDecimal controlFraction, Integer attributionDays,
                            String bookingUrl, String replyPhone, List<LeaveOut> leaveOut) {
         this(name, programme, asOf, startAt, sendWindow, reminders, controlFraction, attributionDays, bookingUrl,
-                replyPhone, leaveOut, null);
+                replyPhone, leaveOut, null, null);
     }
 
     public CampaignRequest(String name, String programme, String asOf, String startAt, Window sendWindow,
                            List<Reminder> reminders, BigDecimal controlFraction, Integer attributionDays,
                            String bookingUrl, String replyPhone) {
         this(name, programme, asOf, startAt, sendWindow, reminders, controlFraction, attributionDays, bookingUrl,
-                replyPhone, null, null);
+                replyPhone, null, null, null);
     }
 
     @Serdeable

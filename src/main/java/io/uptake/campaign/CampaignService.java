@@ -100,8 +100,9 @@ public class CampaignService {
         reminders.append(']');
         long id = jdbc.prepareStatement("""
                 INSERT INTO campaign (pcn_id, name, programme, status, as_of, start_at, send_window, reminders,
-                                      control_fraction, attribution_days, created_by, created_at, booking_url, reply_phone)
-                VALUES (?, ?, ?, 'SCHEDULED', ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?, ?, ?, ?, ?) RETURNING id""", ps -> {
+                                      control_fraction, attribution_days, created_by, created_at, booking_url, reply_phone,
+                                      daily_cap)
+                VALUES (?, ?, ?, 'SCHEDULED', ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?) RETURNING id""", ps -> {
             ps.setLong(1, user.pcnId());
             ps.setString(2, plan.name());
             ps.setString(3, plan.programme());
@@ -115,6 +116,7 @@ public class CampaignService {
             ps.setTimestamp(11, Timestamp.from(now));
             ps.setString(12, plan.bookingUrl());
             ps.setString(13, plan.replyPhone());
+            ps.setObject(14, plan.dailyCap(), java.sql.Types.INTEGER);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -286,7 +288,8 @@ public class CampaignService {
         SendWindow window = window(id);
         Instant next = window.nextOpen(now, holidays);
         jdbc.prepareStatement("""
-                UPDATE campaign SET status = CASE WHEN start_at <= ? THEN 'SENDING' ELSE 'SCHEDULED' END WHERE id = ?""",
+                UPDATE campaign SET status = CASE WHEN start_at <= ? THEN 'SENDING' ELSE 'SCHEDULED' END,
+                                    paused_reason = NULL WHERE id = ?""",
                 ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setLong(2, id);
@@ -404,7 +407,8 @@ public class CampaignService {
                         rs.getBigDecimal("control_fraction"), rs.getInt("attribution_days"), rs.getString("rule_version"),
                         splitSeed, rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "launched_at"),
                         instant(rs, "completed_at"), counts(id, programme), rs.getString("booking_url"),
-                        rs.getString("reply_phone"), waves(id)));
+                        rs.getString("reply_phone"), waves(id), (Integer) rs.getObject("daily_cap"),
+                        rs.getString("paused_reason")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

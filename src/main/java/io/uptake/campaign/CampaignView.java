@@ -8,14 +8,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
-/** A campaign as the API and pages show it: its settings, lifecycle and counts so far. */
+/** A campaign as the API and pages show it: its settings, lifecycle and counts so far ({@code dailyCap}: null, none;
+ * {@code pausedReason}: why the service paused it, e.g. its PCN's budget reached; null otherwise). */
 @Serdeable
 public record CampaignView(long id, String name, String programme, String status, LocalDate asOf, Instant startAt,
                            CampaignRequest.Window sendWindow, List<CampaignRequest.Reminder> reminders,
                            BigDecimal controlFraction, int attributionDays, @Nullable String ruleVersion,
                            @Nullable Long splitSeed, String createdBy, Instant createdAt,
                            @Nullable Instant launchedAt, @Nullable Instant completedAt, Counts counts,
-                           @Nullable String bookingUrl, @Nullable String replyPhone, List<Wave> waves) {
+                           @Nullable String bookingUrl, @Nullable String replyPhone, List<Wave> waves,
+                           @Nullable Integer dailyCap, @Nullable String pausedReason) {
 
     /** A wave with the channel it names ({@code channelLabel} in people's words) and when it falls due. */
     @Serdeable

@@ -31,6 +31,18 @@ public final class DailyCap {
     }
 
     /**
+     * How many texts a capped campaign may take for sending now: what it wants, up to what is left of its cap for the
+     * day ({@code taken}: texts already taken today, by every instance). Never negative: a count above the cap (a
+     * cap read before a give-back) allows nothing.
+     */
+    public static int allowance(int cap, long taken, int wanted) {
+        if (cap < 1 || wanted < 0) {
+            throw new IllegalArgumentException("cap " + cap + " and wanted " + wanted);
+        }
+        return (int) Math.max(0, Math.min(wanted, cap - taken));
+    }
+
+    /**
      * The London date the last text goes, or null when nothing will be sent.
      *
      * @param cap     texts a day across every wave; null for no cap

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.BeanProvider;
 import io.uptake.optout.OptOutLedger;
 import io.uptake.outbox.Claimed;
+import io.uptake.outbox.ClaimRequest;
 import io.uptake.outbox.Claims;
 import io.uptake.outbox.Outcomes;
 import io.uptake.outbox.Transition;
@@ -46,6 +47,7 @@ public class Dispatcher {
     private final SenderPause pause;
     private final BatchSends sends;
     private final LeaseHeartbeat heartbeat;
+    private final DailyCapCounts capCounts;
     private final Timer claimTime;
     private final Timer recordTime;
     /** Each programme's qualifying event types, as two parallel lists for the claim's unnest. */
@@ -55,8 +57,9 @@ public class Dispatcher {
     Dispatcher(Claims claims, Outcomes outcomes, Clock clock, CampaignSettings settings, BankHolidays holidays,
                Programmes programmes, OpenCampaigns openCampaigns, BeanProvider<SmsSender> senders,
                BeanProvider<CampaignTexts> texts, SendThrottle throttle, OptOutLedger ledger,
-               MessageStatusService statuses, MeterRegistry meters) {
+               MessageStatusService statuses, MeterRegistry meters, DailyCapCounts capCounts) {
         this.claims = claims;
+        this.capCounts = capCounts;
         this.outcomes = outcomes;
         this.clock = clock;
         this.settings = settings;
@@ -85,19 +88,35 @@ public class Dispatcher {
     /**
      * One take-claim-check-send-record round; returns how many messages it claimed (0 = nothing due). Tokens come
      * first: the round takes what the throttle allows and claims at most that many, so no claim waits for the
-     * throttle, and the heartbeat keeps the claim's lease alive for as long as its provider calls take.
+     * throttle, and the heartbeat keeps the claim's lease alive for as long as its provider calls take. A campaign
+     * with a daily cap is allowed its share of the tokens the same way, before the claim ({@link DailyCapCounts}):
+     * one at its cap for today is left out, and waits for its next sending day.
      */
     public int dispatchOnce(String instanceId) throws SQLException, InterruptedException {
         if (!senders.isPresent() || !texts.isPresent() || pause.active()) {
             return 0;
         }
         Instant now = clock.instant();
-        Map<Long, SendWindow> open = openCampaigns.now(now);
+        OpenCampaigns.Open read = openCampaigns.read(now);
+        Map<Long, SendWindow> open = read.windows();
         if (open.isEmpty()) {
             return 0;
         }
         SmsSender sender = senders.get();
         int tokens = throttle.takeUpTo(sender.channel(), settings.batchSize);
+        DailyCapCounts.Allowance allowance;
+        try {
+            allowance = capCounts.take(read.caps(), tokens, clock.instant());
+        } catch (SQLException | RuntimeException e) {
+            throttle.giveBack(sender.channel(), tokens);
+            throw e;
+        }
+        java.util.Set<Long> claimable = allowance.claimable(open.keySet());
+        if (claimable.isEmpty()) {
+            throttle.giveBack(sender.channel(), tokens);
+            capCounts.giveBack(allowance);
+            return 0;
+        }
         // Each claim gets its own token: the workers of one instance must not mistake each other's claims
         // (a batch that outlived its lease would otherwise overwrite a newer claim of the same message).
         String claimToken = instanceId + "/" + UUID.randomUUID();
@@ -105,10 +124,11 @@ public class Dispatcher {
         now = clock.instant();
         List<Claimed> claimed;
         try {
-            claimed = claims.claim(new Claims.ClaimRequest(claimToken, open.keySet(), now, tokens,
-                    now.plus(settings.lease), settings.deceasedEventTypes, qualifyingProgrammes, qualifyingEvents));
+            claimed = claims.claim(new ClaimRequest(claimToken, claimable, now, tokens, now.plus(settings.lease),
+                    settings.deceasedEventTypes, qualifyingProgrammes, qualifyingEvents, allowance.allowed()));
         } catch (SQLException | RuntimeException e) {
             throttle.giveBack(sender.channel(), tokens);
+            capCounts.giveBack(allowance);
             throw e;
         }
         claimTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -130,6 +150,7 @@ public class Dispatcher {
         }
         throttle.giveBack(sender.channel(), tokens - toSend.size());
         if (claimed.isEmpty()) {
+            capCounts.giveBack(allowance);
             return 0;
         }
         try (LeaseHeartbeat.Held held = heartbeat.hold(claimToken, claimed.stream().map(Claimed::id).toList(),
@@ -139,6 +160,8 @@ public class Dispatcher {
             recordUninterrupted(claimToken, updates, claimed, sender.channel());
             recordTime.record(System.nanoTime() - recording, TimeUnit.NANOSECONDS);
         }
+        // After the record: what went counts against today's cap; a failure before here keeps it all (fewer, not more).
+        capCounts.giveBack(allowance, claimed, updates);
         return claimed.size();
     }
 

@@ -88,6 +88,9 @@ final class LaunchErrors {
             case "sendWindow.to" -> new Shown(field, "to", reason.contains("after")
                     ? "The time sending stops must be after the time it starts"
                     : "Enter the time sending stops each day, for example 17:30");
+            case "dailyCap" -> new Shown(field, "dailyCap", reason.contains("three years")
+                    ? "At this daily cap the texts would take more than three years to send: raise the cap"
+                    : "Enter the daily cap as a whole number of texts a day, 1 or more, or leave it blank for no cap");
             default -> new Shown(field, "name", sentence(reason));
         };
     }

@@ -24,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -161,10 +162,22 @@ public class LaunchReviews {
         LaunchReview.Cost cost = new LaunchReview.Cost(templates.currency(), templates.pricePerSegment(), allTexts,
                 allSegments, templates.cost(allSegments), exact, costs);
         String title = cohorts.programme(programme).title();
+        LocalDate lastTextOn = lastTextOn(plan, waves);
         LaunchReview draft = new LaunchReview(plan.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort,
-                arms, waves, languages, cost, leftOut, notApproved, "");
+                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn);
         return new LaunchReview(draft.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort, arms, waves,
-                languages, cost, leftOut, notApproved, token(draft));
+                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn);
+    }
+
+    /** The day the last text goes, each wave's texts due from its first open slot, at the plan's daily cap. */
+    private LocalDate lastTextOn(CampaignPlan plan, List<LaunchReview.Wave> waves) {
+        List<DailyCap.Wave> days = waves.stream()
+                .map(w -> new DailyCap.Wave(w.startsAt().atZone(holidays.zone()).toLocalDate(), w.texts())).toList();
+        try {
+            return DailyCap.lastSendDay(days, plan.dailyCap(), plan.window(), holidays);
+        } catch (IllegalArgumentException e) {
+            throw new CampaignPlan.Invalid(List.of(new CampaignPlan.FieldError("dailyCap", e.getMessage())));
+        }
     }
 
     /** Every eligible patient by name, for the CCC to read and leave patients out of before launch. */
@@ -260,7 +273,7 @@ public class LaunchReviews {
     private static String token(LaunchReview r) {
         String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
                 + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages()
-                + "|" + r.notApproved();
+                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn();
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

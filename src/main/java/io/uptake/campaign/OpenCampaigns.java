@@ -18,7 +18,8 @@ import java.util.Map;
  * closed window's messages wait; housekeeping defers them). While batches come back full the list is reused
  * for up to {@link #TTL} of elapsed time (a cache of a query, so not business time): it only chooses where
  * to claim from; the claim reads each campaign's status again and every claimed text is checked against the
- * window at the current time, so a pause stops sends at once even with a stale list.
+ * window at the current time, so a pause stops sends at once even with a stale list. With the windows come the
+ * daily caps of those that have one ({@link DailyCap}; a cap is set at launch and never changes).
  */
 @Singleton
 class OpenCampaigns {
@@ -29,7 +30,12 @@ class OpenCampaigns {
     private final BankHolidays holidays;
     private volatile Read last;
 
-    private record Read(long atNanos, Map<Long, SendWindow> windows) {
+    /** The open campaigns' windows, and the daily caps of those with one. */
+    record Open(Map<Long, SendWindow> windows, Map<Long, Integer> caps) {
+        static final Open NONE = new Open(Map.of(), Map.of());
+    }
+
+    private record Read(long atNanos, Open open) {
     }
 
     OpenCampaigns(DataSource dataSource, CampaignService campaigns, BankHolidays holidays) {
@@ -39,27 +45,38 @@ class OpenCampaigns {
     }
 
     Map<Long, SendWindow> now(Instant now) throws SQLException {
+        return read(now).windows();
+    }
+
+    Open read(Instant now) throws SQLException {
         Read cached = last;
         if (cached != null && System.nanoTime() - cached.atNanos() < TTL.toNanos()) {
-            return cached.windows();
+            return cached.open();
         }
         Map<Long, SendWindow> open = new HashMap<>();
+        Map<Long, Integer> caps = new HashMap<>();
         try (Connection c = db.getConnection();
-             var ps = c.prepareStatement("SELECT id, CAST(send_window AS TEXT) FROM campaign WHERE status = 'SENDING'");
+             var ps = c.prepareStatement(
+                     "SELECT id, CAST(send_window AS TEXT), daily_cap FROM campaign WHERE status = 'SENDING'");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 SendWindow w = campaigns.parseWindow(rs.getString(2));
                 try {
                     if (w.isOpen(now, holidays)) {
                         open.put(rs.getLong(1), w);
+                        int cap = rs.getInt(3);
+                        if (!rs.wasNull()) {
+                            caps.put(rs.getLong(1), cap);
+                        }
                     }
                 } catch (BankHolidays.CalendarExpiredException e) {
                     LOG.error("Campaign {} cannot send: {}", rs.getLong(1), e.getMessage());
                 }
             }
         }
-        last = open.isEmpty() ? null : new Read(System.nanoTime(), open);
-        return open;
+        Open read = open.isEmpty() ? Open.NONE : new Open(Map.copyOf(open), Map.copyOf(caps));
+        last = open.isEmpty() ? null : new Read(System.nanoTime(), read);
+        return read;
     }
 
     /** The next call reads the campaigns again (a resumed or newly launched campaign starts at once). */

@@ -42,12 +42,6 @@ public class Claims {
         this.zone = clock.getZone();
     }
 
-    /** What a claim is for, and what its checks need to know. */
-    public record ClaimRequest(String token, Collection<Long> campaignIds, Instant now, int limit, Instant leaseUntil,
-                               List<String> deceasedEventTypes, List<String> qualifyingProgrammes,
-                               List<String> qualifyingEvents) {
-    }
-
     /**
      * Claims up to {@code limit} due PENDING messages of the given campaigns with FOR UPDATE SKIP LOCKED under
      * the token's lease, and reads, in the same statement, everything the re-checks and the text need. UNKNOWN
@@ -59,7 +53,8 @@ public class Claims {
      * picks the due rows and takes a transaction-scoped advisory lock per number (skipping a number another
      * claim or reconcile holds); the second, whose snapshot is taken after those locks, skips a number that has
      * a text in flight, and claims. The sub-selects read the snapshot before the claim, which is what they
-     * should see: the claim changes only this batch's status and lease.
+     * should see: the claim changes only this batch's status and lease. A campaign in {@code allowed} gets at most
+     * that many of the batch (its daily cap's allowance, taken before the claim).
      */
     public List<Claimed> claim(ClaimRequest r) throws SQLException {
         if (r.limit() <= 0) {
@@ -80,19 +75,31 @@ public class Claims {
         }
     }
 
-    /** The first due message of each number whose lock this transaction took (see {@link #NUMBER_LOCK}). */
+    /**
+     * The first due message of each number whose lock this transaction took (see {@link #NUMBER_LOCK}), no more of
+     * a campaign than it is allowed (the rest of its rows are only locked until the claim commits).
+     */
     private static List<Long> lockedNumbersDue(Connection c, ClaimRequest r) throws SQLException {
         try (var ps = c.prepareStatement("""
                 WITH due AS (
-                    SELECT id, to_number, due_at FROM message
+                    SELECT id, campaign_id, to_number, due_at FROM message
                     WHERE status = 'PENDING' AND due_at <= ? AND campaign_id = ANY(?)
                     ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
-                first AS (SELECT DISTINCT ON (to_number) id, to_number, due_at FROM due ORDER BY to_number, due_at, id)
-                SELECT id FROM first WHERE pg_try_advisory_xact_lock(?, hashtext(to_number)) ORDER BY due_at, id""")) {
+                first AS (SELECT DISTINCT ON (to_number) id, campaign_id, to_number, due_at FROM due
+                          ORDER BY to_number, due_at, id),
+                allowed AS MATERIALIZED (
+                    SELECT id, to_number, due_at FROM (
+                        SELECT f.*, a.n, row_number() OVER (PARTITION BY campaign_id ORDER BY due_at, id) AS nth
+                        FROM first f LEFT JOIN unnest(CAST(? AS BIGINT[]), CAST(? AS INT[])) AS a(campaign_id, n)
+                             USING (campaign_id)) w
+                    WHERE n IS NULL OR nth <= n)
+                SELECT id FROM allowed WHERE pg_try_advisory_xact_lock(?, hashtext(to_number)) ORDER BY due_at, id""")) {
             ps.setTimestamp(1, Timestamp.from(r.now()));
             ps.setArray(2, c.createArrayOf("bigint", r.campaignIds().toArray()));
             ps.setInt(3, r.limit());
-            ps.setInt(4, NUMBER_LOCK);
+            ps.setArray(4, c.createArrayOf("bigint", r.allowed().keySet().toArray()));
+            ps.setArray(5, c.createArrayOf("integer", r.allowed().keySet().stream().map(r.allowed()::get).toArray()));
+            ps.setInt(6, NUMBER_LOCK);
             List<Long> ids = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -43,8 +43,22 @@ class DailyCapTest {
         assertThat(DailyCap.lastSendDay(list, cap, WEEKDAYS)).isEqualTo(last);
     }
 
+    @ParameterizedTest(name = "cap {0}, {1} taken today, {2} wanted -> {3}")
+    @CsvSource({
+            "30, 0, 10, 10",    // plenty left
+            "30, 25, 10, 5",    // the rest of the day's cap
+            "30, 30, 10, 0",    // at the cap: nothing until the next sending day
+            "30, 31, 10, 0",    // over it (a count read before another round gave back): still nothing
+            "1, 0, 10, 1",
+            "5, 0, 0, 0",       // an idle round wants nothing
+    })
+    void allowance(int cap, long taken, int wanted, int allowed) {
+        assertThat(DailyCap.allowance(cap, taken, wanted)).isEqualTo(allowed);
+    }
+
     @Test
     void aCapBelowOneIsRefusedAndAnEndlessPlanToo() {
+        assertThatThrownBy(() -> DailyCap.allowance(0, 0, 10)).isInstanceOf(IllegalArgumentException.class);
         assertThat(DailyCap.problem(0)).startsWith("must be a whole number");
         assertThat(DailyCap.problem(-5)).isNotNull();
         assertThat(DailyCap.problem(null)).isNull();

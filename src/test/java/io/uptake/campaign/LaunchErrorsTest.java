@@ -18,6 +18,8 @@ class LaunchErrorsTest {
             "controlFraction|must be between 0 and 0.5|controlFraction|The control share must be a number from 0 to 0.5, for example 0.2",
             "controlFraction|must be a number from 0 to 0.5|controlFraction|The control share must be a number from 0 to 0.5, for example 0.2",
             "controlFraction|at most 3 decimal places|controlFraction|The control share can have at most 3 decimal places, for example 0.125",
+            "dailyCap|must be a whole number of texts a day, 1 or more|dailyCap|Enter the daily cap as a whole number of texts a day, 1 or more, or leave it blank for no cap",
+            "dailyCap|at this daily cap the texts would take more than three years to send|dailyCap|At this daily cap the texts would take more than three years to send: raise the cap",
             "sendWindow.to|must be after sendWindow.from|to|The time sending stops must be after the time it starts",
             "sendWindow.days|unknown day 'MOO'|days|Enter sending days as MON, TUE, WED, THU, FRI, SAT or SUN, for example MON-FRI",
             "asOf|must be a date like 2026-03-02|asOf-day|Enter the cohort date as a real date, for example 2 3 2026",

@@ -154,6 +154,21 @@ class LaunchPreviewTest {
     }
 
     @Test
+    void thePreviewSaysTheDayTheLastTextGoesAtTheDailyCap() {
+        // Ten texted; the invitation on Monday 2 March, the reminder on Monday 16 March.
+        Map<String, Object> body = new HashMap<>(Map.of("name", "PSA paced", "programme", "psa-eligible",
+                "reminders", List.of(Map.of("afterDays", 14))));
+        assertThat(preview(body).get("lastTextOn")).isEqualTo("2026-03-16");
+        assertThat(preview(body).get("dailyCap")).isNull();
+        body.put("dailyCap", 4);
+        Map<String, Object> capped = preview(body);
+        assertThat(capped.get("dailyCap")).isEqualTo(4);
+        assertThat(capped.get("lastTextOn")).isEqualTo("2026-03-18"); // 16 March 4, 17 March 4, 18 March 2
+        body.put("reminders", List.of());
+        assertThat(preview(body).get("lastTextOn")).isEqualTo("2026-03-04"); // Monday 4, Tuesday 4, Wednesday 2
+    }
+
+    @Test
     void leavingOutSomeoneNotInTheCohortIsRefusedByPreviewAndLaunchAndCreatesNothing() {
         Map<String, Object> body = Map.of("name", "PSA", "programme", "psa-eligible",
                 "leaveOut", List.of(Map.of("nhsNumber", all.get(10).nhsNumber(), "reason", "not eligible anyway")));

@@ -249,7 +249,7 @@ class WaveChannelLaunchTest {
             st.executeUpdate("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
         }
         java.time.Instant later = java.time.Instant.parse("2026-06-01T10:00:00Z");
-        List<io.uptake.outbox.Claimed> claimed = outbox.claim(new io.uptake.outbox.Claims.ClaimRequest("t", List.of(id),
+        List<io.uptake.outbox.Claimed> claimed = outbox.claim(new io.uptake.outbox.ClaimRequest("t", List.of(id),
                 later, 100, later.plusSeconds(60), List.of("DECEASED"), List.of(), List.of()));
         assertThat(claimed).hasSize(10).allSatisfy(m -> {
             assertThat(m.wave()).isEqualTo(3);

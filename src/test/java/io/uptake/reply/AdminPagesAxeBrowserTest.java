@@ -31,6 +31,7 @@ class AdminPagesAxeBrowserTest extends AccessibilityFixture {
         pages.put("admin-reports", "/ui/reports");
         pages.put("admin-approvals", "/ui/templates/approvals");
         pages.put("admin-inbox", "/ui/inbox?status=all");
+        pages.put("admin-budgets", "/ui/budgets");
         pages.forEach((name, path) -> check(base + path, name, problems));
 
         assertThat(problems).as("WCAG 2.2 A/AA violations and sideways scrolling").isEmpty();

@@ -78,6 +78,10 @@ class RoleMatrixTest {
             POST   /ui/users                                        | ADMIN
             GET    /api/audit                                       | ADMIN LEAD
             GET    /ui/audit                                        | ADMIN LEAD
+            GET    /api/pcns/{pcnId}/budget                         | ADMIN LEAD CCC
+            PUT    /api/pcns/{pcnId}/budget                         | ADMIN
+            GET    /ui/budgets                                      | ADMIN
+            POST   /ui/budgets/{pcnId}                              | ADMIN
             POST   /logout                                          | ADMIN LEAD CCC
             GET    /ui/session                                      | ADMIN LEAD CCC
             POST   /ui/session                                      | ADMIN LEAD CCC
@@ -195,6 +199,7 @@ class RoleMatrixTest {
     Map<Caller, String> tokens = new LinkedHashMap<>();
     /** Real ids of North PCN, where the LEAD and the CCC work. */
     String campaignId;
+    String pcnId;
     String inboxId;
     String callId;
     String importId;
@@ -211,6 +216,7 @@ class RoleMatrixTest {
         Api api = new Api(http);
         Rows rows = new Rows(dataSource);
         long north = rows.pcn("North PCN");
+        pcnId = String.valueOf(north);
         rows.practice("P84001", "Oak Surgery", north, Rows.PRACTICE_PHONE);
         tokens.put(Caller.ADMIN, api.adminToken());
         tokens.put(Caller.LEAD, api.user("lead.north", "LEAD", "North PCN"));
@@ -543,6 +549,7 @@ class RoleMatrixTest {
             case "language" -> "ur";
             case "nhsNumber", "nhs" -> nhsNumber;
             case "patientId" -> patientId;
+            case "pcnId" -> pcnId;
             case "action" -> "opt-out";
             case "selector" -> "liveness";
             case "token" -> BOOKING_TOKEN;

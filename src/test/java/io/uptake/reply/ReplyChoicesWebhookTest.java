@@ -1,6 +1,8 @@
 package io.uptake.reply;
 
 import io.micronaut.context.annotation.Property;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -9,6 +11,7 @@ import io.uptake.sms.TwilioSignature;
 import io.uptake.template.MessageTemplates;
 import io.uptake.template.Placeholders;
 import io.uptake.template.Reply;
+import io.uptake.testsupport.Api;
 import io.uptake.testsupport.Database;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -181,5 +185,37 @@ class ReplyChoicesWebhookTest {
 
         assertThat(d.row()).containsEntry("classification", "FREE_TEXT").containsEntry("choice", null)
                 .containsEntry("inbox_status", "OPEN");
+    }
+
+    @Test
+    void theCccSeesEachCodedReplyInTheInboxWithItsOutcomeSetAndClosesTheKitRequest() {
+        String ccc = new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
+        textedPatient(fit, 510, "en");
+        textedPatient(fit, 511, "en");
+        reply(510, "4");
+        reply(511, "3 new kit");
+
+        List<Map<String, Object>> done = inbox(ccc, "done");
+        assertThat(done).singleElement().satisfies(i -> {
+            assertThat(i).containsEntry("classification", "CHOICE").containsEntry("outcome", "NOT_INTERESTED");
+            assertThat(i.get("doneBy")).as("done by the patient's numbered reply, not a CCC").isNull();
+        });
+        List<Map<String, Object>> open = inbox(ccc, "open");
+        assertThat(open).singleElement().satisfies(i -> assertThat(i).containsEntry("classification", "CHOICE")
+                .containsEntry("outcome", "NEW_KIT"));
+
+        long id = ((Number) open.get(0).get("id")).longValue();
+        Map<?, ?> closed = client.toBlocking().retrieve(HttpRequest.POST("/api/inbox/" + id + "/done",
+                Map.of("outcome", "NEW_KIT", "note", "kit ordered from the hub")).bearerAuth(ccc), Map.class);
+        assertThat(closed.get("outcome")).isEqualTo("NEW_KIT");
+        assertThat(inbox(ccc, "open")).isEmpty();
+
+        String page = client.toBlocking().retrieve(HttpRequest.GET("/ui/inbox?status=done").bearerAuth(ccc));
+        assertThat(page).contains("Numbered reply, coded").contains("by their numbered reply");
+    }
+
+    private List<Map<String, Object>> inbox(String token, String status) {
+        return client.toBlocking().retrieve(HttpRequest.GET("/api/inbox?status=" + status).bearerAuth(token),
+                Argument.listOf(Argument.mapOf(String.class, Object.class)));
     }
 }

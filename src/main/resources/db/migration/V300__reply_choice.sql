@@ -12,8 +12,9 @@ ALTER TABLE inbound_message ADD COLUMN choice TEXT
     CHECK (choice IN ('CALL_ME', 'ALREADY_DONE', 'NEW_KIT', 'NOT_FOR_ME'));
 -- The database keeps the rule that STOP wins (H-032): a coded choice is never an opt-out, opt-in or help reply,
 -- and a CHOICE is always one of the coded choices.
+-- A CASE, not ORs: with a null choice an OR of comparisons is null, which a CHECK lets through.
 ALTER TABLE inbound_message ADD CONSTRAINT inbound_message_choice_agrees CHECK (
-    (choice IS NULL AND classification <> 'CHOICE')
-    OR (choice = 'CALL_ME' AND classification = 'CALL_REQUEST')
-    OR (choice IN ('ALREADY_DONE', 'NEW_KIT', 'NOT_FOR_ME') AND classification = 'CHOICE'));
+    CASE WHEN choice IS NULL THEN classification <> 'CHOICE'
+         WHEN choice = 'CALL_ME' THEN classification = 'CALL_REQUEST'
+         ELSE classification = 'CHOICE' END);
 CREATE INDEX inbound_message_choice_idx ON inbound_message (campaign_id, choice) WHERE choice IS NOT NULL;

@@ -46,6 +46,9 @@ final class TemplateCatalogue {
     static final List<String> CHOICE_KEYWORD_KEYS = List.of("keywords.choice.alreadyDone", "keywords.choice.newKit",
             "keywords.choice.notForMe");
     static final String CHOICES_SENTENCE = "instruction.choices";
+    /** What carriers honour in every language (as MessageTemplates and the replies' KeywordMatcher list them). */
+    private static final List<String> CARRIER_WORDS = List.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
+            "QUIT", "REVOKE", "OPTOUT", "START", "UNSTOP", "HELP", "INFO");
     private static final List<String> SHARED = List.of("instruction.optOut", "instruction.callBack", "common.booking");
     /** What a letter says instead of the texting instructions (a letter cannot be answered with STOP). */
     static final List<String> LETTER = List.of("letter.callBack", "letter.optOut", "letter.howToBook",
@@ -129,10 +132,27 @@ final class TemplateCatalogue {
                 problems.add("en: " + k + " is missing or empty");
             }
         }
+        // The words STOP handling owns, in any language: no choice may use one (a reply is read as a keyword first,
+        // so such a choice word could never be chosen, and the text would offer what cannot be answered).
+        Set<String> reserved = new LinkedHashSet<>(CARRIER_WORDS);
+        for (Properties p : texts.values()) {
+            for (String k : List.of("keywords.optOut", "keywords.optIn", "keywords.help")) {
+                list(p.getProperty(k, "")).forEach(w -> reserved.add(w.toUpperCase(Locale.ROOT)));
+            }
+        }
         for (var entry : texts.entrySet()) {
             String lang = entry.getKey();
             Properties p = entry.getValue();
             Set<String> broken = new TreeSet<>();
+            for (String k : CHOICE_KEYWORD_KEYS) {
+                for (String w : list(p.getProperty(k, ""))) {
+                    if (reserved.contains(w.toUpperCase(Locale.ROOT))) {
+                        broken.add(k);
+                        problems.add(lang + ": " + k + " has " + w + ", an opt-out, opt-in or help word: STOP "
+                                + "handling owns it");
+                    }
+                }
+            }
             for (String k : required) {
                 String value = p.getProperty(k);
                 if (blank(value)) {

@@ -218,4 +218,19 @@ class ReplyChoicesWebhookTest {
         return client.toBlocking().retrieve(HttpRequest.GET("/api/inbox?status=" + status).bearerAuth(token),
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
     }
+
+    @Test
+    void theDatabaseRefusesACodedChoiceOnAnOptOutOrAChoiceWithoutOne() throws Exception {
+        for (String values : List.of("'OPT_OUT', 'NOT_FOR_ME'", "'CHOICE', NULL", "'FREE_TEXT', 'ALREADY_DONE'",
+                "'CHOICE', 'CALL_ME'")) {
+            try (var c = Database.raw(dataSource).getConnection(); var st = c.createStatement()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate("""
+                        INSERT INTO inbound_message (message_sid, from_number, to_number, body, received_at, language,
+                            classification, choice, inbox_status)
+                        VALUES ('SMbad', '+447700900001', '+447700900999', '4', now(), 'en', %s, 'NONE')""".formatted(values)))
+                        .as(values).isInstanceOf(java.sql.SQLException.class)
+                        .hasMessageContaining("inbound_message_choice_agrees");
+            }
+        }
+    }
 }

@@ -78,6 +78,17 @@ class ChoiceTemplatesTest {
     }
 
     @Test
+    void aChoiceWordThatIsAnOptOutWordOfAnyLanguageIsCaught() {
+        MessageTemplates t = ProjectFiles.templates(ProjectFiles.edited(Map.of("i18n/pl.properties",
+                s -> s.replaceAll("(?m)^(keywords\\.choice\\.notForMe=.*)$", "$1,END,بند"))));
+        assertThat(t.problems()).contains(
+                "pl: keywords.choice.notForMe has END, an opt-out, opt-in or help word: STOP handling owns it",
+                "pl: keywords.choice.notForMe has بند, an opt-out, opt-in or help word: STOP handling owns it");
+        assertThat(t.completeLanguages("fit-non-returners")).doesNotContain("pl");
+        assertThat(t.completeLanguages("psa-eligible")).contains("pl");
+    }
+
+    @Test
     void anUnknownChoiceNameStopsTheCatalogue() {
         assertThatThrownBy(() -> ProjectFiles.templates(ProjectFiles.edited(Map.of(
                 "templates/fit-non-returners.properties", s -> s.replace("choices=callMe,", "choices=callMe,bookMe,")))))

@@ -13,7 +13,9 @@ enum EntryKind {
     REPLY_NO_ANSWER,
     REPLY_BOOKED_TEST,
     REPLY_NOT_INTERESTED,
-    REPLY_SCREENED_ELSEWHERE;
+    REPLY_SCREENED_ELSEWHERE,
+    /** A new screening kit asked for: a numbered reply's choice 3, or a CCC's outcome (issue 15). */
+    REPLY_NEW_KIT;
 
     /**
      * The kind for an inbox item's outcome (reply/Inbox.Outcome); null for an outcome that is not the patient's
@@ -27,6 +29,7 @@ enum EntryKind {
             case "BOOKED_TEST" -> REPLY_BOOKED_TEST;
             case "NOT_INTERESTED" -> REPLY_NOT_INTERESTED;
             case "ALREADY_SCREENED" -> REPLY_SCREENED_ELSEWHERE;
+            case "NEW_KIT" -> REPLY_NEW_KIT;
             default -> null;
         };
     }

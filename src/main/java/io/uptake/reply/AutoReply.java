@@ -7,7 +7,9 @@ enum AutoReply {
      * A call request from a number no PCN's records hold: no CCC will see it, so nothing may promise a call. The
      * request still waits in the ADMIN's unmatched queue (home page) for someone to trace it.
      */
-    UNMATCHED_CALL_REQUEST;
+    UNMATCHED_CALL_REQUEST,
+    /** The answers to numbered choices 2 to 4 ({@link ReplyChoice}). */
+    CHOICE_ALREADY_DONE, CHOICE_NEW_KIT, CHOICE_NOT_FOR_ME;
 
     /** What to answer, given whether the sender was matched to a PCN (only a matched request reaches a CCC). */
     static AutoReply answering(Intent intent, boolean matchedToPcn) {
@@ -21,7 +23,8 @@ enum AutoReply {
             case OPT_IN -> OPT_IN_CONFIRMATION;
             case HELP -> HELP;
             case CALL_REQUEST -> CALL_BACK;
-            case FREE_TEXT -> ACKNOWLEDGEMENT;
+            // A choice is answered by its own reply (ReplyChoice.answer); this is only the fallback.
+            case FREE_TEXT, CHOICE -> ACKNOWLEDGEMENT;
         };
     }
 }

@@ -38,6 +38,7 @@ class InboundReplies {
     private final InboundRaw raw;
     private final Clock clock;
     private final int maxAutoRepliesPerDay;
+    private final ChoiceReader choices;
 
     InboundReplies(JdbcOperations jdbc, SenderMatcher senders, KeywordMatcher keywords, ReplyVocabulary vocabulary,
                    OptOutLedger ledger, QueuedSends queued, InboundRaw raw, Clock clock,
@@ -51,6 +52,7 @@ class InboundReplies {
         this.raw = raw;
         this.clock = clock;
         this.maxAutoRepliesPerDay = maxAutoRepliesPerDay;
+        this.choices = ChoiceReader.of(vocabulary, keywords);
     }
 
     /**
@@ -81,6 +83,12 @@ class InboundReplies {
         Instant now = receivedAt;
         SenderMatcher.SenderMatch match = senders.match(sms.from());
         KeywordMatcher.Understanding understood = keywords.understand(sms.body(), match.language(), sms.optOutType());
+        ReplyChoice choice = choice(sms, match, understood);
+        if (choice == ReplyChoice.CALL_ME) {
+            understood = new KeywordMatcher.Understanding(Intent.CALL_REQUEST, understood.keywordLanguage(), false);
+        } else if (choice != null) {
+            understood = new KeywordMatcher.Understanding(Intent.CHOICE, null, false);
+        }
         Intent intent = understood.intent();
 
         // The levels (number, and the patient's own when no one else can be on the number) are OptOutRule's.
@@ -98,19 +106,49 @@ class InboundReplies {
             startButStillOptedOut = match.patientId() != null && ledger.isOptedOut(match.patientId());
         }
 
-        AutoReply kind = startButStillOptedOut ? AutoReply.CALL_BACK : AutoReply.answering(intent, match.pcnId() != null);
+        AutoReply kind = startButStillOptedOut ? AutoReply.CALL_BACK
+                : intent == Intent.CHOICE ? choice.answer() : AutoReply.answering(intent, match.pcnId() != null);
         String noReply = whyNoReply(sms, match, intent, now);
         if (noReply == null && late) {
             noReply = "PROCESSED_LATE";
         }
         String reply = noReply == null ? vocabulary.autoReply(kind, match.language(), values(match)) : null;
         insert(sms, now, match, understood, reply, kind, noReply,
-                understood.intent().needsPerson() || startButStillOptedOut);
+                understood.intent().needsPerson() || startButStillOptedOut, choice);
         raw.markProcessed(sms.messageSid(), clock.instant());
-        LOG.info("Inbound {} understood as {}{}, matched={} candidates={}, auto-reply={}{}", sms.messageSid(), intent,
-                understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
+        LOG.info("Inbound {} understood as {}{}{}, matched={} candidates={}, auto-reply={}{}", sms.messageSid(), intent,
+                choice == null ? "" : " " + choice, understood.likelyOptOut() ? " (likely opt-out)" : "", match.patientId() != null, match.candidates(),
                 reply != null ? kind : noReply, sms.cleaned() ? ", text cleaned for storage" : "");
         return new Answer(Optional.ofNullable(reply), !late && (reply != null || "TWILIO_ANSWERED".equals(noReply)));
+    }
+
+    /**
+     * The numbered choice the reply is, when the text it answered offered choices. Never for what STOP handling
+     * owns: an opt-out, opt-in or help keyword, Twilio's own opt-out verdict, or free text that reads as an opt-out
+     * (a CCC reads that one). A call request (CALL, 1) is choice 1 in a campaign that offers it.
+     */
+    private @Nullable ReplyChoice choice(InboundSms sms, SenderMatcher.SenderMatch match,
+                                         KeywordMatcher.Understanding understood) {
+        if (match.campaignId() == null || sms.optOutType() != null || understood.likelyOptOut()) {
+            return null;
+        }
+        if (understood.intent() != Intent.CALL_REQUEST && understood.intent() != Intent.FREE_TEXT) {
+            return null;
+        }
+        java.util.Set<ReplyChoice> offered = vocabulary.choicesOffered(programme(match.campaignId()));
+        if (understood.intent() == Intent.CALL_REQUEST) {
+            return offered.contains(ReplyChoice.CALL_ME) ? ReplyChoice.CALL_ME : null;
+        }
+        return choices.read(sms.body(), offered, match.language()).orElse(null);
+    }
+
+    private @Nullable String programme(long campaignId) {
+        return jdbc.prepareStatement("SELECT programme FROM campaign WHERE id = ?", ps -> {
+            ps.setLong(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
     }
 
     /**
@@ -181,13 +219,18 @@ class InboundReplies {
 
     private void insert(InboundSms sms, Instant now, SenderMatcher.SenderMatch match,
                         KeywordMatcher.Understanding understood, String reply, AutoReply kind, String noReply,
-                        boolean forInbox) {
+                        boolean forInbox, @Nullable ReplyChoice choice) {
+        // A coded choice is an inbox item with its outcome set: still open when a CCC must act (call, order a kit),
+        // done on arrival when not (already done, an informed decline), dated when it came.
+        String status = choice != null ? (choice.open() ? "OPEN" : "DONE") : forInbox ? "OPEN" : "NONE";
+        String outcome = choice == null || choice.outcome() == null ? null : choice.outcome().name();
+        Timestamp doneAt = "DONE".equals(status) ? Timestamp.from(now) : null;
         jdbc.prepareStatement("""
                 INSERT INTO inbound_message (message_sid, from_number, to_number, body, segments, received_at,
                     patient_id, campaign_id, answered_message_id, pcn_id, candidate_patients, language,
                     classification, keyword_language, likely_opt_out, opt_out_type, auto_reply, auto_reply_kind,
-                    no_reply_reason, inbox_status, body_cleaned)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
+                    no_reply_reason, inbox_status, body_cleaned, choice, outcome, done_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ps -> {
             ps.setString(1, sms.messageSid());
             ps.setString(2, sms.from());
             ps.setString(3, sms.to());
@@ -207,8 +250,11 @@ class InboundReplies {
             ps.setString(17, reply);
             ps.setString(18, reply == null ? null : kind.name());
             ps.setString(19, noReply);
-            ps.setString(20, forInbox ? "OPEN" : "NONE");
+            ps.setString(20, status);
             ps.setBoolean(21, sms.cleaned());
+            ps.setString(22, choice == null ? null : choice.name());
+            ps.setString(23, outcome);
+            ps.setTimestamp(24, doneAt);
             return ps.executeUpdate();
         });
     }

@@ -36,7 +36,10 @@ class Inbox {
     enum Outcome {
         CALLED("Called", true), NO_ANSWER("Rang, no answer", true), BOOKED_TEST("Booked test", true),
         ALREADY_SCREENED("Already screened elsewhere", true), NOT_INTERESTED("Not interested", true),
-        WRONG_NUMBER("Wrong number", true), OPTED_OUT("Opted out (confirmed from their reply)", false);
+        WRONG_NUMBER("Wrong number", true),
+        /** Set by a reply of choice 3 (issue 15), or chosen for a patient who asked for one in their own words. */
+        NEW_KIT("New kit requested", true),
+        OPTED_OUT("Opted out (confirmed from their reply)", false);
 
         private final String label;
         private final boolean manual;

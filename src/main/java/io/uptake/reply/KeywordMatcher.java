@@ -71,6 +71,19 @@ class KeywordMatcher {
         return new Understanding(Intent.FREE_TEXT, null, looksLikeOptOut(text));
     }
 
+    /**
+     * Whether a normalised reply belongs to STOP handling or a person rather than to a numbered choice
+     * ({@link ChoiceReader}): it is an opt-out, opt-in or help keyword of any language, or reads as an opt-out.
+     */
+    boolean reservedForOptOutHandling(String normalised) {
+        List<Meaning> m = meanings.get(normalised);
+        if (m != null && m.stream().anyMatch(x -> x.intent() == Intent.OPT_OUT || x.intent() == Intent.OPT_IN
+                || x.intent() == Intent.HELP)) {
+            return true;
+        }
+        return looksLikeOptOut(normalised);
+    }
+
     /** Words of {@code body} that are keywords, with their meanings: the CCC's glossary of a foreign reply. */
     Map<String, List<Meaning>> recognisedWords(String body) {
         Map<String, List<Meaning>> found = new LinkedHashMap<>();

@@ -16,6 +16,12 @@ interface ReplyVocabulary {
     /** The single-word (or single-digit) replies meaning {@code intent} in {@code language}, as written. */
     Set<String> keywords(String language, Intent intent);
 
+    /** The words of each numbered choice but the first in {@code language} (choice 1's are the call keywords). */
+    Map<ReplyChoice, Set<String>> choiceWords(String language);
+
+    /** The choices {@code programme}'s texts offer (none for an unknown programme). */
+    Set<ReplyChoice> choicesOffered(String programme);
+
     /** The auto-reply of {@code kind} in {@code language} (English when the language is not shipped). */
     String autoReply(AutoReply kind, String language, Map<String, String> values);
 

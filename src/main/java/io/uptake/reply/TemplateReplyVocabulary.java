@@ -50,9 +50,36 @@ class TemplateReplyVocabulary implements ReplyVocabulary {
             case OPT_IN -> k.optIn();
             case CALL_REQUEST -> k.call();
             case HELP -> k.help();
-            case FREE_TEXT -> List.of();
+            case FREE_TEXT, CHOICE -> List.of();
         };
         return new LinkedHashSet<>(words);
+    }
+
+    @Override
+    public Map<ReplyChoice, Set<String>> choiceWords(String language) {
+        Map<ReplyChoice, Set<String>> out = new java.util.EnumMap<>(ReplyChoice.class);
+        templates.choiceWords(language).forEach((name, words) -> {
+            ReplyChoice c = ReplyChoice.ofTemplateName(name);
+            if (c != null) {
+                out.put(c, new LinkedHashSet<>(words));
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public Set<ReplyChoice> choicesOffered(String programme) {
+        Set<ReplyChoice> out = java.util.EnumSet.noneOf(ReplyChoice.class);
+        if (programme != null && templates.programmes().contains(programme)) {
+            templates.choices(programme).forEach(name -> {
+                ReplyChoice c = ReplyChoice.ofTemplateName(name);
+                if (c == null) {
+                    throw new IllegalStateException("A choice the replies do not know: " + name);
+                }
+                out.add(c);
+            });
+        }
+        return out;
     }
 
     /**
@@ -91,6 +118,9 @@ class TemplateReplyVocabulary implements ReplyVocabulary {
             case HELP -> Reply.HELP;
             case CALL_BACK -> Reply.CALL_BACK;
             case ACKNOWLEDGEMENT -> Reply.UNKNOWN_REPLY;
+            case CHOICE_ALREADY_DONE -> Reply.CHOICE_ALREADY_DONE;
+            case CHOICE_NEW_KIT -> Reply.CHOICE_NEW_KIT;
+            case CHOICE_NOT_FOR_ME -> Reply.CHOICE_NOT_FOR_ME;
         };
     }
 }

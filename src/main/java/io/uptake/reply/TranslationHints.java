@@ -42,6 +42,7 @@ class TranslationHints {
             case OPT_IN -> "start texts again (opt in)";
             case HELP -> "help";
             case CALL_REQUEST -> "please call me";
+            case CHOICE -> "a numbered choice";
             case FREE_TEXT -> intent.name().toLowerCase(Locale.ROOT);
         };
     }

@@ -26,7 +26,25 @@ public record CampaignReport(
         Long abnormal, Long abnormalWithUrgentReferral, Long urgentReferrals, Long cancersDiagnosed,
         Long cancersRuledOut, Double medianDaysReferralToOutcome,
         Long segments, BigDecimal cost, BigDecimal costPerConversion, String currency,
-        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns) {
+        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns, Choices choices) {
+
+    /**
+     * Numbered replies (issue 15): patients of each arm, and of each breakdown cell of the texted arm, who replied
+     * with each choice the programme's texts offer ({@code offered}: CALL_ME, ALREADY_DONE, NEW_KIT, NOT_FOR_ME). A
+     * patient who sent two different choices counts under both. Null for a programme that offers no choices.
+     * NOT_FOR_ME is an informed decline, not an opt-out: opt-outs are {@code optedOut}.
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Choices(List<String> offered, Map<String, Long> texted, Map<String, Long> control,
+                          Map<String, List<ChoiceGroup>> breakdowns) {
+    }
+
+    /** One breakdown cell's patients by choice (the texted arm's). */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ChoiceGroup(String value, String label, Map<String, Long> patients) {
+    }
 
     /** The control arm, measured from the day its patients would have been texted. */
     @Serdeable

@@ -81,6 +81,32 @@ class CampaignReports {
 
 
 
+    /**
+     * Patients who replied with each numbered choice (issue 15), per arm and per breakdown cell: the replies
+     * feature's coded column {@code inbound_message.choice}, through its campaign index, joined to the same
+     * {@code base} as every other count so that the cells are the report's own.
+     */
+    static final String CHOICE_AGGREGATE = """
+            , chosen AS MATERIALIZED (
+                SELECT DISTINCT im.campaign_id, im.patient_id, im.choice FROM inbound_message im
+                WHERE im.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[])) AND im.choice IS NOT NULL
+            ),
+            cells AS (
+                SELECT base.arm, chosen.choice, base.language, base.ethnicity_group,
+                       width_bucket(base.age, CAST(? AS INT[])) AS age_bucket, base.sex, base.imd_quintile,
+                       base.practice_code
+                FROM base JOIN chosen ON chosen.campaign_id = base.campaign_id AND chosen.patient_id = base.patient_id
+            )
+            SELECT arm, choice, language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code,
+                   GROUPING(language) AS g_language, GROUPING(ethnicity_group) AS g_ethnicity_group,
+                   GROUPING(age_bucket) AS g_age_bucket, GROUPING(sex) AS g_sex, GROUPING(imd_quintile) AS g_imd_quintile,
+                   GROUPING(practice_code) AS g_practice_code, count(*) AS patients
+            FROM cells
+            GROUP BY GROUPING SETS ((arm, choice), (arm, choice, language), (arm, choice, ethnicity_group),
+                                    (arm, choice, age_bucket), (arm, choice, sex), (arm, choice, imd_quintile),
+                                    (arm, choice, practice_code))
+            """;
+
     private static final String TIMELINE = """
             SELECT arm, days_to_convert, GROUPING(days_to_convert) AS g, count(*) AS n
             FROM base
@@ -192,7 +218,84 @@ class CampaignReports {
                 disclosure.count(texted.ruledOut),
                 disclosure.mayShowStatisticOf(texted.withOutcome) ? texted.medianDays : null,
                 segments, cost, costPerConversion, tariff.currency(),
-                controlArm, uplift, breakdowns(cells, disclosure, rate));
+                controlArm, uplift, breakdowns(cells, disclosure, rate),
+                choices(campaign, cells, disclosure));
+    }
+
+    /** The choices {@code programme} offers as the report names them: "notForMe" is NOT_FOR_ME. */
+    static List<String> offeredChoices(MessageTemplates templates, String programme) {
+        return templates.programmes().contains(programme) ? templates.choices(programme).stream()
+                .map(n -> n.replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT)).toList() : List.of();
+    }
+
+    private CampaignReport.Choices choices(CampaignHeader campaign, List<Cell> cells, Disclosure disclosure) {
+        List<String> offered = offeredChoices(tariff, campaign.programme());
+        if (offered.isEmpty() || "EXTERNAL".equals(campaign.source())) {
+            return null;
+        }
+        Map<String, Map<String, Long>> totals = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Long>>> byCell = new LinkedHashMap<>();
+        jdbc.prepareStatement(outcomes.sql(CHOICE_AGGREGATE), ps -> {
+            outcomes.bind(ps, campaign.id());
+            ps.setArray(RecipientOutcomes.PARAMETERS + 1,
+                    ps.getConnection().createArrayOf("integer", settings.getAgeBandStarts().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String arm = rs.getString("arm");
+                    String choice = rs.getString("choice");
+                    long patients = rs.getLong("patients");
+                    String dimension = null;
+                    String value = null;
+                    for (Map.Entry<String, String> d : DIMENSIONS.entrySet()) {
+                        if (rs.getInt("g_" + d.getValue()) == 0) {
+                            dimension = d.getKey();
+                            value = rs.getString(d.getValue());
+                        }
+                    }
+                    if (dimension == null) {
+                        totals.computeIfAbsent(arm, a -> new LinkedHashMap<>()).put(choice, patients);
+                    } else if ("TEXTED".equals(arm)) {
+                        byCell.computeIfAbsent(dimension, d -> new LinkedHashMap<>())
+                                .computeIfAbsent(value == null ? NULL_VALUE : value, v -> new LinkedHashMap<>())
+                                .put(choice, patients);
+                    }
+                }
+            }
+            return null;
+        });
+        Map<String, String> practiceNames = practiceNames(cells);
+        Map<String, List<CampaignReport.ChoiceGroup>> breakdowns = new LinkedHashMap<>();
+        // Every cell of the report's own breakdowns, so a group nobody in it chose anything from still shows zeros.
+        for (String dimension : DIMENSIONS.keySet()) {
+            List<CampaignReport.ChoiceGroup> rows = new ArrayList<>();
+            for (Cell cell : cells) {
+                if (!"TEXTED".equals(cell.arm) || !dimension.equals(cell.dimension)) {
+                    continue;
+                }
+                Map<String, Long> counts = byCell.getOrDefault(dimension, Map.of())
+                        .getOrDefault(cell.value == null ? NULL_VALUE : cell.value, Map.of());
+                rows.add(new CampaignReport.ChoiceGroup(cell.value, label(dimension, cell.value, practiceNames),
+                        perChoice(offered, counts, disclosure)));
+            }
+            rows.sort(Comparator.comparing(CampaignReport.ChoiceGroup::value,
+                    Comparator.nullsLast(Comparator.naturalOrder())));
+            breakdowns.put(dimension, rows);
+        }
+        boolean hasControl = cells.stream().anyMatch(c -> "CONTROL".equals(c.arm) && c.dimension == null
+                && c.recipients > 0);
+        return new CampaignReport.Choices(offered,
+                perChoice(offered, totals.getOrDefault("TEXTED", Map.of()), disclosure),
+                hasControl ? perChoice(offered, totals.getOrDefault("CONTROL", Map.of()), disclosure) : null,
+                breakdowns);
+    }
+
+    /** A group key for the database's null (an unknown ethnicity, say), which a map cannot hold as null. */
+    private static final String NULL_VALUE = "\u0000null";
+
+    private static Map<String, Long> perChoice(List<String> offered, Map<String, Long> counts, Disclosure disclosure) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        offered.forEach(c -> out.put(c, disclosure.count(counts.getOrDefault(c, 0L))));
+        return out;
     }
 
     @Transactional(readOnly = true)

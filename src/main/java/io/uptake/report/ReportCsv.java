@@ -52,8 +52,9 @@ class ReportCsv {
                 "Breakdown", "Group", "Patients", "Sent", "Delivered", "Opened booking link", "Failed", "Opted out", "Replied",
                 "Call requests", "Converted", "Conversion rate %", "95% CI low %", "95% CI high %", "Abnormal results",
                 "Abnormal with urgent referral", "Urgent referrals", "Cancers diagnosed", "Cancers ruled out",
-                "Median days from referral to outcome", "Text segments", "Cost £").get())) {
-            csv.printRecord(row("Total", "Texted",
+                "Median days from referral to outcome", "Text segments", "Cost £", "Chose 1 call me",
+                "Chose 2 already done", "Chose 3 new kit", "Chose 4 not for me (declined)").get())) {
+            csv.printRecord(withChoices(raw, shown, ChoiceRow.TEXTED, null, null, row("Total", "Texted",
                     cell(raw.recipients(), shown.recipients()), cell(raw.sent(), shown.sent()),
                     cell(raw.delivered(), shown.delivered()), cell(raw.clicked(), shown.clicked()),
                     cell(raw.failed(), shown.failed()),
@@ -68,15 +69,16 @@ class ReportCsv {
                     cell(raw.cancersDiagnosed(), shown.cancersDiagnosed()),
                     cell(raw.cancersRuledOut(), shown.cancersRuledOut()),
                     cell(raw.medianDaysReferralToOutcome(), shown.medianDaysReferralToOutcome()),
-                    number(shown.segments()), number(shown.cost())));
+                    number(shown.segments()), number(shown.cost()))));
             if (shown.control() != null) {
                 CampaignReport.Arm r = raw.control();
                 CampaignReport.Arm s = shown.control();
                 // Control patients get no text, so no link: their "opened" is 0, shown so the columns line up.
-                csv.printRecord(row("Total", "Control", cell(r.patients(), s.patients()), "", "",
+                csv.printRecord(withChoices(raw, shown, ChoiceRow.CONTROL, null, null,
+                        row("Total", "Control", cell(r.patients(), s.patients()), "", "",
                         cell(r.clicked(), s.clicked()), "", "", "", "", cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
                         low(r.conversionRateCi95(), s.conversionRateCi95()),
-                        high(r.conversionRateCi95(), s.conversionRateCi95())));
+                        high(r.conversionRateCi95(), s.conversionRateCi95()))));
                 csv.printRecord(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "", "",
                         percent(raw.uplift().difference(), shown.uplift().difference()),
                         low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95())));
@@ -87,9 +89,10 @@ class ReportCsv {
                 for (int i = 0; i < breakdown.getValue().size(); i++) {
                     CampaignReport.Group g = breakdown.getValue().get(i);
                     CampaignReport.Group r = rawGroups.get(i);
-                    csv.printRecord(row(title, text(g.label()), cell(r.recipients(), g.recipients()),
+                    csv.printRecord(withChoices(raw, shown, ChoiceRow.GROUP, breakdown.getKey(), i,
+                            row(title, text(g.label()), cell(r.recipients(), g.recipients()),
                             "", "", cell(r.clicked(), g.clicked()), "", "", "", "", cell(r.converted(), g.converted()), percent(r.rate(), g.rate()),
-                            low(r.ci95(), g.ci95()), high(r.ci95(), g.ci95())));
+                            low(r.ci95(), g.ci95()), high(r.ci95(), g.ci95()))));
                 }
             }
         } catch (IOException e) {
@@ -160,6 +163,43 @@ class ReportCsv {
     }
 
     record Export(String csv, long rows) {
+    }
+
+    private enum ChoiceRow { TEXTED, CONTROL, GROUP }
+
+    private static final int COLUMNS_BEFORE_CHOICES = 22;
+    private static final List<String> CHOICE_COLUMNS = List.of("CALL_ME", "ALREADY_DONE", "NEW_KIT", "NOT_FOR_ME");
+
+    /**
+     * The row padded to the choice columns, then each choice's patients (issue 15): empty for a programme that does
+     * not offer them, or a choice it does not offer; "*" when withheld, as every other count.
+     */
+    private static List<Object> withChoices(CampaignReport raw, CampaignReport shown, ChoiceRow kind,
+                                            String dimension, Integer index, List<Object> row) {
+        if (shown.choices() == null) {
+            return row;
+        }
+        while (row.size() < COLUMNS_BEFORE_CHOICES) {
+            row.add("");
+        }
+        Map<String, Long> r = choiceCounts(raw.choices(), kind, dimension, index);
+        Map<String, Long> s = choiceCounts(shown.choices(), kind, dimension, index);
+        for (String choice : CHOICE_COLUMNS) {
+            row.add(r == null || !r.containsKey(choice) ? "" : cell(r.get(choice), s == null ? null : s.get(choice)));
+        }
+        return row;
+    }
+
+    private static Map<String, Long> choiceCounts(CampaignReport.Choices c, ChoiceRow kind, String dimension,
+                                                  Integer index) {
+        return switch (kind) {
+            case TEXTED -> c.texted();
+            case CONTROL -> c.control();
+            case GROUP -> {
+                List<CampaignReport.ChoiceGroup> groups = c.breakdowns().get(dimension);
+                yield groups == null || index >= groups.size() ? null : groups.get(index).patients();
+            }
+        };
     }
 
     private static List<Object> row(Object... values) {

@@ -40,6 +40,10 @@ class ReportPageController {
             "language", "Language", "ethnicityGroup", "Ethnic group", "ageBand", "Age band (at first text)",
             "sex", "Sex", "imdQuintile", "Deprivation (IMD quintile)", "practice", "Practice");
 
+    /** The choices as the texts offer them (docs/replies.md, "Numbered choices"). */
+    static final Map<String, String> CHOICE_LABELS = Map.of("CALL_ME", "1 call me", "ALREADY_DONE", "2 already done",
+            "NEW_KIT", "3 send me a new kit", "NOT_FOR_ME", "4 not for me (an informed decline)");
+
     private final CampaignReports reports;
     private final UptakeOverviews overviews;
     private final ReportSettings settings;
@@ -85,6 +89,10 @@ class ReportPageController {
             breakdowns.add(Map.of("name", name, "title", BREAKDOWN_TITLES.getOrDefault(name, name), "rows", rows));
         });
         model.put("breakdowns", breakdowns);
+        model.put("choices", r.choices() == null ? null : r.choices().offered().stream().map(c -> Map.of(
+                "code", c, "label", CHOICE_LABELS.getOrDefault(c, c), "texted", count(r.choices().texted().get(c)),
+                "control", r.choices().control() == null ? "" : count(r.choices().control().get(c)))).toList());
+        model.put("choicesControl", r.choices() != null && r.choices().control() != null);
         // For the legend of "lowest uptake": the rate the groups are compared with.
         model.put("campaignRate", pct(r.conversionRate()));
         model.put("lowestMin", settings.getLowestGroupMinRecipients());

@@ -74,6 +74,35 @@ public class MessageTemplates {
         return catalogue.sets().getOrDefault(programme, List.of());
     }
 
+    /**
+     * The numbered choices {@code programme}'s texts offer (issue 15), by name ("callMe", "alreadyDone", "newKit",
+     * "notForMe"), each numbered by its place in {@link #CHOICE_NAMES} plus one; empty when it offers none.
+     */
+    public List<String> choices(String programme) {
+        return catalogue.choices(programme);
+    }
+
+    /** Every choice a programme may offer, in number order: "callMe" is 1, "notForMe" 4. */
+    public static final List<String> CHOICE_NAMES = TemplateCatalogue.CHOICES;
+
+    /**
+     * The words that code a reply to a choice in {@code lang}, by choice name, upper-cased as written (no choice
+     * has words in an unknown language). Choice 1's are {@link Keywords#call()}: it is the call request.
+     */
+    public Map<String, List<String>> choiceWords(String lang) {
+        String code = lang == null ? "" : lang.toLowerCase(Locale.ROOT);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (!catalogue.languages().containsKey(code)) {
+            return out;
+        }
+        for (String key : TemplateCatalogue.CHOICE_KEYWORD_KEYS) {
+            String value = catalogue.text(code, key);
+            out.put(key.substring("keywords.choice.".length()), value == null ? List.of()
+                    : TemplateCatalogue.list(value).stream().map(w -> w.toUpperCase(Locale.ROOT)).toList());
+        }
+        return out;
+    }
+
     public String purpose(String programme, String message) {
         return catalogue.purpose(programme, message);
     }
@@ -141,6 +170,11 @@ public class MessageTemplates {
     public String version(String programme, String lang, OwnTexts own) {
         StringBuilder all = new StringBuilder();
         List<String> keys = new ArrayList<>(List.of("instruction.optOut", "instruction.callBack", "common.booking"));
+        // Only a programme that offers choices sends their sentence: the others' versions, and so their approvals,
+        // are what they were before choices existed.
+        if (!choices(programme).isEmpty()) {
+            keys.add(TemplateCatalogue.CHOICES_SENTENCE);
+        }
         messages(programme).forEach(m -> keys.add(TemplateCatalogue.key(programme, m)));
         for (String k : keys) {
             String mine = k.startsWith(programme + ".") ? own.text(lang, k.substring(programme.length() + 1)) : null;
@@ -252,6 +286,7 @@ public class MessageTemplates {
                         Map.of("bookingLink", merged.apply(link))));
         args.put("optOut", catalogue.text(lang, "instruction.optOut"));
         args.put("callBack", catalogue.text(lang, "instruction.callBack"));
+        args.put("choices", catalogue.text(lang, TemplateCatalogue.CHOICES_SENTENCE));
         String text = keep ? TemplateCatalogue.format(pattern, lang, args)
                 : TemplateCatalogue.formatOnce(pattern, lang, args);
         // An absent booking link leaves a double space behind; nothing else in a text needs two.
@@ -280,6 +315,8 @@ public class MessageTemplates {
                 : TemplateCatalogue.format(catalogue.text(lang, "common.booking"), lang, Map.of("bookingLink", link)));
         args.put("optOut", "");
         args.put("callBack", TemplateCatalogue.format(catalogue.text(lang, "letter.callBack"), lang, phone));
+        // A letter cannot be answered with a number: its choices are the letter's way to ask for a call.
+        args.put("choices", args.get("callBack"));
         String body = DOUBLE_SPACE.matcher(TemplateCatalogue.format(
                 catalogue.text(lang, TemplateCatalogue.key(programme, message)), lang, args)).replaceAll(" ").trim();
         LanguageInfo info = catalogue.languages().get(lang);
@@ -299,6 +336,7 @@ public class MessageTemplates {
         PLACEHOLDER_PURPOSES.put("booking", "it holds the booking link when a campaign has one");
         PLACEHOLDER_PURPOSES.put("callBack", "it tells the patient how to ask for a call");
         PLACEHOLDER_PURPOSES.put("optOut", "it tells the patient how to stop the texts");
+        PLACEHOLDER_PURPOSES.put("choices", "it offers the numbered replies Uptake codes, and how to ask for a call");
     }
 
     /** Longer than any text that fits the segment limit: what a CCC may type at most. */

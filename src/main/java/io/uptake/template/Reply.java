@@ -6,7 +6,11 @@ public enum Reply {
     OPT_IN_CONFIRMATION("optInConfirmation"),
     HELP("help"),
     CALL_BACK("callBack"),
-    UNKNOWN_REPLY("unknownReply");
+    UNKNOWN_REPLY("unknownReply"),
+    /** The answers to numbered choices 2 to 4 (issue 15); choice 1, a call request, is answered with CALL_BACK. */
+    CHOICE_ALREADY_DONE("choiceAlreadyDone"),
+    CHOICE_NEW_KIT("choiceNewKit"),
+    CHOICE_NOT_FOR_ME("choiceNotForMe");
 
     private final String key;
 

@@ -37,16 +37,33 @@ final class TemplateCatalogue {
             "meta.reviewStatus");
     private static final List<String> KEYWORD_KEYS = List.of("keywords.optOut", "keywords.optIn", "keywords.call",
             "keywords.help");
+    /**
+     * The numbered choices a programme may offer (issue 15), in number order: a choice's number is its place here
+     * plus one, the same in every programme and language, so that a "4" can never mean two things.
+     */
+    static final List<String> CHOICES = List.of("callMe", "alreadyDone", "newKit", "notForMe");
+    /** The words of each choice but the first, whose words are keywords.call (choice 1 is the call request). */
+    static final List<String> CHOICE_KEYWORD_KEYS = List.of("keywords.choice.alreadyDone", "keywords.choice.newKit",
+            "keywords.choice.notForMe");
+    static final String CHOICES_SENTENCE = "instruction.choices";
+    /** What carriers honour in every language (as MessageTemplates and the replies' KeywordMatcher list them). */
+    private static final List<String> CARRIER_WORDS = List.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END",
+            "QUIT", "REVOKE", "OPTOUT", "START", "UNSTOP", "HELP", "INFO");
     private static final List<String> SHARED = List.of("instruction.optOut", "instruction.callBack", "common.booking");
     /** What a letter says instead of the texting instructions (a letter cannot be answered with STOP). */
     static final List<String> LETTER = List.of("letter.callBack", "letter.optOut", "letter.howToBook",
             "letter.nhsNumber");
-    /** Every programme message and the help and unknown-reply texts must say these. */
+    /**
+     * Every programme message and the help and unknown-reply texts must say these; {choices} says how to ask for a
+     * call as well as {callBack} does (its choice 1 is the call request), so a text may have either.
+     */
     private static final Set<String> MUST_SAY = Set.of("practiceName", "optOut", "callBack");
 
     /** Set name (a programme, or "replies") to its message keys, in order. */
     private final Map<String, List<String>> sets = new LinkedHashMap<>();
     private final Map<String, String> purposes = new LinkedHashMap<>();
+    /** Programme to the choices its texts offer (templates/<programme>.properties choices=); absent: none. */
+    private final Map<String, List<String>> choices = new LinkedHashMap<>();
     private final Map<String, Properties> texts = new LinkedHashMap<>();
     private final Map<String, LanguageInfo> languages = new LinkedHashMap<>();
     /** Language to the keys that are missing, empty or have other placeholders than English. */
@@ -70,6 +87,16 @@ final class TemplateCatalogue {
                 throw new IllegalStateException("templates/" + set + ".properties lists no messages");
             }
             sets.put(set, messages);
+            List<String> offered = list(def.getProperty("choices", ""));
+            for (String c : offered) {
+                if (!CHOICES.contains(c)) {
+                    throw new IllegalStateException("templates/" + set + ".properties offers an unknown choice '" + c
+                            + "'; choices are " + CHOICES);
+                }
+            }
+            if (!offered.isEmpty()) {
+                choices.put(set, offered);
+            }
             for (String m : messages) {
                 purposes.put(key(set, m), def.getProperty(m + ".purpose", ""));
             }
@@ -95,6 +122,8 @@ final class TemplateCatalogue {
         Properties en = texts.get(ENGLISH);
         List<String> required = new ArrayList<>(META);
         required.addAll(KEYWORD_KEYS);
+        required.addAll(CHOICE_KEYWORD_KEYS);
+        required.add(CHOICES_SENTENCE);
         required.addAll(SHARED);
         required.addAll(LETTER);
         sets.forEach((set, messages) -> messages.forEach(m -> required.add(key(set, m))));
@@ -103,10 +132,27 @@ final class TemplateCatalogue {
                 problems.add("en: " + k + " is missing or empty");
             }
         }
+        // The words STOP handling owns, in any language: no choice may use one (a reply is read as a keyword first,
+        // so such a choice word could never be chosen, and the text would offer what cannot be answered).
+        Set<String> reserved = new LinkedHashSet<>(CARRIER_WORDS);
+        for (Properties p : texts.values()) {
+            for (String k : List.of("keywords.optOut", "keywords.optIn", "keywords.help")) {
+                list(p.getProperty(k, "")).forEach(w -> reserved.add(w.toUpperCase(Locale.ROOT)));
+            }
+        }
         for (var entry : texts.entrySet()) {
             String lang = entry.getKey();
             Properties p = entry.getValue();
             Set<String> broken = new TreeSet<>();
+            for (String k : CHOICE_KEYWORD_KEYS) {
+                for (String w : list(p.getProperty(k, ""))) {
+                    if (reserved.contains(w.toUpperCase(Locale.ROOT))) {
+                        broken.add(k);
+                        problems.add(lang + ": " + k + " has " + w + ", an opt-out, opt-in or help word: STOP "
+                                + "handling owns it");
+                    }
+                }
+            }
             for (String k : required) {
                 String value = p.getProperty(k);
                 if (blank(value)) {
@@ -132,7 +178,11 @@ final class TemplateCatalogue {
                 }
                 boolean mustSay = sets.keySet().stream().anyMatch(s -> !s.equals(REPLIES) && k.startsWith(s + "."))
                         || k.equals(key(REPLIES, "help")) || k.equals(key(REPLIES, "unknownReply"));
-                if (mustSay && !names.containsAll(MUST_SAY)) {
+                Set<String> said = new LinkedHashSet<>(names);
+                if (said.contains("choices")) {
+                    said.add("callBack");
+                }
+                if (mustSay && !said.containsAll(MUST_SAY)) {
                     broken.add(k);
                     problems.add(lang + ": " + k + " must name the practice and say how to opt out and ask for a call "
                             + MUST_SAY);
@@ -153,6 +203,13 @@ final class TemplateCatalogue {
                 broken.add("instruction.callBack");
                 problems.add(lang + ": instruction.callBack names none of its keywords.call " + callWords);
             }
+            String choiceText = p.getProperty(CHOICES_SENTENCE, "");
+            for (int n = 1; n <= CHOICES.size() && !blank(choiceText); n++) {
+                if (!choiceText.contains(String.valueOf(n))) {
+                    broken.add(CHOICES_SENTENCE);
+                    problems.add(lang + ": " + CHOICES_SENTENCE + " does not offer choice " + n + " by its number");
+                }
+            }
             if (callWords.stream().anyMatch(w -> w.equalsIgnoreCase("YES"))) {
                 broken.add("keywords.call");
                 problems.add(lang + ": keywords.call must not include YES (carriers treat it as opt-in)");
@@ -161,9 +218,13 @@ final class TemplateCatalogue {
         }
     }
 
-    /** The keys a set needs in a language: its messages and what they embed. */
+    /** The keys a set needs in a language: its messages and what they embed (the choices, when it offers them). */
     private List<String> keysOf(String set) {
         List<String> keys = new ArrayList<>(SHARED);
+        if (choices.containsKey(set)) {
+            keys.add(CHOICES_SENTENCE);
+            keys.addAll(CHOICE_KEYWORD_KEYS);
+        }
         sets.getOrDefault(set, List.of()).forEach(m -> keys.add(key(set, m)));
         return keys;
     }
@@ -189,6 +250,11 @@ final class TemplateCatalogue {
 
     Map<String, List<String>> sets() {
         return Collections.unmodifiableMap(sets);
+    }
+
+    /** The choices {@code set}'s texts offer, in number order of {@link #CHOICES}; empty for none. */
+    List<String> choices(String set) {
+        return choices.getOrDefault(set, List.of());
     }
 
     String purpose(String set, String message) {

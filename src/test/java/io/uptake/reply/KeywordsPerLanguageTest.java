@@ -108,7 +108,7 @@ class KeywordsPerLanguageTest {
             case OPT_IN -> Reply.OPT_IN_CONFIRMATION;
             case HELP -> Reply.HELP;
             case CALL_REQUEST -> Reply.CALL_BACK;
-            case FREE_TEXT -> Reply.UNKNOWN_REPLY;
+            case FREE_TEXT, CHOICE -> Reply.UNKNOWN_REPLY;
         };
         var rendered = templates.renderReply(expected, language, new Placeholders("", "Oak Surgery", "0161 496 0000", null));
         assertThat(rendered.lang()).as("the language file is complete").isEqualTo(language);

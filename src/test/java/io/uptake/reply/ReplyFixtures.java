@@ -95,6 +95,12 @@ final class ReplyFixtures {
         return campaigns.campaign(pcnId).name(name).programme("BOWEL").attributionDays(90).notLaunched().insert();
     }
 
+    /** A campaign of a programme whose texts offer numbered choices (the FIT invitation, issue 15). */
+    long fitCampaign(long pcnId, String name) {
+        return campaigns.campaign(pcnId).name(name).programme("fit-non-returners").attributionDays(90).notLaunched()
+                .insert();
+    }
+
     /** A text already sent to the patient at {@code sentAt}. */
     long sentMessage(long campaignId, long patientId, String to, String language, Instant sentAt) {
         long recipient = campaigns.recipient(campaignId, patientId).language(language).mobile(to)

@@ -38,6 +38,18 @@ final class ProjectFiles {
         };
     }
 
+    /** A language file as it is shipped. */
+    static java.util.Properties i18n(String lang) {
+        try (var in = new java.io.InputStreamReader(Files.newInputStream(Path.of("i18n", lang + ".properties")),
+                StandardCharsets.UTF_8)) {
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static MessageTemplates templates(Function<String, Optional<InputStream>> open) {
         return new MessageTemplates(new TemplateCatalogue(open), new java.math.BigDecimal("0.04"), "GBP", 6);
     }

@@ -159,7 +159,7 @@ class CspBrowserTest {
         Map<String, List<String>> menus = Map.of(
                 "lead.north", List.of("Home", "Templates", "Approvals", "Campaigns", "Uptake", "Audit log"),
                 "ccc.north", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Approvals", "Campaigns", "Inbox", "Calls", "Simulated phone", "Uptake"),
-                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Approvals", "Campaigns", "Inbox", "Simulated phone", "Uptake", "Users", "Audit log"));
+                "admin", List.of("Home", "Imports", "Patients", "Cohorts", "Templates", "Approvals", "Campaigns", "Inbox", "Simulated phone", "Uptake", "Users", "Budgets", "Audit log"));
         for (var menu : menus.entrySet()) {
             logInAs(menu.getKey());
             open("/ui", "span.who");

@@ -100,7 +100,7 @@ public class LetterBatch {
         if (rows.isEmpty()) {
             throw new NotFound("Wave " + wave + " of this campaign has no letters to print");
         }
-        // The last check before the letters leave: anyone who opted out or died since the launch is not printed.
+        // The last check before the letters leave: anyone who opted out, died or had the test since the launch is not printed.
         Map<Long, String> cancelled = stops.cancelStopped(rows.stream().map(Row::id).toList());
         rows = rows.stream().filter(r -> !cancelled.containsKey(r.id())).toList();
         List<byte[]> pdfs = new ArrayList<>();
@@ -126,10 +126,10 @@ public class LetterBatch {
         }
         audit.recordFor(user, pcnOf(campaignId), "LETTERS_DOWNLOAD", "campaign:" + campaignId,
                 "wave " + wave + ": " + printed.size() + " printed, " + failed.size() + " failed, "
-                        + cancelled.size() + " cancelled (opted out or died since the launch)");
+                        + cancelled.size() + " cancelled (opted out, died or had the test since the launch)");
         if (pdfs.isEmpty()) {
             throw new Refused(rows.isEmpty()
-                    ? "None of wave " + wave + "'s letters is to be posted: every patient left opted out or died"
+                    ? "None of wave " + wave + "'s letters is to be posted: every patient left opted out, died or had the test"
                             + " since the launch (" + cancelled.size() + " cancelled)"
                     : "None of wave " + wave + "'s " + rows.size() + " letters could be printed: " + failed.get(0).reason());
         }

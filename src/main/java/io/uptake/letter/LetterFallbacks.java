@@ -19,7 +19,7 @@ import java.time.Clock;
  * <p>
  * Exactly once: the letter's {@code UNIQUE (campaign_id, patient_id, wave)} with {@code ON CONFLICT DO NOTHING}, so
  * every instance may run this at any time. The letter then meets the same last check as every letter
- * ({@link LetterStops}: opted out or died).
+ * ({@link LetterStops}: opted out, died or converted).
  */
 @Singleton
 class LetterFallbacks {

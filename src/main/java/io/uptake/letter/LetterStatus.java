@@ -10,7 +10,7 @@ enum LetterStatus {
     /** GOV.UK Notify took the letter, then would not post it (V210): final, like DELIVERED. */
     REFUSED(4),
     EXCLUDED(100), HELD_BACK(100),
-    /** The patient opted out or died after the launch, found at the last check before it left (LetterStops, V280). */
+    /** The patient opted out, died or converted after the launch, found at the last check before it left (LetterStops, V280). */
     CANCELLED(100);
 
     final int rank;

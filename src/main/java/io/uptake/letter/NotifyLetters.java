@@ -113,7 +113,7 @@ public class NotifyLetters implements NotifyLetterReports {
         fallbacks.write(null);
         List<Claim> claims = claim(now, lease, limit);
         LocalDate today = LocalDate.now(clock);
-        // The last check before a letter leaves (LetterStops): opted out or died since the launch. One already
+        // The last check before a letter leaves (LetterStops): opted out, died or converted since the launch. One already
         // attempted is left to its reconcile, which may find that Notify has it.
         Map<Long, String> cancelled = stops.cancelStopped(claims.stream().filter(c -> c.attemptedAt() == null)
                 .map(Claim::id).toList());

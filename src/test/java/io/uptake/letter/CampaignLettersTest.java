@@ -50,6 +50,8 @@ class CampaignLettersTest {
     @Inject
     DataSource dataSource;
     @Inject
+    java.time.Clock clock;
+    @Inject
     LetterCosts costs;
 
     BlockingHttpClient http;
@@ -190,7 +192,7 @@ class CampaignLettersTest {
         try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
              var rs = st.executeQuery("SELECT detail FROM audit_log WHERE action = 'LETTERS_DOWNLOAD'")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("wave 1: 8 printed, 0 failed, 0 cancelled (opted out or died since the launch)");
+            assertThat(rs.getString(1)).isEqualTo("wave 1: 8 printed, 0 failed, 0 cancelled (opted out, died or had the test since the launch)");
         }
         // The same wave again prints the same letters (a jammed printer) and writes no new ones.
         assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
@@ -220,6 +222,27 @@ class CampaignLettersTest {
         // A reprint of wave 1 (a jammed printer) still leaves them out.
         assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
                 .bearerAuth(ccc), byte[].class))).isEqualTo(6);
+    }
+
+    /**
+     * A man who had his PSA test after the invitation letter gets no reminder letter: the one conversion rule, in the
+     * campaign's attribution window, as a reminder text. Before, only opt-outs and deaths stopped a letter.
+     */
+    @Test
+    void aPatientWhoHadTheTestAfterTheInvitationGetsNoReminderLetter() throws Exception {
+        long id = launch(0);
+        assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class))).isEqualTo(8);
+        String testedOn = java.time.LocalDate.now(clock).toString();
+        post("events", "nhs_number,event_date,event_type\n" + post.get(4) + "," + testedOn + ",PSA_TEST\n");
+
+        HttpResponse<byte[]> reminders = http.exchange(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=2")
+                .bearerAuth(ccc), byte[].class);
+        assertThat(pages(reminders.body())).isEqualTo(7);
+        assertThat(reminders.header("X-Letters-Cancelled")).isEqualTo("1");
+        assertThat(text(reminders.body())).doesNotContain("Post4 Letter");
+        assertThat(letters(id, 2, "CANCELLED")).containsExactly(post.get(4) + " converted: PSA_TEST dated " + testedOn);
+        assertThat(letters(id, 2, "PRINTED")).hasSize(7);
     }
 
     @Test

@@ -345,11 +345,13 @@ class CampaignPageController {
                       @Nullable String skipBankHolidays, @Nullable String reminders, @Nullable String controlFraction,
                       @Nullable String bookingUrl, @Nullable String replyPhone, @Nullable String dailyCap,
                       @Nullable List<String> leaveOutNhs, @Nullable List<String> leaveOutReason,
-                      @Nullable String reviewToken) {
+                      @Nullable String reviewToken, @Nullable String invitationBy, @Nullable String remindersBy,
+                      @Nullable String callList, @Nullable String callAfterDays) {
 
         static LaunchForm blank() {
             return new LaunchForm("", "fit-non-returners", "", "", "", "", "", "", "", "", "",
-                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", "", null, null, null);
+                    "MON,TUE,WED,THU,FRI", "08:00", "18:00", "on", "14", "0", "", "", "", null, null, null,
+                    "AUTO", "AUTO", null, "");
         }
 
         /** The named list's rows with a reason typed: those patients are left out. */
@@ -408,6 +410,9 @@ class CampaignPageController {
                     }
                 }
             }
+            FormWaves.Plan channels = FormWaves.plan(invitationBy, remindersBy, "on".equals(callList), callAfterDays,
+                    reminderList);
+            errors.addAll(channels.errors());
             BigDecimal fraction = null;
             if (controlFraction != null && !controlFraction.isBlank()) {
                 try {
@@ -431,8 +436,8 @@ class CampaignPageController {
                     : Arrays.stream(days.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             return new CampaignRequest(name, programme, cohortDate, start,
                     new CampaignRequest.Window(dayList, blankToNull(from), blankToNull(to), "on".equals(skipBankHolidays)),
-                    reminderList, fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut(), null,
-                    cap);
+                    channels.reminders(), fraction, null, blankToNull(bookingUrl), blankToNull(replyPhone), leaveOut(),
+                    channels.waves(), cap);
         }
 
         private static String blankToNull(String s) {

@@ -91,6 +91,8 @@ final class LaunchErrors {
             case "dailyCap" -> new Shown(field, "dailyCap", reason.contains("three years")
                     ? "At this daily cap the texts would take more than three years to send: raise the cap"
                     : "Enter the daily cap as a whole number of texts a day, 1 or more, or leave it blank for no cap");
+            // The channel questions (FormWaves) already say it in the form's words; each links to its first choice.
+            case "invitationBy", "remindersBy", "callAfterDays" -> new Shown(field, field, reason);
             default -> new Shown(field, "name", sentence(reason));
         };
     }

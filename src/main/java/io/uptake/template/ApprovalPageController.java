@@ -46,9 +46,16 @@ class ApprovalPageController {
     }
 
     @Get
-    ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String approved, Authentication auth) {
+    ModelAndView<Map<String, Object>> page(@Nullable @QueryValue String programme, @Nullable @QueryValue String approved,
+                                           Authentication auth) {
         ModelAndView<Map<String, Object>> page = page(CurrentUser.of(auth), null);
-        page.getModel().ifPresent(m -> m.put("approved", approved));
+        // After an approval: which language of which programme, in names (the page model's people formats).
+        if (programme != null && approved != null && templates.programmes().contains(programme)) {
+            templates.language(approved).ifPresent(l -> page.getModel().ifPresent(m -> {
+                m.put("approvedProgramme", programme);
+                m.put("approvedLanguage", l.name());
+            }));
+        }
         return page;
     }
 
@@ -105,8 +112,9 @@ class ApprovalPageController {
         }
         try {
             TemplateApprovals.LanguageApproval a = approvals.approve(programme, language, user, f.version());
-            return HttpResponse.ok().header("HX-Redirect", "/ui/templates/approvals?approved="
-                    + java.net.URLEncoder.encode(a.name() + " for " + programme, java.nio.charset.StandardCharsets.UTF_8));
+            return HttpResponse.ok().header("HX-Redirect", "/ui/templates/approvals?programme="
+                    + java.net.URLEncoder.encode(programme, java.nio.charset.StandardCharsets.UTF_8) + "&approved="
+                    + java.net.URLEncoder.encode(a.language(), java.nio.charset.StandardCharsets.UTF_8));
         } catch (IllegalArgumentException | IllegalStateException e) {
             return HttpResponse.ok(languagePage(user, programme, language, e.getMessage(), List.of(), List.of()));
         }

@@ -106,7 +106,8 @@ class ApprovalPageBrowserTest {
         driver.findElement(By.cssSelector("label[for=check-details]")).click();
         driver.findElement(By.cssSelector("label[for=check-fluent]")).click();
         Browser.clickAndWaitForPage(driver, By.id("approve-button"));
-        assertThat(driver.findElement(By.id("approved-panel")).getText()).contains("Urdu for psa-eligible");
+        assertThat(driver.findElement(By.id("approved-panel")).getText()).contains("Urdu texts approved")
+                .contains("Prostate").doesNotContain("psa-eligible");
         assertThat(driver.findElement(By.cssSelector("[data-programme=psa-eligible] tr[data-lang=ur] .state")).getText())
                 .contains("Approved");
         assertThat(rows.queryLong("SELECT count(*) FROM template_approval WHERE programme = 'psa-eligible' "

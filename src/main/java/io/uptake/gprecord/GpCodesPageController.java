@@ -67,7 +67,10 @@ class GpCodesPageController {
                     Map<String, Object> row = new HashMap<>();
                     String entry = c.entry().name().replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
                     row.put("entry", c.entry().name());
-                    row.put("label", Character.toUpperCase(entry.charAt(0)) + entry.substring(1));
+                    // A reply kind that codes a call-list outcome too says so: one row, both places (EntryKind).
+                    String call = c.entry().alsoACall();
+                    row.put("label", Character.toUpperCase(entry.charAt(0)) + entry.substring(1)
+                            + (call == null ? "" : ", or " + call));
                     row.put("snomedCode", c.snomedCode());
                     row.put("term", c.term());
                     row.put("verified", c.verified());

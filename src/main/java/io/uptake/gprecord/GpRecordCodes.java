@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 class GpRecordCodes {
-    static final String RESOURCE = "codelists/gp-record-codes-v2.csv";
+    static final String RESOURCE = "codelists/gp-record-codes-v3.csv";
     private static final Pattern VERSION = Pattern.compile("version (\\S+), effective (\\d{4}-\\d{2}-\\d{2})");
     private static final Pattern SNOMED_ID = Pattern.compile("[1-9][0-9]{5,17}");
 

@@ -61,4 +61,32 @@ class CodedEntryTest {
     void inboxOutcomesMapToEntries(String outcome, EntryKind kind) {
         assertThat(EntryKind.ofReplyOutcome(outcome)).isEqualTo(kind);
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "-", value = {
+            // call/CallTasks.Outcome: each shares the reply kind of the same meaning, so one row codes both
+            "BOOKED,             REPLY_BOOKED_TEST",
+            "DECLINED,           REPLY_NOT_INTERESTED",
+            "NO_ANSWER,          REPLY_NO_ANSWER",
+            "ALREADY_SCREENED,   REPLY_SCREENED_ELSEWHERE",
+            // about the number, not the patient: nothing for the record
+            "WRONG_NUMBER,       -",
+    })
+    void callOutcomesMapToEntries(String outcome, EntryKind kind) {
+        assertThat(EntryKind.ofCallOutcome(outcome)).isEqualTo(kind);
+        // The codes page says so of exactly the kinds a call outcome is coded as.
+        if (kind != null) {
+            assertThat(kind.alsoACall()).isNotBlank();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void onlyTheKindsACallIsCodedAsSayTheyCodeACall() {
+        java.util.Set<EntryKind> ofCalls = java.util.stream.Stream.of("BOOKED", "DECLINED", "NO_ANSWER", "WRONG_NUMBER",
+                "ALREADY_SCREENED").map(EntryKind::ofCallOutcome).filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toSet());
+        for (EntryKind kind : EntryKind.values()) {
+            assertThat(kind.alsoACall() != null).as(kind.name()).isEqualTo(ofCalls.contains(kind));
+        }
+    }
 }

@@ -137,7 +137,7 @@ class GpCodesExportTest {
                 %s,%s,513631000000106,Declined consent for short message service text messaging,P84001\r
                 """.formatted(adaNhs, sentDay, adaNhs, repliedDay));
         assertThat(rows.queryString("SELECT detail FROM audit_log WHERE action = 'GP_CODES_EXPORTED'"))
-                .isEqualTo("CSV for P84001: 2 entries; codes v2 (effective 2026-12-04)");
+                .isEqualTo("CSV for P84001: 2 entries; codes v3 (effective 2026-12-04)");
     }
 
     @Test
@@ -194,7 +194,7 @@ class GpCodesExportTest {
         assertThat(bundle.getEntry()).hasSize(2);
         // The code list's version under its own system, never under the code-status system.
         assertThat(bundle.getMeta().getTag().stream().filter(t -> GpCodesFhir.CODE_LIST.equals(t.getSystem()))
-                .map(org.hl7.fhir.r4.model.Coding::getCode)).singleElement().asString().startsWith("v2 (effective ");
+                .map(org.hl7.fhir.r4.model.Coding::getCode)).singleElement().asString().startsWith("v3 (effective ");
         assertThat(bundle.getMeta().getTag().stream().map(org.hl7.fhir.r4.model.Coding::getSystem))
                 .doesNotContain(GpCodesFhir.CODE_STATUS);
         Communication text = (Communication) bundle.getEntry().get(0).getResource();

@@ -14,7 +14,7 @@ class GpRecordCodesTest {
     @Test
     void theShippedFileLoadsWithItsVersionAndCodesEveryTextSent() {
         GpRecordCodes codes = new GpRecordCodes();
-        assertThat(codes.version()).isEqualTo("v2 (effective 2026-12-04)");
+        assertThat(codes.version()).isEqualTo("v3 (effective 2026-12-04)");
         GpRecordCodes.Code text = codes.code(EntryKind.TEXT_SENT, "fit-non-returners").orElseThrow();
         assertThat(text.snomedCode()).isEqualTo("711408005");
         assertThat(text.verified()).isTrue();

@@ -142,7 +142,7 @@ public class LaunchReviews {
         List<LaunchReview.NotApproved> notApproved = new ArrayList<>();
         fallback.forEach((code, n) -> {
             TemplateApprovals.LanguageApproval a = states.get(code);
-            notApproved.add(new LaunchReview.NotApproved(code, a == null ? code : a.name(),
+            notApproved.add(new LaunchReview.NotApproved(code, a == null ? languageName(code) : a.name(),
                     a == null ? "none" : a.state(), n));
         });
         boolean exact = control == 0;
@@ -250,6 +250,15 @@ public class LaunchReviews {
         java.time.Instant at = sendable ? approval.approvedAt() : earlier != null ? earlier.approvedAt() : null;
         boolean ownSent = sendable ? approval.ownTexts() : earlier != null && earlier.ownTexts();
         return new LaunchReview.Language(code, name, draft, rtl, recipients, texts, state, by, at, ownSent, note);
+    }
+
+    /**
+     * A language Uptake has no texts for, by name as the pages write it ("Somali" for {@code so}), never the bare
+     * key; the key itself only where the JDK does not know the code either.
+     */
+    static String languageName(String code) {
+        String name = java.util.Locale.forLanguageTag(code).getDisplayLanguage(java.util.Locale.UK);
+        return name.isBlank() || name.equalsIgnoreCase(code) ? code : name;
     }
 
     /** Whether a wave of this channel texts the texted arm (whose recipients all have a usable mobile). */

@@ -77,6 +77,43 @@ class LaunchPreviewTest {
         new Rows(dataSource).execute("UPDATE patient SET date_of_birth = DATE '1950-01-01' WHERE id = ?", all.get(11).id());
     }
 
+    /**
+     * H-008: the review says, for each language sent, what approval it goes under, and names each language whose
+     * patients get English instead, with the count and why; approving a language changes the review's token, so the
+     * page's confirm asks the CCC to check again.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReviewShowsEachLanguagesApprovalAndWhoGetsEnglishInstead() {
+        Rows rows = new Rows(dataSource);
+        // Two Bengali readers (a draft translation) and one Somali reader (no texts at all) join the Urdu readers.
+        rows.execute("UPDATE patient SET language = 'bn' WHERE id IN (?, ?)", all.get(1).id(), all.get(2).id());
+        rows.execute("UPDATE patient SET language = 'so' WHERE id = ?", all.get(4).id());
+        Map<String, Object> body = Map.of("name", "PSA", "programme", "psa-eligible");
+        Map<String, Object> review = preview(body);
+
+        List<Map<String, Object>> languages = (List<Map<String, Object>>) review.get("languages");
+        assertThat(languages).extracting(l -> l.get("code")).containsExactly("en", "ur");
+        assertThat(languages.get(0)).containsEntry("approval", "source").containsEntry("approvedBy", null);
+        assertThat(languages.get(1)).containsEntry("approval", "approved").containsEntry("approvedBy", "lead.north")
+                .containsEntry("ownTexts", false);
+        assertThat(languages.get(1).get("approvedAt")).isNotNull();
+        List<Map<String, Object>> english = (List<Map<String, Object>>) review.get("notApproved");
+        assertThat(english).containsExactly(
+                Map.of("code", "bn", "name", "Bengali", "state", "draft", "patients", 2),
+                Map.of("code", "so", "name", "Somali", "state", "none", "patients", 1));
+        // The English they get is counted with English: 10 eligible, 4 in Urdu (ids 0, 3, 6, 9), 6 in English.
+        assertThat(languages.get(0).get("recipients")).isEqualTo(6);
+
+        String token = (String) review.get("token");
+        client.toBlocking().retrieve(HttpRequest.POST("/api/templates/psa-eligible/bn/approve", "").bearerAuth(lead), Map.class);
+        Map<String, Object> again = preview(body);
+        assertThat((List<Map<String, Object>>) again.get("notApproved")).extracting(l -> l.get("code")).containsExactly("so");
+        assertThat((List<Map<String, Object>>) again.get("languages")).extracting(l -> l.get("code"))
+                .containsExactly("bn", "en", "ur");
+        assertThat(again.get("token")).isNotEqualTo(token);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void thePreviewCreatesNothingAndItsFiguresAreWhatTheLaunchDoes() {

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What a launch would do, computed without creating anything (POST /api/campaigns/preview, and the check-your-answers
  * page): who is in the cohort and who is left out and why, the arms, each wave's date, the languages and their texts,
- * and the full cost. {@code token} fingerprints the figures, so that the page's confirm can tell when they changed
+ * and the full cost, the letters' with the texts'. {@code token} fingerprints the figures, so that the page's confirm can tell when they changed
  * between the review and the launch. {@code dailyCap} is the campaign's cap (null: none) and {@code lastTextOn} the
  * date ({@code uptake.timezone}) its last text will go at that cap ({@link DailyCap#lastSendDay}; null: no texts).
  */
@@ -19,7 +19,8 @@ import java.util.List;
 public record LaunchReview(String name, String programme, String programmeTitle, LocalDate asOf, String ruleVersion,
                            Cohort cohort, Arms arms, List<Wave> waves, List<Language> languages, Cost cost,
                            List<LeftOut> leftOut, List<NotApproved> notApproved, String token,
-                           @Nullable Integer dailyCap, @Nullable LocalDate lastTextOn) {
+                           @Nullable Integer dailyCap, @Nullable LocalDate lastTextOn,
+                           LetterEstimates.Letters letters) {
 
     /**
      * @param eligible   eligible by the programme's rules, before the CCC's leave-outs

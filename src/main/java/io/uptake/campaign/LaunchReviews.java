@@ -47,10 +47,12 @@ public class LaunchReviews {
     private final BankHolidays holidays;
     private final Clock clock;
     private final TemplateApprovals approvals;
+    private final LetterEstimates letterEstimates;
 
     LaunchReviews(JdbcOperations jdbc, Cohorts cohorts, MessageTemplates templates, Programmes programmes,
-                  BankHolidays holidays, Clock clock, TemplateApprovals approvals) {
+                  BankHolidays holidays, Clock clock, TemplateApprovals approvals, LetterEstimates letterEstimates) {
         this.approvals = approvals;
+        this.letterEstimates = letterEstimates;
         this.jdbc = jdbc;
         this.cohorts = cohorts;
         this.templates = templates;
@@ -163,10 +165,13 @@ public class LaunchReviews {
                 allSegments, templates.cost(allSegments), exact, costs);
         String title = cohorts.programme(programme).title();
         LocalDate lastTextOn = lastTextOn(plan, waves);
+        // The letters the waves write (AUTO: to those only a letter reaches; LETTER: to all with an address).
+        LetterEstimates.Letters letters = letterEstimates.estimate(programme, plan.asOf(), pcnId, leaveOut,
+                plan.controlFraction(), waves.stream().map(LaunchReview.Wave::channel).toList());
         LaunchReview draft = new LaunchReview(plan.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort,
-                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn);
+                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn, letters);
         return new LaunchReview(draft.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort, arms, waves,
-                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn);
+                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn, letters);
     }
 
     /** The day the last text goes, each wave's texts due from its first open slot, at the plan's daily cap. */
@@ -282,7 +287,7 @@ public class LaunchReviews {
     private static String token(LaunchReview r) {
         String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
                 + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages()
-                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn();
+                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn() + "|" + r.letters();
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);

@@ -199,6 +199,33 @@ class CampaignLettersTest {
                 .bearerAuth(ccc), byte[].class))).isEqualTo(8);
     }
 
+    /**
+     * The review before launch (POST /api/campaigns/preview) gives the letters with the texts, wave by wave as the
+     * channels say: AUTO writes to those only a letter reaches, LETTER to everyone with an address, SMS to nobody.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReviewCountsAndPricesTheLettersOfEachWave() {
+        java.util.function.Function<List<String>, Map<String, Object>> letters = channels -> {
+            Map<String, Object> body = new HashMap<>(Map.of("name", "PSA conversation", "programme", "psa-eligible",
+                    "asOf", "2026-03-02", "reminders", List.of(Map.of("afterDays", 14)),
+                    "waves", channels.stream().map(c -> Map.of("channel", c)).toList()));
+            Map<String, Object> review = http.retrieve(HttpRequest.POST("/api/campaigns/preview", body).bearerAuth(ccc),
+                    Json.OBJECT);
+            return (Map<String, Object>) review.get("letters");
+        };
+        BigDecimal unit = costs.unitPrice();
+        Map<String, Object> auto = letters.apply(List.of("AUTO", "AUTO"));
+        assertThat(auto.get("letters")).isEqualTo(16); // 8 post-only patients with an address, 2 waves
+        assertThat(auto.get("noAddress")).isEqualTo(2);
+        assertThat(new BigDecimal(auto.get("total").toString())).isEqualByComparingTo(unit.multiply(BigDecimal.valueOf(16)));
+        assertThat(letters.apply(List.of("AUTO", "SMS")).get("letters")).isEqualTo(8);
+        // A letter wave writes to the 4 texted patients too: 8 + 12.
+        assertThat(letters.apply(List.of("AUTO", "LETTER")).get("letters")).isEqualTo(20);
+        assertThat(letters.apply(List.of("SMS", "SMS")).get("letters")).isEqualTo(0);
+        assertThat(letters.apply(List.of("SMS", "SMS")).get("noAddress")).isEqualTo(0);
+    }
+
     @Test
     void aPatientWhoOptedOutOrDiedAfterTheLaunchIsNotPrintedAndTheLetterIsCancelled() throws Exception {
         long id = launch(0);

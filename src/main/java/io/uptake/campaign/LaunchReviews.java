@@ -7,6 +7,7 @@ import io.uptake.cohort.CohortSql;
 import io.uptake.cohort.CohortSummary;
 import io.uptake.cohort.Cohorts;
 import io.uptake.cohort.ExclusionReasons;
+import io.uptake.importing.ImportAges;
 import io.uptake.security.CurrentUser;
 import io.uptake.template.LanguageInfo;
 import io.uptake.template.MessageTemplates;
@@ -47,10 +48,12 @@ public class LaunchReviews {
     private final BankHolidays holidays;
     private final Clock clock;
     private final TemplateApprovals approvals;
+    private final ImportAges importAges;
 
     LaunchReviews(JdbcOperations jdbc, Cohorts cohorts, MessageTemplates templates, Programmes programmes,
-                  BankHolidays holidays, Clock clock, TemplateApprovals approvals) {
+                  BankHolidays holidays, Clock clock, TemplateApprovals approvals, ImportAges importAges) {
         this.approvals = approvals;
+        this.importAges = importAges;
         this.jdbc = jdbc;
         this.cohorts = cohorts;
         this.templates = templates;
@@ -163,10 +166,14 @@ public class LaunchReviews {
                 allSegments, templates.cost(allSegments), exact, costs);
         String title = cohorts.programme(programme).title();
         LocalDate lastTextOn = lastTextOn(plan, waves);
+        List<LaunchReview.StaleImport> stale = importAges.stale(pcnId).stream()
+                .map(a -> new LaunchReview.StaleImport(a.kind(), a.label(), a.at(), a.days(),
+                        importAges.staleAfter().toDays()))
+                .toList();
         LaunchReview draft = new LaunchReview(plan.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort,
-                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn);
+                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn, stale);
         return new LaunchReview(draft.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort, arms, waves,
-                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn);
+                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn, stale);
     }
 
     /** The day the last text goes, each wave's texts due from its first open slot, at the plan's daily cap. */
@@ -273,13 +280,21 @@ public class LaunchReviews {
     private static String token(LaunchReview r) {
         String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
                 + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages()
-                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn();
+                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn() + "|" + staleFingerprint(r);
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Which imports are stale and from when, without the day count: an import made between the check and the launch
+     * changes the token (the CCC checks again), the passing of midnight alone does not.
+     */
+    private static String staleFingerprint(LaunchReview r) {
+        return r.staleImports().stream().map(s -> s.kind() + "@" + s.importedAt()).toList().toString();
     }
 
     private <T> T query(CohortSql sql, Reader<T> reader) {

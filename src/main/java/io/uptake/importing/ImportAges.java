@@ -27,9 +27,9 @@ public class ImportAges {
      * {@code days}: whole days since it, -1 when there is none.
      */
     public record Age(String kind, @Nullable Instant at, long days, boolean stale) {
-        /** "patient list", "events": how the page names the import. */
+        /** "patient list", "list of events": how the pages name the import. */
         public String label() {
-            return "patients".equals(kind) ? "patient list" : kind;
+            return "patients".equals(kind) ? "patient list" : "list of events";
         }
     }
 

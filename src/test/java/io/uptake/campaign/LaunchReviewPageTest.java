@@ -107,7 +107,7 @@ class LaunchReviewPageTest {
             String importDay = java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.UK)
                     .format(patientsImportedAt().atZone(java.time.ZoneId.of("Europe/London")));
             assertThat(driver.findElement(By.id("stale-patients")).getText())
-                    .isEqualTo("Your PCN's patient list was last imported on " + importDay + ", 20 days ago (more than 14).");
+                    .isEqualTo("Your PCN's patient list was last imported on " + importDay + ", 20 days ago (data older than 14 days is stale).");
             assertThat(driver.findElement(By.id("stale-events")).getText())
                     .isEqualTo("Your PCN's list of events has never been imported.");
 

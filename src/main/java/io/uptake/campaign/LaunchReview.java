@@ -14,13 +14,24 @@ import java.util.List;
  * and the full cost, the letters' with the texts'. {@code token} fingerprints the figures, so that the page's confirm can tell when they changed
  * between the review and the launch. {@code dailyCap} is the campaign's cap (null: none) and {@code lastTextOn} the
  * date ({@code uptake.timezone}) its last text will go at that cap ({@link DailyCap#lastSendDay}; null: no texts).
+ * {@code staleImports}: the PCN's patient list or events import that is older than {@code uptake.importing
+ * .stale-after} or missing (empty: both are fresh). A warning, not a refusal: the CCC may know the data is right.
  */
 @Serdeable
 public record LaunchReview(String name, String programme, String programmeTitle, LocalDate asOf, String ruleVersion,
                            Cohort cohort, Arms arms, List<Wave> waves, List<Language> languages, Cost cost,
                            List<LeftOut> leftOut, List<NotApproved> notApproved, String token,
-                           @Nullable Integer dailyCap, @Nullable LocalDate lastTextOn,
+                           @Nullable Integer dailyCap, @Nullable LocalDate lastTextOn, List<StaleImport> staleImports,
                            LetterEstimates.Letters letters) {
+
+    /**
+     * An import the cohort is built on that is stale: {@code kind} {@code patients} or {@code events}, {@code label}
+     * how the page names it, {@code importedAt} its latest import (null: never imported) and {@code days} since it
+     * (-1: never), against {@code staleAfterDays}, the setting.
+     */
+    @Serdeable
+    public record StaleImport(String kind, String label, @Nullable Instant importedAt, long days, long staleAfterDays) {
+    }
 
     /**
      * @param eligible   eligible by the programme's rules, before the CCC's leave-outs

@@ -7,6 +7,7 @@ import io.uptake.cohort.CohortSql;
 import io.uptake.cohort.CohortSummary;
 import io.uptake.cohort.Cohorts;
 import io.uptake.cohort.ExclusionReasons;
+import io.uptake.importing.ImportAges;
 import io.uptake.security.CurrentUser;
 import io.uptake.template.LanguageInfo;
 import io.uptake.template.MessageTemplates;
@@ -48,11 +49,14 @@ public class LaunchReviews {
     private final Clock clock;
     private final TemplateApprovals approvals;
     private final LetterEstimates letterEstimates;
+    private final ImportAges importAges;
 
     LaunchReviews(JdbcOperations jdbc, Cohorts cohorts, MessageTemplates templates, Programmes programmes,
-                  BankHolidays holidays, Clock clock, TemplateApprovals approvals, LetterEstimates letterEstimates) {
+                  BankHolidays holidays, Clock clock, TemplateApprovals approvals, LetterEstimates letterEstimates,
+                  ImportAges importAges) {
         this.approvals = approvals;
         this.letterEstimates = letterEstimates;
+        this.importAges = importAges;
         this.jdbc = jdbc;
         this.cohorts = cohorts;
         this.templates = templates;
@@ -168,10 +172,14 @@ public class LaunchReviews {
         // The letters the waves write (AUTO: to those only a letter reaches; LETTER: to all with an address).
         LetterEstimates.Letters letters = letterEstimates.estimate(programme, plan.asOf(), pcnId, leaveOut,
                 plan.controlFraction(), waves.stream().map(LaunchReview.Wave::channel).toList());
+        List<LaunchReview.StaleImport> stale = importAges.stale(pcnId).stream()
+                .map(a -> new LaunchReview.StaleImport(a.kind(), a.label(), a.at(), a.days(),
+                        importAges.staleAfter().toDays()))
+                .toList();
         LaunchReview draft = new LaunchReview(plan.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort,
-                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn, letters);
+                arms, waves, languages, cost, leftOut, notApproved, "", plan.dailyCap(), lastTextOn, stale, letters);
         return new LaunchReview(draft.name(), programme, title, plan.asOf(), summary.ruleVersion(), cohort, arms, waves,
-                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn, letters);
+                languages, cost, leftOut, notApproved, token(draft), plan.dailyCap(), lastTextOn, stale, letters);
     }
 
     /** The day the last text goes, each wave's texts due from its first open slot, at the plan's daily cap. */
@@ -287,13 +295,22 @@ public class LaunchReviews {
     private static String token(LaunchReview r) {
         String figures = r.programme() + "|" + r.asOf() + "|" + r.ruleVersion() + "|" + r.cohort() + "|" + r.arms()
                 + "|" + r.waves() + "|" + r.cost() + "|" + r.leftOut() + "|" + r.name() + "|" + r.languages()
-                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn() + "|" + r.letters();
+                + "|" + r.notApproved() + "|" + r.dailyCap() + "|" + r.lastTextOn() + "|" + staleFingerprint(r)
+                + "|" + r.letters();
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(figures.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Which imports are stale and from when, without the day count: an import made between the check and the launch
+     * changes the token (the CCC checks again), the passing of midnight alone does not.
+     */
+    private static String staleFingerprint(LaunchReview r) {
+        return r.staleImports().stream().map(s -> s.kind() + "@" + s.importedAt()).toList().toString();
     }
 
     private <T> T query(CohortSql sql, Reader<T> reader) {

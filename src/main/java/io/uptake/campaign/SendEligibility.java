@@ -16,15 +16,30 @@ final class SendEligibility {
     private SendEligibility() {
     }
 
-    /** What the rule looks at; {@code nextOpen} matters only when the window is closed. */
+    /** The reason a text stopped because the patient died (an event of {@code deceased-event-types}). */
+    static final String DECEASED = "patient deceased";
+    /** The reason a text stopped because a later import moved the patient to another PCN's practice. */
+    static final String NOT_REGISTERED = "no longer registered at the practice";
+
+    /**
+     * What the rule looks at; {@code nextOpen} matters only when the window is closed. {@code registeredElsewhere}:
+     * the patient's practice on record is no longer one of the campaign's PCN.
+     */
     record Facts(String campaignStatus, boolean windowOpen, Instant nextOpen, Instant dueAt,
-                 int wave, boolean optedOut, boolean deceased, String conversion, MessageStatus previousStatus) {
+                 int wave, boolean optedOut, boolean deceased, String conversion, MessageStatus previousStatus,
+                 boolean registeredElsewhere) {
+
+        Facts(String campaignStatus, boolean windowOpen, Instant nextOpen, Instant dueAt, int wave, boolean optedOut,
+              boolean deceased, String conversion, MessageStatus previousStatus) {
+            this(campaignStatus, windowOpen, nextOpen, dueAt, wave, optedOut, deceased, conversion, previousStatus,
+                    false);
+        }
 
         /** The facts of a claimed message whose campaign window is (not) open; {@code nextOpen} when it is not. */
         static Facts of(Claimed m, boolean windowOpen, Instant nextOpen) {
             Claimed.Context c = m.context();
             return new Facts(c.campaignStatus(), windowOpen, nextOpen, m.dueAt(), m.wave(), c.optedOut(),
-                    c.deceased(), c.conversion(), c.previousStatus());
+                    c.deceased(), c.conversion(), c.previousStatus(), c.registeredElsewhere());
         }
     }
 
@@ -82,13 +97,19 @@ final class SendEligibility {
         return forPatient(f, now);
     }
 
-    /** Opt-out, death, conversion and the earlier wave. */
+    /** Opt-out, death, registration, conversion and the earlier wave. */
     static Decision forPatient(Facts f, Instant now) {
         if (f.optedOut()) {
             return new Cancel("opted out");
         }
         if (f.deceased()) {
-            return new Cancel("patient deceased");
+            return new Cancel(DECEASED);
+        }
+        if (f.registeredElsewhere()) {
+            // A later import registered the patient with another PCN's practice: the text would name a practice
+            // that is no longer theirs (hazard H-007). That import's commit cancels such texts already
+            // (CampaignImportStops); this catches one claimed in between.
+            return new Cancel(NOT_REGISTERED);
         }
         if (f.conversion() != null) {
             return new Cancel("converted: " + f.conversion());

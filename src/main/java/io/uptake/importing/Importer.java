@@ -50,9 +50,10 @@ public class Importer {
     private final long maxUploadBytes;
     private final int maxErrors;
     private final String timezone;
+    private final List<ImportListener> listeners;
 
     Importer(List<ImportKind> kinds, TransactionOperations<Connection> transactions, EventCodeList codes,
-             AuditLog audit, Clock clock,
+             AuditLog audit, Clock clock, List<ImportListener> listeners,
              @Value("${uptake.importing.max-upload-bytes:104857600}") long maxUploadBytes,
              @Value("${uptake.importing.max-errors-in-answer:100}") int maxErrors) {
         this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(ImportKind::name, Function.identity()));
@@ -63,6 +64,7 @@ public class Importer {
         this.maxUploadBytes = maxUploadBytes;
         this.maxErrors = maxErrors;
         this.timezone = clock.getZone().getId(); // uptake.timezone, through the one clock
+        this.listeners = List.copyOf(listeners);
     }
 
     public Set<String> kinds() {
@@ -133,6 +135,10 @@ public class Importer {
             ImportKind.update(c, """
                     UPDATE import_run SET received = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ? WHERE id = ?""",
                     received, counts.inserted(), counts.updated(), unchanged, rejected, id);
+            // In this transaction: a text to a patient the import marks dead or moved away is stopped with it.
+            for (ImportListener listener : listeners) {
+                listener.imported(kind.name(), user, now);
+            }
             List<ImportResult.ImportError> errors = firstErrors(c, id);
             audit.record(user, "IMPORT", kind.name(), "import " + id + ": received " + received + ", inserted "
                     + counts.inserted() + ", updated " + counts.updated() + ", unchanged " + unchanged + ", rejected " + rejected);

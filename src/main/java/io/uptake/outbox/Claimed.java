@@ -17,14 +17,16 @@ public record Claimed(long id, long campaignId, long recipientId, long patientId
      * The campaign's status, the patient's opt-out and death, the first qualifying event that counts as
      * conversion (null for none), the status of the earlier wave (null for wave 1) and the text's values
      * (null when the patient's practice is not on record; the phone is the campaign's reply phone when it has
-     * one), and the message's tracked booking-link token (null when the campaign has no booking URL).
+     * one), the message's tracked booking-link token (null when the campaign has no booking URL), and whether a
+     * later patient import registered the patient with a practice outside the campaign's PCN.
      */
     public record Context(String campaignStatus, String programme, String nhsNumber, boolean optedOut,
                           boolean deceased, String conversion, MessageStatus previousStatus, Placeholders values,
-                          String bookingToken) {
+                          String bookingToken, boolean registeredElsewhere) {
         public Context(String campaignStatus, String programme, String nhsNumber, boolean optedOut,
                        boolean deceased, String conversion, MessageStatus previousStatus, Placeholders values) {
-            this(campaignStatus, programme, nhsNumber, optedOut, deceased, conversion, previousStatus, values, null);
+            this(campaignStatus, programme, nhsNumber, optedOut, deceased, conversion, previousStatus, values, null,
+                    false);
         }
     }
 }

@@ -152,6 +152,8 @@ public class Claims {
                                AND prev.patient_id = m.patient_id AND prev.wave < m.wave
                            ORDER BY prev.wave DESC LIMIT 1) END AS previous_status,
                        p.given_name, pr.name AS practice_name,
+                       -- Moved by a later patient import to a practice of another PCN: not this campaign's patient.
+                       (pr.pcn_id IS NOT NULL AND pr.pcn_id <> c.pcn_id) AS registered_elsewhere,
                        -- The campaign's phone for replies, when it has one, stands for the practice's.
                        COALESCE(c.reply_phone, pr.phone) AS practice_phone,
                        -- The tracked booking link, issued once at launch (V150).
@@ -183,7 +185,8 @@ public class Claims {
                     String previous = rs.getString(18);
                     Claimed.Context context = new Claimed.Context(rs.getString(12), rs.getString(13),
                             rs.getString(14), rs.getBoolean(15), rs.getBoolean(16), rs.getString(17),
-                            previous == null ? null : MessageStatus.valueOf(previous), values, rs.getString("booking_token"));
+                            previous == null ? null : MessageStatus.valueOf(previous), values, rs.getString("booking_token"),
+                            rs.getBoolean("registered_elsewhere"));
                     Timestamp attempted = rs.getTimestamp(10);
                     out.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5),
                             rs.getString(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(),

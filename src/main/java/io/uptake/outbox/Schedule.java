@@ -139,6 +139,46 @@ public class Schedule {
         });
     }
 
+    /**
+     * After an import: the PENDING messages of open campaigns (SCHEDULED, SENDING, PAUSED) whose patient the data
+     * now says must not be texted, CANCELLED at once with the reason, so that the campaign page shows it. The same
+     * two stops as the claim's (campaign/SendEligibility): an event of {@code deceasedEventTypes} ({@code
+     * deceasedReason}), or a practice on record in another PCN than the campaign's ({@code notRegisteredReason}).
+     * Set-based over all open campaigns: an ADMIN's import may move a patient out of any PCN.
+     *
+     * @return how many were cancelled for each reason, the deceased first
+     */
+    public int[] cancelForImport(List<String> deceasedEventTypes, String deceasedReason, String notRegisteredReason,
+                                 Instant now) {
+        return jdbc.prepareStatement("""
+                WITH stop AS (
+                    SELECT m.id,
+                           CASE WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = m.patient_id
+                                                                    AND e.event_type = ANY(?)) THEN ?
+                                WHEN pr.pcn_id <> c.pcn_id THEN ? END AS reason
+                    FROM message m
+                    JOIN campaign c ON c.id = m.campaign_id
+                    JOIN patient p ON p.id = m.patient_id
+                    LEFT JOIN practice pr ON pr.code = p.practice_code
+                    WHERE m.status = 'PENDING' AND c.status IN ('SCHEDULED', 'SENDING', 'PAUSED')),
+                done AS (
+                    UPDATE message m SET status = 'CANCELLED', status_at = ?, reason = stop.reason
+                    FROM stop WHERE m.id = stop.id AND stop.reason IS NOT NULL AND m.status = 'PENDING'
+                    RETURNING m.reason)
+                SELECT count(*) FILTER (WHERE reason = ?), count(*) FILTER (WHERE reason = ?) FROM done""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("text", deceasedEventTypes.toArray()));
+            ps.setString(2, deceasedReason);
+            ps.setString(3, notRegisteredReason);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setString(5, deceasedReason);
+            ps.setString(6, notRegisteredReason);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2)};
+            }
+        });
+    }
+
     /** PENDING messages to this patient or this number (an opt-out): CANCELLED with the reason. */
     public int cancelQueued(@Nullable Long patientId, @Nullable String phone, String reason) {
         return jdbc.prepareStatement("""

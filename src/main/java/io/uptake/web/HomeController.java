@@ -13,6 +13,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.Transactional;
 import io.micronaut.views.ModelAndView;
+import io.uptake.importing.ImportAges;
 import io.uptake.security.CurrentUser;
 
 import java.net.URI;
@@ -25,14 +26,15 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.TEXT_HTML)
 class HomeController {
-    /** An import older than this is stale: cohorts built on it may text people who died or moved (hazard H-007). */
-    static final java.time.Duration STALE = java.time.Duration.ofDays(30);
     private final JdbcOperations jdbc;
     private final java.time.Clock clock;
+    /** Stale imports: cohorts built on them may text people who died or moved (hazard H-007). */
+    private final ImportAges importAges;
 
-    HomeController(JdbcOperations jdbc, java.time.Clock clock) {
+    HomeController(JdbcOperations jdbc, java.time.Clock clock, ImportAges importAges) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.importAges = importAges;
     }
 
     @Get
@@ -105,24 +107,13 @@ class HomeController {
     private static final java.time.format.DateTimeFormatter DAY =
             java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.UK);
 
-    /** The PCN's latest patient and event imports, each marked stale when older than {@link #STALE} or missing. */
+    /** The PCN's latest patient and event imports, each marked stale when older than the setting or missing. */
     private List<Map<String, Object>> imports(long pcnId) {
-        java.time.Instant now = clock.instant();
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (String kind : List.of("patients", "events")) {
-            java.sql.Timestamp last = jdbc.prepareStatement(
-                    "SELECT max(at) FROM import_run WHERE kind = ? AND pcn_id = ?", ps -> {
-                        ps.setString(1, kind);
-                        ps.setLong(2, pcnId);
-                        try (var rs = ps.executeQuery()) {
-                            rs.next();
-                            return rs.getTimestamp(1);
-                        }
-                    });
-            boolean stale = last == null || last.toInstant().isBefore(now.minus(STALE));
-            rows.add(Map.of("kind", kind, "stale", stale,
-                    "last", last == null ? "never" : DAY.format(last.toInstant().atZone(clock.getZone())),
-                    "days", last == null ? -1L : java.time.Duration.between(last.toInstant(), now).toDays()));
+        for (ImportAges.Age age : importAges.latest(pcnId)) {
+            rows.add(Map.of("kind", age.kind(), "stale", age.stale(),
+                    "last", age.at() == null ? "never" : DAY.format(age.at().atZone(clock.getZone())),
+                    "days", age.days()));
         }
         return rows;
     }

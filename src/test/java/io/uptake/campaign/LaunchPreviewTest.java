@@ -206,6 +206,41 @@ class LaunchPreviewTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void thePreviewWarnsOfAPatientListOrEventsImportOlderThanTheSettingOrMissing() {
+        Map<String, Object> body = Map.of("name", "PSA", "programme", "psa-eligible");
+        // Nothing imported yet (the patients were written as rows): both are missing.
+        assertThat((List<Map<String, Object>>) preview(body).get("staleImports"))
+                .extracting(s -> s.get("kind") + "/" + s.get("importedAt") + "/" + s.get("days") + "/" + s.get("staleAfterDays"))
+                .containsExactly("patients/null/-1/14", "events/null/-1/14");
+        long pcn = count("SELECT id FROM pcn WHERE name = 'North PCN'");
+        Instant now = clock.instant();
+        importedAt(pcn, "patients", now.minus(java.time.Duration.ofDays(15))); // 13 February 2026, 10:00
+        importedAt(pcn, "events", now.minus(java.time.Duration.ofDays(14))); // exactly at the setting: not stale
+        Map<String, Object> review = preview(body);
+        assertThat((List<Map<String, Object>>) review.get("staleImports")).singleElement().satisfies(s -> {
+            assertThat(s.get("kind")).isEqualTo("patients");
+            assertThat(s.get("label")).isEqualTo("patient list");
+            assertThat(s.get("importedAt")).isEqualTo("2026-02-13T10:00:00Z");
+            assertThat(s.get("days")).isEqualTo(15);
+        });
+        // A fresh patient import between the check and the launch changes the token: the CCC checks again.
+        importedAt(pcn, "patients", now.minus(java.time.Duration.ofHours(1)));
+        Map<String, Object> fresh = preview(body);
+        assertThat((List<Object>) fresh.get("staleImports")).isEmpty();
+        assertThat(fresh.get("token")).isNotEqualTo(review.get("token"));
+        // It is a warning: a launch on stale data goes ahead.
+        importedAt(pcn, "events", now.minus(java.time.Duration.ofDays(40)));
+        assertThat(launch(body)).isPositive();
+    }
+
+    private void importedAt(long pcn, String kind, Instant at) {
+        new Rows(dataSource).execute("""
+                INSERT INTO import_run (kind, username, pcn_id, at, charset, bytes) VALUES (?, 'ccc.north', ?, ?, 'UTF-8', 10)""",
+                kind, pcn, java.sql.Timestamp.from(at));
+    }
+
+    @Test
     void leavingOutSomeoneNotInTheCohortIsRefusedByPreviewAndLaunchAndCreatesNothing() {
         Map<String, Object> body = Map.of("name", "PSA", "programme", "psa-eligible",
                 "leaveOut", List.of(Map.of("nhsNumber", all.get(10).nhsNumber(), "reason", "not eligible anyway")));

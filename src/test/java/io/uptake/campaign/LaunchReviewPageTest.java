@@ -57,6 +57,15 @@ class LaunchReviewPageTest {
             eligibleForPsa(p.id());
         }
         new Api(client.toBlocking()).user("ccc.north", "CCC", "North PCN");
+        // The patient list was imported 20 days ago and no events ever: the check warns of both (H-007).
+        rows.execute("""
+                INSERT INTO import_run (kind, username, pcn_id, at, charset, bytes)
+                SELECT 'patients', 'ccc.north', id, ?, 'UTF-8', 10 FROM pcn WHERE name = 'North PCN'""",
+                java.sql.Timestamp.from(patientsImportedAt()));
+    }
+
+    private java.time.Instant patientsImportedAt() {
+        return clock.instant().minus(java.time.Duration.ofDays(20));
     }
 
     private void eligibleForPsa(long patientId) {
@@ -95,6 +104,12 @@ class LaunchReviewPageTest {
             assertThat(driver.findElement(By.id("review-cost-total")).getText()).startsWith("All waves 12");
             assertThat(driver.findElement(By.id("language-en")).getText()).contains("English");
             assertThat(driver.findElement(By.id("review-booking-url")).getText()).startsWith("https://book.example.nhs.uk/psa");
+            String importDay = java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.UK)
+                    .format(patientsImportedAt().atZone(java.time.ZoneId.of("Europe/London")));
+            assertThat(driver.findElement(By.id("stale-patients")).getText())
+                    .isEqualTo("Your PCN's patient list was last imported on " + importDay + ", 20 days ago (data older than 14 days is stale).");
+            assertThat(driver.findElement(By.id("stale-events")).getText())
+                    .isEqualTo("Your PCN's list of events has never been imported.");
 
             // The named list: a reason typed against one patient leaves them out.
             Rows.Patient out = all.get(2);

@@ -46,6 +46,11 @@ class SendEligibilityTest {
                 previous);
     }
 
+    /** Due, but a later import registered the patient with another PCN's practice. */
+    static Facts elsewhere(Facts d, boolean deceased, String conversion) {
+        return new Facts("SENDING", true, null, d.dueAt(), 1, false, deceased, conversion, null, true);
+    }
+
     static Facts wave(int wave, MessageStatus previous) {
         Facts f = due();
         return with(f, "SENDING", true, f.dueAt(), wave, false, false, null, previous);
@@ -94,6 +99,12 @@ class SendEligibilityTest {
                         new Cancel("patient deceased")),
                 Arguments.of("opt-out is named before death", with(d, "SENDING", true, d.dueAt(), 1, true,
                         true, null, null), new Cancel("opted out")),
+                Arguments.of("registered with another PCN's practice", elsewhere(d, false, null),
+                        new Cancel("no longer registered at the practice")),
+                Arguments.of("death is named before registration", elsewhere(d, true, null),
+                        new Cancel("patient deceased")),
+                Arguments.of("registration is named before conversion", elsewhere(d, false,
+                        "FIT_RESULT dated 2026-03-01"), new Cancel("no longer registered at the practice")),
                 Arguments.of("converted", with(d, "SENDING", true, d.dueAt(), 2, false, false,
                         "FIT_RESULT dated 2026-03-01", QUEUED), new Cancel("converted: FIT_RESULT dated 2026-03-01")),
                 Arguments.of("death is named before conversion", with(d, "SENDING", true, d.dueAt(), 1, false,

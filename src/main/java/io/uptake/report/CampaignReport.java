@@ -26,7 +26,23 @@ public record CampaignReport(
         Long abnormal, Long abnormalWithUrgentReferral, Long urgentReferrals, Long cancersDiagnosed,
         Long cancersRuledOut, Double medianDaysReferralToOutcome,
         Long segments, BigDecimal cost, BigDecimal costPerConversion, String currency,
-        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns, Choices choices) {
+        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns, Choices choices, Calls calls) {
+
+    /**
+     * The call list's outcomes (issue 14), for a campaign with a call wave (null without one): {@code listed}
+     * patients put on it, {@code contactAttempts} calls made (answered or not), {@code outcomes} patients by their
+     * task's outcome ({@link #OUTCOMES}: NO_ANSWER is a task still open after tries, NOT_CALLED one not tried yet), and
+     * the texted arm's breakdowns of DECLINED and ALREADY_SCREENED. A decline on the phone is an informed choice,
+     * not an opt-out. The control arm is never called.
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Calls(Long listed, Long contactAttempts, Map<String, Long> outcomes,
+                        Map<String, List<ChoiceGroup>> breakdowns) {
+        public static final List<String> OUTCOMES = List.of("BOOKED", "DECLINED", "ALREADY_SCREENED", "WRONG_NUMBER",
+                "NO_ANSWER", "NOT_CALLED");
+        public static final List<String> GROUPED = List.of("DECLINED", "ALREADY_SCREENED");
+    }
 
     /**
      * Numbered replies (issue 15): patients of each arm, and of each breakdown cell of the texted arm, who replied

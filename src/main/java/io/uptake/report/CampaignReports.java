@@ -86,10 +86,26 @@ class CampaignReports {
      * feature's coded column {@code inbound_message.choice}, through its campaign index, joined to the same
      * {@code base} as every other count so that the cells are the report's own.
      */
-    static final String CHOICE_AGGREGATE = """
+    static final String CHOICE_AGGREGATE = perCell("""
+            SELECT DISTINCT im.campaign_id, im.patient_id, im.choice FROM inbound_message im
+            WHERE im.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[])) AND im.choice IS NOT NULL""");
+
+    /**
+     * Patients of each call-list outcome (issue 14), per arm and breakdown cell: the call list's {@code call_task},
+     * one row per patient and call wave, whose outcome is its last try's (a task still open after tries is
+     * NO_ANSWER; one never tried is NOT_CALLED).
+     */
+    static final String CALL_AGGREGATE = perCell("""
+            SELECT DISTINCT t.campaign_id, t.patient_id,
+                   CASE WHEN t.outcome IS NOT NULL THEN t.outcome WHEN t.tries > 0 THEN 'NO_ANSWER'
+                        ELSE 'NOT_CALLED' END AS choice
+            FROM call_task t WHERE t.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))""");
+
+    /** Patients by a coded value ({@code chosen}: campaign_id, patient_id, choice), in the report's own cells. */
+    private static String perCell(String chosen) {
+        return """
             , chosen AS MATERIALIZED (
-                SELECT DISTINCT im.campaign_id, im.patient_id, im.choice FROM inbound_message im
-                WHERE im.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[])) AND im.choice IS NOT NULL
+            %s
             ),
             cells AS (
                 SELECT base.arm, chosen.choice, base.language, base.ethnicity_group,
@@ -105,7 +121,8 @@ class CampaignReports {
             GROUP BY GROUPING SETS ((arm, choice), (arm, choice, language), (arm, choice, ethnicity_group),
                                     (arm, choice, age_bucket), (arm, choice, sex), (arm, choice, imd_quintile),
                                     (arm, choice, practice_code))
-            """;
+            """.formatted(chosen);
+    }
 
     private static final String TIMELINE = """
             SELECT arm, days_to_convert, GROUPING(days_to_convert) AS g, count(*) AS n
@@ -219,7 +236,7 @@ class CampaignReports {
                 disclosure.mayShowStatisticOf(texted.withOutcome) ? texted.medianDays : null,
                 segments, cost, costPerConversion, tariff.currency(),
                 controlArm, uplift, breakdowns(cells, disclosure, rate),
-                choices(campaign, cells, disclosure));
+                choices(campaign, cells, disclosure), external ? null : calls(campaign, cells, disclosure));
     }
 
     /** The choices {@code programme} offers as the report names them: "notForMe" is NOT_FOR_ME. */
@@ -233,9 +250,58 @@ class CampaignReports {
         if (offered.isEmpty() || "EXTERNAL".equals(campaign.source())) {
             return null;
         }
+        Counted counted = counted(CHOICE_AGGREGATE, campaign, cells, offered, disclosure);
+        boolean hasControl = cells.stream().anyMatch(c -> "CONTROL".equals(c.arm) && c.dimension == null
+                && c.recipients > 0);
+        return new CampaignReport.Choices(offered,
+                perChoice(offered, counted.totals().getOrDefault("TEXTED", Map.of()), disclosure),
+                hasControl ? perChoice(offered, counted.totals().getOrDefault("CONTROL", Map.of()), disclosure) : null,
+                counted.breakdowns());
+    }
+
+    /** The call-list outcomes, and the breakdowns of the two a report reads by group; null without a call wave. */
+    private CampaignReport.Calls calls(CampaignHeader campaign, List<Cell> cells, Disclosure disclosure) {
+        Long attempts = jdbc.prepareStatement("""
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM campaign_wave w WHERE w.campaign_id = ? AND w.channel = 'CALL')
+                            THEN (SELECT count(*) FROM call_attempt a JOIN call_task t ON t.id = a.task_id
+                                  WHERE t.campaign_id = ?) END""", ps -> {
+            ps.setLong(1, campaign.id());
+            ps.setLong(2, campaign.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                return rs.wasNull() ? null : n;
+            }
+        });
+        if (attempts == null) {
+            return null;
+        }
+        Counted counted = counted(CALL_AGGREGATE, campaign, cells, CampaignReport.Calls.OUTCOMES, disclosure);
+        Map<String, Long> texted = perChoice(CampaignReport.Calls.OUTCOMES,
+                counted.totals().getOrDefault("TEXTED", Map.of()), disclosure);
+        long listed = counted.totals().getOrDefault("TEXTED", Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        Map<String, List<CampaignReport.ChoiceGroup>> breakdowns = new LinkedHashMap<>();
+        counted.breakdowns().forEach((dimension, rows) -> breakdowns.put(dimension, rows.stream()
+                .map(g -> new CampaignReport.ChoiceGroup(g.value(), g.label(), onlyGrouped(g.patients()))).toList()));
+        return new CampaignReport.Calls(disclosure.count(listed), disclosure.count(attempts), texted, breakdowns);
+    }
+
+    private static Map<String, Long> onlyGrouped(Map<String, Long> patients) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        CampaignReport.Calls.GROUPED.forEach(o -> out.put(o, patients.get(o)));
+        return out;
+    }
+
+    /** Patients per value, by arm, and the texted arm's per breakdown cell (every cell, with zeros). */
+    private record Counted(Map<String, Map<String, Long>> totals,
+                           Map<String, List<CampaignReport.ChoiceGroup>> breakdowns) {
+    }
+
+    private Counted counted(String aggregate, CampaignHeader campaign, List<Cell> cells, List<String> values,
+                            Disclosure disclosure) {
         Map<String, Map<String, Long>> totals = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Long>>> byCell = new LinkedHashMap<>();
-        jdbc.prepareStatement(outcomes.sql(CHOICE_AGGREGATE), ps -> {
+        jdbc.prepareStatement(outcomes.sql(aggregate), ps -> {
             outcomes.bind(ps, campaign.id());
             ps.setArray(RecipientOutcomes.PARAMETERS + 1,
                     ps.getConnection().createArrayOf("integer", settings.getAgeBandStarts().toArray()));
@@ -253,9 +319,9 @@ class CampaignReports {
                         }
                     }
                     if (dimension == null) {
-                        totals.computeIfAbsent(arm, a -> new LinkedHashMap<>()).put(choice, patients);
+                        totals.computeIfAbsent(arm, x -> new LinkedHashMap<>()).put(choice, patients);
                     } else if ("TEXTED".equals(arm)) {
-                        byCell.computeIfAbsent(dimension, d -> new LinkedHashMap<>())
+                        byCell.computeIfAbsent(dimension, x -> new LinkedHashMap<>())
                                 .computeIfAbsent(value == null ? NULL_VALUE : value, v -> new LinkedHashMap<>())
                                 .put(choice, patients);
                     }
@@ -275,18 +341,13 @@ class CampaignReports {
                 Map<String, Long> counts = byCell.getOrDefault(dimension, Map.of())
                         .getOrDefault(cell.value == null ? NULL_VALUE : cell.value, Map.of());
                 rows.add(new CampaignReport.ChoiceGroup(cell.value, label(dimension, cell.value, practiceNames),
-                        perChoice(offered, counts, disclosure)));
+                        perChoice(values, counts, disclosure)));
             }
             rows.sort(Comparator.comparing(CampaignReport.ChoiceGroup::value,
                     Comparator.nullsLast(Comparator.naturalOrder())));
             breakdowns.put(dimension, rows);
         }
-        boolean hasControl = cells.stream().anyMatch(c -> "CONTROL".equals(c.arm) && c.dimension == null
-                && c.recipients > 0);
-        return new CampaignReport.Choices(offered,
-                perChoice(offered, totals.getOrDefault("TEXTED", Map.of()), disclosure),
-                hasControl ? perChoice(offered, totals.getOrDefault("CONTROL", Map.of()), disclosure) : null,
-                breakdowns);
+        return new Counted(totals, breakdowns);
     }
 
     /** A group key for the database's null (an unknown ethnicity, say), which a map cannot hold as null. */

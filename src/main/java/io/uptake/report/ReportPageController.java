@@ -40,6 +40,11 @@ class ReportPageController {
             "language", "Language", "ethnicityGroup", "Ethnic group", "ageBand", "Age band (at first text)",
             "sex", "Sex", "imdQuintile", "Deprivation (IMD quintile)", "practice", "Practice");
 
+    /** The call list's outcomes as the call page names them. */
+    private static final Map<String, String> CALL_LABELS = Map.of("BOOKED", "Booked a test", "DECLINED", "Declined",
+            "ALREADY_SCREENED", "Already screened elsewhere", "WRONG_NUMBER", "Wrong number",
+            "NO_ANSWER", "No answer yet (still on the list)", "NOT_CALLED", "Not called yet");
+
     /** The choices as the texts offer them (docs/replies.md, "Numbered choices"). */
     static final Map<String, String> CHOICE_LABELS = Map.of("CALL_ME", "1 call me", "ALREADY_DONE", "2 already done",
             "NEW_KIT", "3 send me a new kit", "NOT_FOR_ME", "4 not for me (an informed decline)");
@@ -93,6 +98,19 @@ class ReportPageController {
                 "code", c, "label", CHOICE_LABELS.getOrDefault(c, c), "texted", count(r.choices().texted().get(c)),
                 "control", r.choices().control() == null ? "" : count(r.choices().control().get(c)))).toList());
         model.put("choicesControl", r.choices() != null && r.choices().control() != null);
+        model.put("calls", r.calls() == null ? null : CampaignReport.Calls.OUTCOMES.stream().map(o -> Map.of(
+                "code", o, "label", CALL_LABELS.get(o), "patients", count(r.calls().outcomes().get(o)))).toList());
+        model.put("callAttempts", r.calls() == null ? "" : count(r.calls().contactAttempts()));
+        model.put("callsListed", r.calls() == null ? "" : count(r.calls().listed()));
+        // Declined and already screened elsewhere, by group: where calls meet refusal or care given elsewhere.
+        List<Map<String, Object>> callGroups = new ArrayList<>();
+        if (r.calls() != null) {
+            r.calls().breakdowns().forEach((name, rows) -> callGroups.add(Map.of("title",
+                    BREAKDOWN_TITLES.getOrDefault(name, name), "rows", rows.stream().map(g -> Map.of("label", g.label(),
+                            "declined", count(g.patients().get("DECLINED")),
+                            "elsewhere", count(g.patients().get("ALREADY_SCREENED")))).toList())));
+        }
+        model.put("callGroups", callGroups);
         // For the legend of "lowest uptake": the rate the groups are compared with.
         model.put("campaignRate", pct(r.conversionRate()));
         model.put("lowestMin", settings.getLowestGroupMinRecipients());

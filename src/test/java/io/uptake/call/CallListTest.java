@@ -194,10 +194,13 @@ class CallListTest {
 
     @Test
     void aWaveThatIsNotACallWaveListsNobody() {
-        launch("SMS");
+        long id = launch("SMS");
         clock.set(WAVE_3_DUE.plusSeconds(60));
         assertThat(lists.listDue()).isZero();
         assertThat(count("SELECT count(*) FROM call_task")).isZero();
+        // Nor does its report have a call section.
+        assertThat(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report").bearerAuth(lead), Json.OBJECT)
+                .get("calls")).isNull();
     }
 
     @Test
@@ -208,6 +211,45 @@ class CallListTest {
         assertThat(lists.listDue()).isZero();
         sql("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
         assertThat(lists.listDue()).isEqualTo(10);
+    }
+
+    /**
+     * Issue 14: call outcomes count in the report as contact attempts, each patient under their call's outcome, and
+     * "declined" and "already screened elsewhere" in its breakdowns; a campaign without a call wave has none.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReportCountsTheCallsAndTheirOutcomesByGroup() {
+        long id = launch("CALL");
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        lists.listDue();
+        List<Map<String, Object>> open = calls("all");
+        assertThat(open).hasSize(10);
+        String[] outcomes = {"BOOKED", "DECLINED", "DECLINED", "ALREADY_SCREENED", "WRONG_NUMBER", "NO_ANSWER"};
+        for (int i = 0; i < outcomes.length; i++) {
+            http.retrieve(HttpRequest.POST("/api/calls/" + open.get(i).get("id") + "/outcome",
+                    Map.of("outcome", outcomes[i])).bearerAuth(ccc), Json.OBJECT);
+        }
+        // A second try for the one who did not answer: two contact attempts, one patient.
+        http.retrieve(HttpRequest.POST("/api/calls/" + open.get(5).get("id") + "/outcome",
+                Map.of("outcome", "NO_ANSWER")).bearerAuth(ccc), Json.OBJECT);
+
+        Map<String, Object> report = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report").bearerAuth(lead),
+                Json.OBJECT);
+        Map<String, Object> calls = (Map<String, Object>) report.get("calls");
+        assertThat(calls.get("listed")).isEqualTo(10);
+        assertThat(calls.get("contactAttempts")).isEqualTo(7);
+        assertThat((Map<String, Object>) calls.get("outcomes")).containsEntry("BOOKED", 1).containsEntry("DECLINED", 2)
+                .containsEntry("ALREADY_SCREENED", 1).containsEntry("WRONG_NUMBER", 1).containsEntry("NO_ANSWER", 1)
+                .containsEntry("NOT_CALLED", 4);
+        List<Map<String, Object>> byPractice = Json.objects(((Map<String, Object>) calls.get("breakdowns")).get("practice"));
+        assertThat(byPractice).singleElement().satisfies(g -> assertThat((Map<String, Object>) g.get("patients"))
+                .containsEntry("DECLINED", 2).containsEntry("ALREADY_SCREENED", 1).hasSize(2));
+        // Declines on the phone are not opt-outs.
+        assertThat(report.get("optedOut")).isEqualTo(0);
+        String page = http.retrieve(HttpRequest.GET("/ui/campaigns/" + id + "/report").bearerAuth(lead)
+                .accept(io.micronaut.http.MediaType.TEXT_HTML_TYPE));
+        assertThat(page).contains("id=\"calls\"").contains("7 calls were made");
     }
 
     @Test

@@ -39,9 +39,8 @@ class InboundRetry {
         for (InboundRaw.Due due : raw.due(clock.instant().minus(settings.getRetryAfter()), settings.getRetryBatchSize())) {
             InboundSms sms;
             try {
-                Map<String, String> form = TwilioForm.parse(due.body());
-                sms = InboundSms.fromTwilio(form);
-            } catch (IllegalArgumentException e) {
+                sms = parse(due.body());
+            } catch (IllegalArgumentException | org.json.JSONException e) {
                 raw.markInvalid(due.id());
                 invalid++;
                 continue;
@@ -60,5 +59,15 @@ class InboundRetry {
             LOG.info("Inbound retry: {} processed late, {} failed again, {} invalid", processed, failed, invalid);
         }
         return new Outcome(processed, failed, invalid);
+    }
+
+    /** A raw delivery as it came: Notify's JSON (NotifyInboundWebhook) or Twilio's form. */
+    static InboundSms parse(byte[] body) {
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.stripLeading().startsWith("{")) {
+            return NotifyInboundWebhook.fromNotify(new org.json.JSONObject(text));
+        }
+        Map<String, String> form = TwilioForm.parse(body);
+        return InboundSms.fromTwilio(form);
     }
 }

@@ -19,6 +19,7 @@ public class NotifySettings {
     private String baseUrl = LIVE_BASE_URL;
     private String smsTemplateId;
     private String callbackBearerToken;
+    private String inboundBearerToken;
     private boolean letters;
     private String postage = "second";
     private Duration connectTimeout = Duration.ofSeconds(5);
@@ -63,6 +64,28 @@ public class NotifySettings {
 
     public void setCallbackBearerToken(@Nullable String callbackBearerToken) {
         this.callbackBearerToken = callbackBearerToken;
+    }
+
+    /** The bearer token set on Notify's "received text messages" callback (UPTAKE_NOTIFY_INBOUND_TOKEN). */
+    @Nullable
+    public String getInboundBearerToken() {
+        return inboundBearerToken;
+    }
+
+    public void setInboundBearerToken(@Nullable String inboundBearerToken) {
+        this.inboundBearerToken = inboundBearerToken;
+    }
+
+    /**
+     * Whether an Authorization header is exactly "Bearer " and {@code token}, compared in constant time; with no
+     * token configured, nothing is. Notify's callbacks carry no signature: this token is their only proof of origin.
+     */
+    public static boolean bearerMatches(@Nullable String token, @Nullable String authorization) {
+        if (!present(token) || authorization == null || !authorization.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.security.MessageDigest.isEqual(given, token.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public boolean isLetters() {

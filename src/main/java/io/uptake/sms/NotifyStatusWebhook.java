@@ -19,8 +19,6 @@ import org.json.JSONObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
@@ -94,11 +92,6 @@ class NotifyStatusWebhook {
 
     /** The header is exactly "Bearer " and our token; with no token configured, nothing is. */
     private boolean authorised(@Nullable String authorization) {
-        String token = settings.getCallbackBearerToken();
-        if (!NotifySettings.present(token) || authorization == null || !authorization.startsWith("Bearer ")) {
-            return false;
-        }
-        byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token.strip().getBytes(StandardCharsets.UTF_8));
+        return NotifySettings.bearerMatches(settings.getCallbackBearerToken(), authorization);
     }
 }

@@ -49,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @MicronautTest(transactional = false)
 @Property(name = "micronaut.http.client.follow-redirects", value = "false")
 @Property(name = "uptake.sms.notify.callback-bearer-token", value = RoleMatrixTest.NOTIFY_TOKEN)
+@Property(name = "uptake.sms.notify.inbound-bearer-token", value = RoleMatrixTest.NOTIFY_TOKEN)
 class RoleMatrixTest {
     /** Notify's callbacks carry their own bearer token, set on Notify's side (docs/SMS.md). */
     static final String NOTIFY_TOKEN = "role-matrix-notify-callback-token";
@@ -69,6 +70,7 @@ class RoleMatrixTest {
             POST   /webhooks/twilio/inbound                         | ANYONE
             POST   /webhooks/twilio/status                          | ANYONE
             POST   /webhooks/notify/status                          | ANYONE
+            POST   /webhooks/notify/inbound                         | ANYONE
             POST   /ui/logout                                       | ADMIN LEAD CCC
             GET    /prometheus                                      | ADMIN
             GET    /ui                                              | ADMIN LEAD CCC
@@ -472,6 +474,9 @@ class RoleMatrixTest {
                 "POST /webhooks/twilio/status", p -> signed(p + "?m=" + messageId, twilio("delivered", null)),
                 "POST /webhooks/notify/status", p -> HttpRequest.POST(p, Map.of("id", java.util.UUID.randomUUID().toString(),
                         "reference", "sms-" + messageId, "status", "delivered", "notification_type", "sms"))
+                        .contentType(MediaType.APPLICATION_JSON_TYPE).header("Authorization", "Bearer " + NOTIFY_TOKEN),
+                "POST /webhooks/notify/inbound", p -> HttpRequest.POST(p, Map.of("id", java.util.UUID.randomUUID().toString(),
+                        "source_number", mobile.substring(1), "destination_number", "07700900000", "message", "Thanks"))
                         .contentType(MediaType.APPLICATION_JSON_TYPE).header("Authorization", "Bearer " + NOTIFY_TOKEN),
                 "POST /ui/phone/reply", p -> HttpRequest.POST(p, Map.of("number", mobile, "body", "Thanks"))
                         .contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE));

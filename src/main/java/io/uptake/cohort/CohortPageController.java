@@ -68,7 +68,7 @@ class CohortPageController {
         if (boxes.problem() != null) {
             problemFor.put("asOf", boxes.problem());
             partsFor.put("asOf", boxes.parts());
-            model.put("dateProblemAnchor", DateInput.anchor("asOf", boxes));
+            model.put("problems", List.of(Map.of("anchor", DateInput.anchor("asOf", boxes), "message", boxes.problem())));
             return new ModelAndView<>("cohorts", model);
         }
         model.put("asOf", day.toString());

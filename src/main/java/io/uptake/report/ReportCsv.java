@@ -53,8 +53,9 @@ class ReportCsv {
                 "Call requests", "Converted", "Conversion rate %", "95% CI low %", "95% CI high %", "Abnormal results",
                 "Abnormal with urgent referral", "Urgent referrals", "Cancers diagnosed", "Cancers ruled out",
                 "Median days from referral to outcome", "Text segments", "Cost £", "Chose 1 call me",
-                "Chose 2 already done", "Chose 3 new kit", "Chose 4 not for me (declined)").get())) {
-            csv.printRecord(withChoices(raw, shown, ChoiceRow.TEXTED, null, null, row("Total", "Texted",
+                "Chose 2 already done", "Chose 3 new kit", "Chose 4 not for me (declined)", "Calls made",
+                "Declined on a call", "Screened elsewhere (on a call)").get())) {
+            csv.printRecord(withCalls(raw, shown, ChoiceRow.TEXTED, null, null, withChoices(raw, shown, ChoiceRow.TEXTED, null, null, row("Total", "Texted",
                     cell(raw.recipients(), shown.recipients()), cell(raw.sent(), shown.sent()),
                     cell(raw.delivered(), shown.delivered()), cell(raw.clicked(), shown.clicked()),
                     cell(raw.failed(), shown.failed()),
@@ -69,16 +70,16 @@ class ReportCsv {
                     cell(raw.cancersDiagnosed(), shown.cancersDiagnosed()),
                     cell(raw.cancersRuledOut(), shown.cancersRuledOut()),
                     cell(raw.medianDaysReferralToOutcome(), shown.medianDaysReferralToOutcome()),
-                    number(shown.segments()), number(shown.cost()))));
+                    number(shown.segments()), number(shown.cost())))));
             if (shown.control() != null) {
                 CampaignReport.Arm r = raw.control();
                 CampaignReport.Arm s = shown.control();
                 // Control patients get no text, so no link: their "opened" is 0, shown so the columns line up.
-                csv.printRecord(withChoices(raw, shown, ChoiceRow.CONTROL, null, null,
+                csv.printRecord(withCalls(raw, shown, ChoiceRow.CONTROL, null, null, withChoices(raw, shown, ChoiceRow.CONTROL, null, null,
                         row("Total", "Control", cell(r.patients(), s.patients()), "", "",
                         cell(r.clicked(), s.clicked()), "", "", "", "", cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
                         low(r.conversionRateCi95(), s.conversionRateCi95()),
-                        high(r.conversionRateCi95(), s.conversionRateCi95()))));
+                        high(r.conversionRateCi95(), s.conversionRateCi95())))));
                 csv.printRecord(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "", "",
                         percent(raw.uplift().difference(), shown.uplift().difference()),
                         low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95())));
@@ -89,10 +90,10 @@ class ReportCsv {
                 for (int i = 0; i < breakdown.getValue().size(); i++) {
                     CampaignReport.Group g = breakdown.getValue().get(i);
                     CampaignReport.Group r = rawGroups.get(i);
-                    csv.printRecord(withChoices(raw, shown, ChoiceRow.GROUP, breakdown.getKey(), i,
+                    csv.printRecord(withCalls(raw, shown, ChoiceRow.GROUP, breakdown.getKey(), i, withChoices(raw, shown, ChoiceRow.GROUP, breakdown.getKey(), i,
                             row(title, text(g.label()), cell(r.recipients(), g.recipients()),
                             "", "", cell(r.clicked(), g.clicked()), "", "", "", "", cell(r.converted(), g.converted()), percent(r.rate(), g.rate()),
-                            low(r.ci95(), g.ci95()), high(r.ci95(), g.ci95()))));
+                            low(r.ci95(), g.ci95()), high(r.ci95(), g.ci95())))));
                 }
             }
         } catch (IOException e) {
@@ -188,6 +189,35 @@ class ReportCsv {
             row.add(r == null || !r.containsKey(choice) ? "" : cell(r.get(choice), s == null ? null : s.get(choice)));
         }
         return row;
+    }
+
+    private static final int COLUMNS_BEFORE_CALLS = COLUMNS_BEFORE_CHOICES + CHOICE_COLUMNS.size();
+
+    /**
+     * The row padded to the call columns, then the call list's figures (issue 14): calls made (the texted arm's total
+     * only), and patients who declined or were screened elsewhere on a call, per arm total and per group; empty
+     * without a call wave, and for the control arm, which is never called.
+     */
+    private static List<Object> withCalls(CampaignReport raw, CampaignReport shown, ChoiceRow kind, String dimension,
+                                          Integer index, List<Object> row) {
+        if (shown.calls() == null || kind == ChoiceRow.CONTROL) {
+            return row;
+        }
+        while (row.size() < COLUMNS_BEFORE_CALLS) {
+            row.add("");
+        }
+        Map<String, Long> r = kind == ChoiceRow.TEXTED ? raw.calls().outcomes() : callGroup(raw.calls(), dimension, index);
+        Map<String, Long> s = kind == ChoiceRow.TEXTED ? shown.calls().outcomes() : callGroup(shown.calls(), dimension, index);
+        row.add(kind == ChoiceRow.TEXTED ? cell(raw.calls().contactAttempts(), shown.calls().contactAttempts()) : "");
+        for (String outcome : CampaignReport.Calls.GROUPED) {
+            row.add(r == null ? "" : cell(r.get(outcome), s == null ? null : s.get(outcome)));
+        }
+        return row;
+    }
+
+    private static Map<String, Long> callGroup(CampaignReport.Calls calls, String dimension, Integer index) {
+        List<CampaignReport.ChoiceGroup> groups = calls.breakdowns().get(dimension);
+        return groups == null || index >= groups.size() ? null : groups.get(index).patients();
     }
 
     private static Map<String, Long> choiceCounts(CampaignReport.Choices c, ChoiceRow kind, String dimension,

@@ -250,6 +250,25 @@ class CallListTest {
         String page = http.retrieve(HttpRequest.GET("/ui/campaigns/" + id + "/report").bearerAuth(lead)
                 .accept(io.micronaut.http.MediaType.TEXT_HTML_TYPE));
         assertThat(page).contains("id=\"calls\"").contains("7 calls were made");
+
+        // The report CSV: calls made on the texted arm's total, declines and "screened elsewhere" per group too.
+        String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report.csv").bearerAuth(lead));
+        try (var parser = org.apache.commons.csv.CSVParser.parse(csv,
+                org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            List<org.apache.commons.csv.CSVRecord> records = parser.getRecords();
+            org.apache.commons.csv.CSVRecord total = records.stream()
+                    .filter(r -> r.get("Breakdown").equals("Total") && r.get("Group").equals("Texted")).findFirst().orElseThrow();
+            assertThat(total.get("Calls made")).isEqualTo("7");
+            assertThat(total.get("Declined on a call")).isEqualTo("2");
+            assertThat(total.get("Screened elsewhere (on a call)")).isEqualTo("1");
+            org.apache.commons.csv.CSVRecord practice = records.stream()
+                    .filter(r -> r.get("Breakdown").equals("Practice")).findFirst().orElseThrow();
+            assertThat(practice.get("Calls made")).isEmpty();
+            assertThat(practice.get("Declined on a call")).isEqualTo("2");
+            assertThat(practice.get("Screened elsewhere (on a call)")).isEqualTo("1");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

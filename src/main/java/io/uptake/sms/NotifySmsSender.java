@@ -64,6 +64,12 @@ class NotifySmsSender implements SmsSender {
         this.metrics = metrics;
         this.recorded = recorded;
         LOG.info("SMS channel: GOV.UK Notify ({})", settings.getBaseUrl());
+        if (!NotifySettings.present(settings.getInboundBearerToken())) {
+            // Every text says "Reply STOP"; without Notify's received-text callback no reply reaches Uptake (H-023).
+            LOG.warn("GOV.UK Notify sends the texts but UPTAKE_NOTIFY_INBOUND_TOKEN is unset: patients' replies,"
+                    + " STOP included, will not reach Uptake. Set Notify's received-text callback to"
+                    + " /webhooks/notify/inbound with that token (docs/SMS.md).");
+        }
     }
 
     /** Notify's reference for our message: the prefix keeps texts and letters (two id sequences) apart. */

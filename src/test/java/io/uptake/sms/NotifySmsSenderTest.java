@@ -264,6 +264,21 @@ class NotifySmsSenderTest implements TestPropertyProvider {
                 .map(SendResult::outcome).contains(Outcome.UNKNOWN);
     }
 
+    /** H-023: texts through Notify with no received-text callback token say so at startup, loudly. */
+    @Test
+    void textsThroughNotifyWithoutTheInboundTokenWarnThatRepliesWillNotArrive() {
+        try (io.uptake.testsupport.LogCapture logs = new io.uptake.testsupport.LogCapture()) {
+            senderWith(null);
+            assertThat(logs.text()).contains("WARN GOV.UK Notify sends the texts but UPTAKE_NOTIFY_INBOUND_TOKEN is unset");
+        }
+        try (io.uptake.testsupport.LogCapture logs = new io.uptake.testsupport.LogCapture()) {
+            NotifySettings settings = new NotifySettings();
+            settings.setInboundBearerToken("a-token-set-on-notify");
+            new NotifySmsSender(null, settings, null, null, "");
+            assertThat(logs.text()).doesNotContain("UPTAKE_NOTIFY_INBOUND_TOKEN");
+        }
+    }
+
     @Test
     void twilioAndNotifyTextsTogetherAreRefused() {
         NotifySettings settings = new NotifySettings();

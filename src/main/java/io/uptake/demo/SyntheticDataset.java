@@ -57,6 +57,20 @@ public final class SyntheticDataset {
     }
 
     /** An ICB: every valid 999-range NHS number (909,091 patients) and 10,000,000 events. */
+    /**
+     * A made-up street address (line 1 and town), so that letters can go to the demo's patients who have no mobile;
+     * one patient in 20 has none, as exports miss some, and is left out of letters with "no-address".
+     */
+    static String address(Patient p) {
+        if (p.id() % 20 == 0) {
+            return ",";
+        }
+        return (1 + p.id() % 180) + " " + STREETS[(int) (p.id() % STREETS.length)] + ",Manchester";
+    }
+
+    private static final String[] STREETS = {"Oak Road", "Birch Avenue", "Elm Street", "Willow Close", "Ash Grove",
+            "Beech Lane", "Cedar Drive", "Hazel Way", "Maple Crescent", "Rowan Terrace"};
+
     public static Spec icbScale(LocalDate asOf) {
         return new Spec("icb", 42L, 30, 5, MAX_PATIENTS, 10_000_000L, asOf);
     }
@@ -315,9 +329,13 @@ public final class SyntheticDataset {
 
     public void writePracticesCsv(Writer out) {
         try {
-            out.write("practice_code,name,phone,pcn\r\n");
+            // An address on each practice's letterhead (issue 14: a letter shows the practice's name, address and phone).
+            out.write("practice_code,name,phone,pcn,address_line_1,town,postcode\r\n");
+            int n = 0;
             for (Practice p : practices) {
-                out.write(csv(p.code()) + "," + csv(p.name()) + "," + csv(p.phone()) + "," + csv(p.pcn()) + "\r\n");
+                out.write(csv(p.code()) + "," + csv(p.name()) + "," + csv(p.phone()) + "," + csv(p.pcn()) + ","
+                        + (n + 1) + " Health Centre Way,Manchester,M" + (10 + n % 30) + " 1AA\r\n");
+                n++;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -328,7 +346,7 @@ public final class SyntheticDataset {
     public void writePatientsCsv(Writer out) {
         try {
             out.write("NHS Number,Forename,Surname,Date of Birth,Gender,Mobile Telephone,Main Spoken Language,"
-                    + "Ethnicity,Postcode,IMD Decile,Usual GP Practice Code\r\n");
+                    + "Ethnicity,Address Line 1,Town,Postcode,IMD Decile,Usual GP Practice Code\r\n");
             StringBuilder line = new StringBuilder(256);
             forEachPatient(p -> {
                 line.setLength(0);
@@ -349,7 +367,8 @@ public final class SyntheticDataset {
                 line.append(nhs).append(',').append(csv(p.givenName())).append(',').append(csv(p.familyName()))
                         .append(',').append(dob).append(',').append(sex).append(',').append(p.mobileExported())
                         .append(',').append(csv(p.languageExported())).append(',').append(csv(p.ethnicity()))
-                        .append(',').append(p.postcode()).append(',').append(p.imdDecile()).append(',')
+                        .append(',').append(address(p)).append(',').append(p.postcode()).append(',')
+                        .append(p.imdDecile()).append(',')
                         .append(p.practiceCode()).append("\r\n");
                 write(out, line);
             });

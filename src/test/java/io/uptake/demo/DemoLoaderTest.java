@@ -69,6 +69,13 @@ class DemoLoaderTest {
                 .isEqualTo(count("SELECT count(*) FROM event WHERE event_type = 'SMS_OPT_OUT'"));
         assertThat(count("SELECT count(DISTINCT language) FROM patient")).isGreaterThanOrEqualTo(8);
         assertThat(count("SELECT count(*) FROM patient WHERE mobile IS NULL")).isGreaterThan(100);
+        // Letters need addresses: the demo's patients have them (one in 20 not), and so do its practices.
+        assertThat(count("SELECT count(*) FROM patient WHERE address_line_1 IS NOT NULL AND town = 'Manchester'"))
+                .isEqualTo(3000 - 3000 / 20);
+        assertThat(count("SELECT count(*) FROM patient WHERE mobile IS NULL AND address_line_1 IS NOT NULL"))
+                .isGreaterThan(100);
+        assertThat(count("SELECT count(*) FROM practice WHERE address_line_1 IS NOT NULL AND postcode IS NOT NULL"))
+                .isEqualTo(4);
     }
 
     long count(String sql) throws java.sql.SQLException {

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The last check before a letter leaves, printed for the CCC to post or handed to GOV.UK Notify: a patient who has
- * opted out (the ledger's {@code opted_out_patient}, the view every channel reads), died, or converted since the
- * launch (had the test: the one conversion rule of V120, with the campaign's attribution window, as the texts'
+ * opted out (the ledger's {@code opted_out_patient}, the view every channel reads), died, moved to a practice of
+ * another PCN, or converted since the launch (had the test: the one conversion rule of V120, with the campaign's attribution window, as the texts'
  * reminders and the report use it) gets no letter, and the letter is CANCELLED with that reason. A text meets the
  * same stops at its claim (campaign/SendEligibility); without this a letter went to a patient who had said STOP, to
  * the family of a patient who had died (hazard H-020), or a reminder to a patient whose kit had already come back.
@@ -75,6 +75,11 @@ class LetterStops {
                                 WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = l.patient_id
                                                                      AND e.event_type = ANY(?))
                                     THEN 'patient deceased'
+                                -- Registered since at a practice of another PCN: no longer this campaign's patient,
+                                -- as SendEligibility says of a text (H-007).
+                                WHEN EXISTS (SELECT 1 FROM patient p JOIN practice pr ON pr.code = p.practice_code
+                                             WHERE p.id = l.patient_id AND pr.pcn_id <> c.pcn_id)
+                                    THEN 'no longer registered at the practice'
                                 WHEN cv.event_type IS NOT NULL
                                     THEN 'converted: ' || cv.event_type || ' dated ' || cv.event_date END AS reason
                     FROM letter l

@@ -80,9 +80,9 @@ class ReportCsv {
                         cell(r.clicked(), s.clicked()), "", "", "", "", cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
                         low(r.conversionRateCi95(), s.conversionRateCi95()),
                         high(r.conversionRateCi95(), s.conversionRateCi95())))));
-                csv.printRecord(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "", "",
-                        percent(raw.uplift().difference(), shown.uplift().difference()),
-                        low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95())));
+                csv.printRecord(full(row("Uplift", "Texted minus control (percentage points)", "", "", "", "", "", "", "", "",
+                        "", percent(raw.uplift().difference(), shown.uplift().difference()),
+                        low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95()))));
             }
             for (Map.Entry<String, List<CampaignReport.Group>> breakdown : shown.breakdowns().entrySet()) {
                 List<CampaignReport.Group> rawGroups = raw.breakdowns().get(breakdown.getKey());
@@ -200,17 +200,27 @@ class ReportCsv {
      */
     private static List<Object> withCalls(CampaignReport raw, CampaignReport shown, ChoiceRow kind, String dimension,
                                           Integer index, List<Object> row) {
-        if (shown.calls() == null || kind == ChoiceRow.CONTROL) {
-            return row;
-        }
         while (row.size() < COLUMNS_BEFORE_CALLS) {
             row.add("");
+        }
+        if (shown.calls() == null || kind == ChoiceRow.CONTROL) {
+            return full(row);
         }
         Map<String, Long> r = kind == ChoiceRow.TEXTED ? raw.calls().outcomes() : callGroup(raw.calls(), dimension, index);
         Map<String, Long> s = kind == ChoiceRow.TEXTED ? shown.calls().outcomes() : callGroup(shown.calls(), dimension, index);
         row.add(kind == ChoiceRow.TEXTED ? cell(raw.calls().contactAttempts(), shown.calls().contactAttempts()) : "");
         for (String outcome : CampaignReport.Calls.GROUPED) {
             row.add(r == null ? "" : cell(r.get(outcome), s == null ? null : s.get(outcome)));
+        }
+        return full(row);
+    }
+
+    private static final int COLUMNS = COLUMNS_BEFORE_CALLS + 3;
+
+    /** Every row as wide as the header, so that a strict CSV reader (one that checks each record) takes the file. */
+    private static List<Object> full(List<Object> row) {
+        while (row.size() < COLUMNS) {
+            row.add("");
         }
         return row;
     }

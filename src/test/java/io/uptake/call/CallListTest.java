@@ -201,6 +201,16 @@ class CallListTest {
         // Nor does its report have a call section.
         assertThat(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report").bearerAuth(lead), Json.OBJECT)
                 .get("calls")).isNull();
+        // Its CSV still has every row as wide as the header (no choices, no calls: the columns stay, empty).
+        String csv = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report.csv").bearerAuth(lead));
+        try (var parser = org.apache.commons.csv.CSVParser.parse(csv,
+                org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            List<org.apache.commons.csv.CSVRecord> records = parser.getRecords();
+            assertThat(records).isNotEmpty().allSatisfy(r -> assertThat(r.isConsistent()).as(r.toString()).isTrue());
+            assertThat(records.get(0).get("Calls made")).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

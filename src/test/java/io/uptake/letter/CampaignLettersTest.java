@@ -273,6 +273,26 @@ class CampaignLettersTest {
         assertThat(letters(id, 2, "PRINTED")).hasSize(7);
     }
 
+    /**
+     * H-007: a letter already printed when a later import registers its patient at another PCN's practice is left
+     * out of the reprint, as a text to them would be cancelled at its claim.
+     */
+    @Test
+    void aPrintedLetterOfAPatientWhoMovedToAnotherPcnIsNotPrintedAgain() throws Exception {
+        long id = launch(0);
+        assertThat(pages(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class))).isEqualTo(8);
+        post("patients", "nhs_number,given_name,family_name,date_of_birth,sex,mobile,language,ethnicity,practice_code,"
+                + "address_line_1,town,postcode\n" + post.get(5)
+                + ",Post5,Letter,1970-01-01,M,,ar,Black African,Y00003,15 Birch Road,Manchester,M14 5AB\n");
+
+        HttpResponse<byte[]> reprint = http.exchange(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1")
+                .bearerAuth(ccc), byte[].class);
+        assertThat(pages(reprint.body())).isEqualTo(7);
+        assertThat(text(reprint.body())).doesNotContain("Post5 Letter");
+        assertThat(letters(id, 1, "CANCELLED")).containsExactly(post.get(5) + " no longer registered at the practice");
+    }
+
     @Test
     void aTextThatCannotArriveIsFollowedByThatWavesLetterOnce() throws Exception {
         long id = launch(0);

@@ -2,6 +2,8 @@ package io.uptake.budget;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -48,6 +50,10 @@ class BudgetsPageController {
     @Post(value = "/{pcnId}", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<ModelAndView<Map<String, Object>>> set(@PathVariable long pcnId, @Body BudgetForm form,
                                                         Authentication auth) {
+        if (budgets.thisMonth(pcnId).isEmpty()) {
+            // As the API does: a PCN there is none of is not found, never the database's refusal (a 500).
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, "There is no PCN " + pcnId + ".");
+        }
         String typed = form.monthlyBudget() == null ? "" : form.monthlyBudget().strip().replaceFirst("^£", "");
         try {
             Budgets.Month m = budgets.set(pcnId, typed.isEmpty() ? null : new BigDecimal(typed), CurrentUser.of(auth));

@@ -120,6 +120,12 @@ class BudgetTest {
                 .bearerAuth(ccc))).isInstanceOfSatisfying(HttpClientResponseException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(404));
         assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'BUDGET_SET'")).isEqualTo(1);
+        // The admin's page for a PCN there is none of: not found (before, the database's refusal was a 500).
+        assertThatThrownBy(() -> client.toBlocking().exchange(HttpRequest.POST("/ui/budgets/999999", "monthlyBudget=10")
+                .contentType(io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED_TYPE).bearerAuth(admin)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class, e -> assertThat(e.getStatus().getCode())
+                        .isEqualTo(404));
+        assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'BUDGET_SET'")).isEqualTo(1);
     }
 
     @Test

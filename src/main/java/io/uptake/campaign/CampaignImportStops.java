@@ -33,7 +33,9 @@ class CampaignImportStops implements ImportListener {
     @Override
     public void imported(String kind, CurrentUser user, Instant now) {
         if (!"patients".equals(kind) && !"events".equals(kind)) {
-            return; // a practice import moves no patient
+            // A practice import can move a whole practice to another PCN (its pcn_id), and that is not acted on here:
+            // such texts are still stopped at their claim (SendEligibility), and letters at print (LetterStops).
+            return;
         }
         int[] cancelled = schedule.cancelForImport(settings.deceasedEventTypes(), SendEligibility.DECEASED,
                 SendEligibility.NOT_REGISTERED, now);

@@ -17,9 +17,9 @@ final class SendEligibility {
     }
 
     /** The reason a text stopped because the patient died (an event of {@code deceased-event-types}). */
-    static final String DECEASED = "patient deceased";
+    static final String DECEASED = StopReasons.DECEASED;
     /** The reason a text stopped because a later import moved the patient to another PCN's practice. */
-    static final String NOT_REGISTERED = "no longer registered at the practice";
+    static final String NOT_REGISTERED = StopReasons.NOT_REGISTERED;
 
     /**
      * What the rule looks at; {@code nextOpen} matters only when the window is closed. {@code registeredElsewhere}:

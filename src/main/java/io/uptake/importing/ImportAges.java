@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * How old a PCN's data is: its latest patient import and its latest events import (import_run is per PCN, not per
- * practice: one CCC's file covers the PCN's practices). One query and one threshold, {@code uptake.importing
+ * practice: one CCC's file covers the PCN's practices). One query a kind and one threshold, {@code uptake.importing
  * .stale-after}, for the home page's list and the launch's warning, so the two never disagree (hazard H-007).
  */
 @Singleton

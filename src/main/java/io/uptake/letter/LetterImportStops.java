@@ -2,6 +2,7 @@ package io.uptake.letter;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.uptake.campaign.CampaignSettings;
+import io.uptake.campaign.StopReasons;
 import io.uptake.importing.ImportListener;
 import io.uptake.security.CurrentUser;
 import jakarta.inject.Singleton;
@@ -34,8 +35,8 @@ class LetterImportStops implements ImportListener {
                 WITH stop AS (
                     SELECT l.id,
                            CASE WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = l.patient_id
-                                                                    AND e.event_type = ANY(?)) THEN 'patient deceased'
-                                WHEN pr.pcn_id <> c.pcn_id THEN 'no longer registered at the practice' END AS reason
+                                                                    AND e.event_type = ANY(?)) THEN CAST(? AS TEXT)
+                                WHEN pr.pcn_id <> c.pcn_id THEN CAST(? AS TEXT) END AS reason
                     FROM letter l
                     JOIN campaign c ON c.id = l.campaign_id
                     JOIN patient p ON p.id = l.patient_id
@@ -45,7 +46,10 @@ class LetterImportStops implements ImportListener {
                 UPDATE letter l SET status = 'CANCELLED', reason = stop.reason, claimed_until = NULL, updated_at = ?
                 FROM stop WHERE l.id = stop.id AND stop.reason IS NOT NULL""", ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray()));
-            ps.setTimestamp(2, Timestamp.from(now));
+            // The texts' words for the same stops (StopReasons), so a letter and a text read alike.
+            ps.setString(2, StopReasons.DECEASED);
+            ps.setString(3, StopReasons.NOT_REGISTERED);
+            ps.setTimestamp(4, Timestamp.from(now));
             return ps.executeUpdate();
         });
     }

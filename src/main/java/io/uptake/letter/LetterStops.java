@@ -4,6 +4,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import io.uptake.campaign.CampaignSettings;
 import io.uptake.campaign.Programmes;
+import io.uptake.campaign.StopReasons;
 import jakarta.inject.Singleton;
 
 import java.sql.ResultSet;
@@ -74,12 +75,12 @@ class LetterStops {
                                     THEN 'opted out'
                                 WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = l.patient_id
                                                                      AND e.event_type = ANY(?))
-                                    THEN 'patient deceased'
+                                    THEN CAST(? AS TEXT)
                                 -- Registered since at a practice of another PCN: no longer this campaign's patient,
                                 -- as SendEligibility says of a text (H-007).
                                 WHEN EXISTS (SELECT 1 FROM patient p JOIN practice pr ON pr.code = p.practice_code
                                              WHERE p.id = l.patient_id AND pr.pcn_id <> c.pcn_id)
-                                    THEN 'no longer registered at the practice'
+                                    THEN CAST(? AS TEXT)
                                 WHEN cv.event_type IS NOT NULL
                                     THEN 'converted: ' || cv.event_type || ' dated ' || cv.event_date END AS reason
                     FROM letter l
@@ -94,11 +95,14 @@ class LetterStops {
                 FROM stop WHERE l.id = stop.id AND stop.reason IS NOT NULL
                 RETURNING l.id, l.reason""", ps -> {
             ps.setArray(1, ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray()));
-            ps.setArray(2, ps.getConnection().createArrayOf("text", qualifying.toArray()));
-            ps.setString(3, clock.getZone().getId());
-            ps.setArray(4, ps.getConnection().createArrayOf("bigint", letterIds.toArray()));
-            ps.setString(5, programme);
-            ps.setTimestamp(6, Timestamp.from(clock.instant()));
+            // The texts' words for the same stops (StopReasons), so a letter and a text read alike.
+            ps.setString(2, StopReasons.DECEASED);
+            ps.setString(3, StopReasons.NOT_REGISTERED);
+            ps.setArray(4, ps.getConnection().createArrayOf("text", qualifying.toArray()));
+            ps.setString(5, clock.getZone().getId());
+            ps.setArray(6, ps.getConnection().createArrayOf("bigint", letterIds.toArray()));
+            ps.setString(7, programme);
+            ps.setTimestamp(8, Timestamp.from(clock.instant()));
             Map<Long, String> out = new TreeMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -1,0 +1,15 @@
+package io.uptake.campaign;
+
+/**
+ * The words a stopped text or letter carries for the stops every channel shares, so that the campaign page reads
+ * the same for both (SendEligibility for texts, letter/LetterStops and letter/LetterImportStops for letters).
+ */
+public final class StopReasons {
+    /** The patient died (an event of {@code deceased-event-types}). */
+    public static final String DECEASED = "patient deceased";
+    /** A later import registered the patient at a practice of another PCN. */
+    public static final String NOT_REGISTERED = "no longer registered at the practice";
+
+    private StopReasons() {
+    }
+}

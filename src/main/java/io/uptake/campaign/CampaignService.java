@@ -429,27 +429,35 @@ public class CampaignService {
                 r AS (
                     SELECT count(*) AS recipients,
                            count(*) FILTER (WHERE r.arm = 'CONTROL') AS control,
+                           count(*) FILTER (WHERE r.by_post AND r.arm <> 'CONTROL') AS by_post,
+                           count(*) FILTER (WHERE r.by_post AND r.arm = 'CONTROL') AS by_post_control,
                            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = r.patient_id)) AS opted_out,
                            count(*) FILTER (WHERE r.arm = 'TEXTED' AND conv.hit) AS converted,
                            count(*) FILTER (WHERE r.arm = 'CONTROL' AND conv.hit) AS control_converted
-                    FROM recipient r JOIN campaign c ON c.id = r.campaign_id
+                    -- The recipients and the patients reachable only by post (V330), as the report's base has them.
+                    FROM (SELECT campaign_id, patient_id, arm, index_date, FALSE AS by_post FROM recipient
+                          WHERE campaign_id = ?
+                          UNION ALL
+                          SELECT campaign_id, patient_id, arm, CAST(NULL AS DATE), TRUE FROM campaign_post_only
+                          WHERE campaign_id = ?) r
+                    JOIN campaign c ON c.id = r.campaign_id
                     -- The one conversion rule (V120, docs/reports.md), so these counts are the report's.
                     CROSS JOIN LATERAL (SELECT EXISTS (
                         SELECT 1 FROM conversion(r.patient_id, CAST(? AS TEXT[]),
                                                  conversion_index_date(r.index_date, c.start_at, ?),
-                                                 c.attribution_days))) AS conv(hit)
-                    WHERE r.campaign_id = ?)
+                                                 c.attribution_days))) AS conv(hit))
                 SELECT * FROM m, r""", ps -> {
             ps.setLong(1, id);
-            ps.setArray(2, ps.getConnection().createArrayOf("text", qualifying.toArray()));
-            ps.setString(3, clock.getZone().getId());
-            ps.setLong(4, id);
+            ps.setLong(2, id);
+            ps.setLong(3, id);
+            ps.setArray(4, ps.getConnection().createArrayOf("text", qualifying.toArray()));
+            ps.setString(5, clock.getZone().getId());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new CampaignView.Counts(rs.getLong("recipients"), rs.getLong("control"), rs.getLong("pending"),
                         rs.getLong("sent"), rs.getLong("delivered"), rs.getLong("failed"), rs.getLong("cancelled"),
                         rs.getLong("skipped"), rs.getLong("opted_out"), rs.getLong("converted"),
-                        rs.getLong("control_converted"));
+                        rs.getLong("control_converted"), rs.getLong("by_post"), rs.getLong("by_post_control"));
             }
         });
     }

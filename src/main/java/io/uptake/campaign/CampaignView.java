@@ -31,10 +31,15 @@ public record CampaignView(long id, String name, String programme, String status
      * @param optedOut         recipients opted out now
      * @param converted        texted recipients who converted (the one rule of V120 and docs/reports.md, as the report)
      * @param controlConverted the same for the control arm, for comparison
+     * @param byPost           of the recipients, those reachable only by post and written to (issue 14, V330)
+     * @param byPostControl    of the control arm, those reachable only by post
+     *
+     * recipients, control, optedOut, converted and controlConverted count both kinds of patient, as the report does.
      */
     @Serdeable
     public record Counts(long recipients, long control, long pending, long sent, long delivered, long failed,
-                         long cancelled, long skipped, long optedOut, long converted, long controlConverted) {
+                         long cancelled, long skipped, long optedOut, long converted, long controlConverted,
+                         long byPost, long byPostControl) {
     }
 
     @Serdeable

@@ -17,7 +17,13 @@ import java.time.Clock;
  * <p>Computed at query time from the event table, so an event imported at any later time changes every
  * report that reads it. Reports wrap {@link #BASE} in their own SELECT over the CTE {@code base}.
  *
- * <p>Columns of {@code base}: recipient_id, campaign_id, patient_id, nhs_number, arm, language, index_date,
+ * <p>Every patient of the campaign is a row: its recipients (channel SMS) and, since issue 14, the patients reachable
+ * only by post (channel LETTER, recipient_id null; view {@code campaign_post_only}), whose intervention arm is named
+ * TEXTED like the recipients' so that every total is the whole campaign's.
+ *
+ * <p>Columns of {@code base}: unit_id (one per row), recipient_id, campaign_id, patient_id, nhs_number, arm, language,
+ * channel (SMS or LETTER: how the patient could be reached), letters (that left), reached (a text delivered or a
+ * letter that left), index_date,
  * sex, ethnicity_group, imd_quintile (1-5 or null), practice_code, age (years at the index date), texts,
  * delivered, failed, segments, statuses, clicked (opened a tracked booking link), opted_out, converted_on, days_to_convert, abnormal (null when the
  * result cannot be judged), referred_on, pathway, diagnosed_on, cancer_site, ruled_out_on, days_to_outcome.
@@ -43,14 +49,27 @@ public class RecipientOutcomes {
             -- The recipients, found through recipient's (campaign_id, patient_id) key: the ids are an InitPlan
             -- parameter, which an index scan can use (a join to the params CTE could only scan every recipient).
             -- Without patient columns: those are joined in base, by primary key, only where they are read.
+            -- unit_id keys a patient of a campaign: the recipient's id, or for a patient reachable only by post
+            -- (issue 14: view campaign_post_only, never a recipient) minus their first letter's id.
             rcp AS MATERIALIZED (
-                SELECT r.id AS recipient_id, r.campaign_id, r.patient_id, r.arm, r.language,
+                SELECT r.id AS unit_id, r.id AS recipient_id, r.campaign_id, r.patient_id, r.arm, r.language,
+                       'SMS' AS channel,
                        -- a texted recipient never reached is measured, like control, from the campaign start
                        conversion_index_date(r.index_date, c.start_at, params.zone) AS index_date,
                        c.attribution_days, c.programme, params.zone, params.window_days
                 FROM params
                 JOIN recipient r ON r.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
                 JOIN campaign c ON c.id = r.campaign_id
+                UNION ALL
+                -- Written to, not texted: measured from the campaign start, as the letters' stops are (LetterStops),
+                -- since a printed letter's day of posting is the practice's, not ours.
+                SELECT -po.first_letter_id, CAST(NULL AS BIGINT), po.campaign_id, po.patient_id, po.arm, po.language,
+                       'LETTER',
+                       conversion_index_date(CAST(NULL AS DATE), c.start_at, params.zone),
+                       c.attribution_days, c.programme, params.zone, params.window_days
+                FROM params
+                JOIN campaign_post_only po ON po.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
+                JOIN campaign c ON c.id = po.campaign_id
             ),
             span AS (
                 SELECT min(index_date) AS lo, max(index_date + attribution_days + window_days) AS hi FROM rcp
@@ -74,20 +93,20 @@ public class RecipientOutcomes {
             -- date and the window are the one conversion rule's (V120), which the campaign counts and the
             -- send-time checks use too; both functions are inlined, so the plan is as if written out here.
             hits AS MATERIALIZED (
-                SELECT rcp.recipient_id, rcp.programme, rcp.window_days,
+                SELECT rcp.unit_id, rcp.programme, rcp.window_days,
                        -- the age at the test date decides the threshold: looked up for these few rows only
                        (SELECT p.date_of_birth FROM patient p WHERE p.id = rcp.patient_id) AS date_of_birth,
                        cand.event_type, cand.event_date, cand.value, cand.value_num,
                        min(cand.event_date) FILTER (WHERE q.event_type IS NOT NULL
                                                     AND within_attribution_window(cand.event_date, rcp.index_date,
                                                                                   rcp.attribution_days))
-                           OVER (PARTITION BY rcp.recipient_id) AS converted_on
+                           OVER (PARTITION BY rcp.unit_id) AS converted_on
                 FROM rcp
                 JOIN cand ON cand.patient_id = rcp.patient_id AND cand.event_date >= rcp.index_date
                 LEFT JOIN qualifying_event q ON q.programme = rcp.programme AND q.event_type = cand.event_type
             ),
             outc AS (
-                SELECT h.recipient_id,
+                SELECT h.unit_id,
                        min(h.converted_on) AS converted_on,
                        bool_or(judged.abnormal) AS abnormal,
                        min(h.event_date) FILTER (WHERE h.event_type = 'URGENT_REFERRAL') AS referred_on,
@@ -110,7 +129,7 @@ public class RecipientOutcomes {
                 ) judged ON TRUE
                 WHERE h.converted_on IS NOT NULL
                   AND h.event_date BETWEEN h.converted_on AND h.converted_on + h.window_days
-                GROUP BY h.recipient_id
+                GROUP BY h.unit_id
             ),
             msg AS (
                 SELECT m.recipient_id,
@@ -125,6 +144,15 @@ public class RecipientOutcomes {
                 WHERE m.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
                 GROUP BY m.recipient_id
             ),
+            -- Letters that left (printed for the practice to post, or posted by Notify), per patient: a letter reaches
+            -- a texted recipient too (a LETTER wave, or in place of a text that failed).
+            ltr AS (
+                SELECT l.campaign_id, l.patient_id,
+                       count(*) FILTER (WHERE l.status IN ('PRINTED', 'SENT', 'DELIVERED')) AS letters
+                FROM letter l
+                WHERE l.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
+                GROUP BY l.campaign_id, l.patient_id
+            ),
             -- The opt-out rule from its one place, view opted_out_patient (V80), for these recipients only: the
             -- ids array reaches both of its branches (patient-level entries by patient, the mobile's number-level
             -- entries through the patient's primary key and patient_mobile_idx). A patient may have a row of each
@@ -135,8 +163,8 @@ public class RecipientOutcomes {
                 GROUP BY o.patient_id
             ),
             base AS (
-                SELECT rcp.recipient_id, rcp.campaign_id, rcp.patient_id, p.nhs_number, rcp.arm, rcp.language,
-                       rcp.index_date, p.sex, p.ethnicity_group,
+                SELECT rcp.unit_id, rcp.recipient_id, rcp.campaign_id, rcp.patient_id, p.nhs_number, rcp.arm,
+                       rcp.language, rcp.channel, rcp.index_date, p.sex, p.ethnicity_group,
                        (p.imd_decile + 1) / 2 AS imd_quintile,
                        p.practice_code,
                        CAST(extract(YEAR FROM age(rcp.index_date, p.date_of_birth)) AS INT) AS age,
@@ -146,6 +174,8 @@ public class RecipientOutcomes {
                        COALESCE(msg.segments, 0) AS segments,
                        msg.statuses,
                        COALESCE(msg.clicked, FALSE) AS clicked,
+                       COALESCE(ltr.letters, 0) AS letters,
+                       COALESCE(msg.delivered, FALSE) OR COALESCE(ltr.letters, 0) > 0 AS reached,
                        COALESCE(opted.at >= timezone(rcp.zone, CAST(rcp.index_date AS TIMESTAMP)), FALSE) AS opted_out,
                        outc.converted_on,
                        outc.converted_on - rcp.index_date AS days_to_convert,
@@ -161,7 +191,8 @@ public class RecipientOutcomes {
                 LEFT JOIN patient p ON p.id = rcp.patient_id
                                    AND p.id = ANY (ARRAY(SELECT rcp_ids.patient_id FROM rcp rcp_ids))
                 LEFT JOIN msg ON msg.recipient_id = rcp.recipient_id
-                LEFT JOIN outc ON outc.recipient_id = rcp.recipient_id
+                LEFT JOIN outc ON outc.unit_id = rcp.unit_id
+                LEFT JOIN ltr ON ltr.campaign_id = rcp.campaign_id AND ltr.patient_id = rcp.patient_id
                 LEFT JOIN opted ON opted.patient_id = rcp.patient_id
             )
             """;

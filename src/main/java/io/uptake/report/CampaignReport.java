@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * GET /api/campaigns/{id}/report. {@code clicked}: patients who opened their tracked booking link (0 for a
- * campaign without one, and for the control arm, who get no text). Counts are patients of the texted arm unless named otherwise: in particular
+ * campaign without one, and for the control arm, who get no text). Counts are patients of the texted arm unless named
+ * otherwise, where "texted" is the intervention arm: since issue 14 it also holds the patients reachable only by post,
+ * who were written to ({@code channels} splits them out). In particular
  * {@code recipients} is the texted arm (the issue's contract, the denominator of {@code conversionRate}), while
  * {@code allRecipients} is both arms, the figure the campaign API calls {@code counts.recipients}. Rates are
  * raw fractions (0.069, rounded only for display); a null count is either withheld (publication mode, see
@@ -26,7 +28,23 @@ public record CampaignReport(
         Long abnormal, Long abnormalWithUrgentReferral, Long urgentReferrals, Long cancersDiagnosed,
         Long cancersRuledOut, Double medianDaysReferralToOutcome,
         Long segments, BigDecimal cost, BigDecimal costPerConversion, String currency,
-        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns, Choices choices, Calls calls) {
+        Arm control, Uplift uplift, Map<String, List<Group>> breakdowns, Choices choices, Calls calls,
+        List<Channel> channels) {
+
+    /**
+     * Reach and uptake by channel (issue 14), each against its own control: {@code SMS}, the patients with a usable
+     * mobile (texted; reached = a text delivered or a letter that left); {@code LETTER}, those reachable only by post
+     * (reached = a letter printed or posted); {@code CALL}, for a campaign with a call wave, the patients of each arm
+     * not converted by the call list's day (reached = a call answered; converted = on or after that day). The first
+     * two partition the campaign, so their figures add up to the report's totals; the call's patients are some of
+     * theirs. {@code control} and {@code uplift} are null where the channel's control arm has no patients. Null for
+     * an external campaign.
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Channel(String channel, String label, Long patients, Long reached, Long converted,
+                          Double conversionRate, List<Double> conversionRateCi95, Arm control, Uplift uplift) {
+    }
 
     /**
      * The call list's outcomes (issue 14), for a campaign with a call wave (null without one): {@code listed}

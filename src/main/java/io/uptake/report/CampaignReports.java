@@ -37,19 +37,37 @@ class CampaignReports {
      * recipient was most of the report's time.
      */
     static final String AGGREGATE = """
-            , cells AS MATERIALIZED (
+            -- The campaign's first call wave's day (issue 14): the call list takes those not converted by then, so
+            -- the call's comparison is between the arms' patients not converted by that day.
+            , call_day AS MATERIALIZED (
+                SELECT w.campaign_id, min(CAST(timezone(params.zone, w.due_at) AS DATE)) AS day
+                FROM params, campaign_wave w
+                WHERE w.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[])) AND w.channel = 'CALL'
+                GROUP BY w.campaign_id
+            ),
+            answered AS MATERIALIZED (
+                SELECT DISTINCT t.campaign_id, t.patient_id FROM call_task t JOIN call_attempt a ON a.task_id = t.id
+                WHERE t.campaign_id = ANY (CAST((SELECT ids FROM params) AS BIGINT[]))
+                  AND a.outcome IN ('BOOKED', 'DECLINED', 'ALREADY_SCREENED')
+            ),
+            cells AS MATERIALIZED (
                 SELECT base.arm, base.language, base.ethnicity_group,
                        width_bucket(base.age, CAST(? AS INT[])) AS age_bucket, base.sex, base.imd_quintile,
-                       base.practice_code, base.texts, base.delivered, base.failed, base.opted_out,
+                       base.practice_code, base.channel, base.texts, base.delivered, base.failed, base.opted_out,
                        base.converted_on, base.abnormal, base.referred_on, base.diagnosed_on, base.ruled_out_on,
-                       base.days_to_outcome, base.segments, base.clicked
+                       base.days_to_outcome, base.segments, base.clicked, base.reached,
+                       call_day.day IS NOT NULL AND (base.converted_on IS NULL OR base.converted_on >= call_day.day)
+                           AS call_due,
+                       answered.patient_id IS NOT NULL AS call_answered
                 FROM base
+                LEFT JOIN call_day ON call_day.campaign_id = base.campaign_id
+                LEFT JOIN answered ON answered.campaign_id = base.campaign_id AND answered.patient_id = base.patient_id
             )
             SELECT arm,
                    NULL AS language, NULL AS ethnicity_group, CAST(NULL AS INT) AS age_bucket, NULL AS sex,
-                   CAST(NULL AS INT) AS imd_quintile, NULL AS practice_code,
+                   CAST(NULL AS INT) AS imd_quintile, NULL AS practice_code, NULL AS channel,
                    1 AS g_language, 1 AS g_ethnicity_group, 1 AS g_age_bucket, 1 AS g_sex, 1 AS g_imd_quintile,
-                   1 AS g_practice_code,
+                   1 AS g_practice_code, 1 AS g_channel,
                    count(*) AS recipients,
                    count(*) FILTER (WHERE texts > 0) AS sent,
                    count(*) FILTER (WHERE delivered) AS delivered,
@@ -64,19 +82,23 @@ class CampaignReports {
                    count(days_to_outcome) AS with_outcome,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_outcome) AS median_days,
                    sum(segments) AS segments,
-                   count(*) FILTER (WHERE clicked) AS clicked
+                   count(*) FILTER (WHERE clicked) AS clicked,
+                   count(*) FILTER (WHERE reached) AS reached,
+                   count(*) FILTER (WHERE call_due) AS call_due,
+                   count(*) FILTER (WHERE call_due AND call_answered) AS call_answered,
+                   count(*) FILTER (WHERE call_due AND converted_on IS NOT NULL) AS call_converted
             FROM cells
             GROUP BY arm
             UNION ALL
             SELECT arm,
-                   language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code,
+                   language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code, channel,
                    GROUPING(language), GROUPING(ethnicity_group), GROUPING(age_bucket), GROUPING(sex),
-                   GROUPING(imd_quintile), GROUPING(practice_code),
+                   GROUPING(imd_quintile), GROUPING(practice_code), GROUPING(channel),
                    count(*), 0, 0, 0, 0, count(converted_on), 0, 0, 0, 0, 0, 0, NULL, 0,
-                   count(*) FILTER (WHERE clicked)
+                   count(*) FILTER (WHERE clicked), count(*) FILTER (WHERE reached), 0, 0, 0
             FROM cells
             GROUP BY GROUPING SETS ((arm, language), (arm, ethnicity_group), (arm, age_bucket), (arm, sex),
-                                    (arm, imd_quintile), (arm, practice_code))
+                                    (arm, imd_quintile), (arm, practice_code), (arm, channel))
             """;
 
 
@@ -214,6 +236,7 @@ class CampaignReports {
             }
         }
 
+        CampaignReport.Calls calls = external ? null : calls(campaign, cells, disclosure);
         return new CampaignReport(campaign.id(), campaign.name(), campaign.programme(), campaign.source(),
                 campaign.attributionDays(), outcomes.windowDays(), campaign.ruleVersion(),
                 disclosure.publication() ? new CampaignReport.Publication(disclosure.suppressFrom(),
@@ -236,7 +259,8 @@ class CampaignReports {
                 disclosure.mayShowStatisticOf(texted.withOutcome) ? texted.medianDays : null,
                 segments, cost, costPerConversion, tariff.currency(),
                 controlArm, uplift, breakdowns(cells, disclosure, rate),
-                choices(campaign, cells, disclosure), external ? null : calls(campaign, cells, disclosure));
+                choices(campaign, cells, disclosure), calls,
+                external ? null : ChannelFigures.of(cells, calls != null, disclosure));
     }
 
     /** The choices {@code programme} offers as the report names them: "notForMe" is NOT_FOR_ME. */
@@ -530,7 +554,8 @@ class CampaignReports {
                           int attributionDays, String ruleVersion, boolean judged) {
     }
 
-    /** One row of {@link #AGGREGATE}: an arm's total (dimension null) or one breakdown cell (recipients, converted). */
+    /** One row of {@link #AGGREGATE}: an arm's total (dimension null) or one breakdown cell (recipients, converted;
+     * dimension {@link ChannelFigures#DIMENSION} for a channel's, with reached). */
     static final class Cell {
         String arm;
         String dimension;
@@ -550,6 +575,13 @@ class CampaignReports {
         Double medianDays;
         long segments;
         long clicked;
+        /** A text delivered or a letter that left. */
+        long reached;
+        /** Of the arm's total only: patients not converted by the first call wave's day, those of them a call
+         * reached, and those of them who converted (0 without a call wave). */
+        long callDue;
+        long callAnswered;
+        long callConverted;
 
         static Cell empty(String arm) {
             Cell c = new Cell();
@@ -582,6 +614,14 @@ class CampaignReports {
             c.medianDays = rs.wasNull() ? null : median;
             c.segments = rs.getLong("segments");
             c.clicked = rs.getLong("clicked");
+            if (rs.getInt("g_channel") == 0) {
+                c.dimension = ChannelFigures.DIMENSION;
+                c.value = rs.getString("channel");
+            }
+            c.reached = rs.getLong("reached");
+            c.callDue = rs.getLong("call_due");
+            c.callAnswered = rs.getLong("call_answered");
+            c.callConverted = rs.getLong("call_converted");
             return c;
         }
     }

@@ -26,7 +26,7 @@ class ReportCsv {
     private static final String RECIPIENTS = """
             SELECT nhs_number, practice_code, arm, index_date, texts, statuses, opted_out, converted_on,
                    days_to_convert, abnormal, referred_on, pathway, diagnosed_on, cancer_site, ruled_out_on,
-                   days_to_outcome
+                   days_to_outcome, channel, letters
             FROM base
             ORDER BY arm DESC, nhs_number
             """;
@@ -54,7 +54,7 @@ class ReportCsv {
                 "Abnormal with urgent referral", "Urgent referrals", "Cancers diagnosed", "Cancers ruled out",
                 "Median days from referral to outcome", "Text segments", "Cost £", "Chose 1 call me",
                 "Chose 2 already done", "Chose 3 new kit", "Chose 4 not for me (declined)", "Calls made",
-                "Declined on a call", "Screened elsewhere (on a call)").get())) {
+                "Declined on a call", "Screened elsewhere (on a call)", "Reached").get())) {
             csv.printRecord(withCalls(raw, shown, ChoiceRow.TEXTED, null, null, withChoices(raw, shown, ChoiceRow.TEXTED, null, null, row("Total", "Texted",
                     cell(raw.recipients(), shown.recipients()), cell(raw.sent(), shown.sent()),
                     cell(raw.delivered(), shown.delivered()), cell(raw.clicked(), shown.clicked()),
@@ -84,6 +84,7 @@ class ReportCsv {
                         "", percent(raw.uplift().difference(), shown.uplift().difference()),
                         low(raw.uplift().ci95(), shown.uplift().ci95()), high(raw.uplift().ci95(), shown.uplift().ci95()))));
             }
+            channels(csv, raw, shown);
             for (Map.Entry<String, List<CampaignReport.Group>> breakdown : shown.breakdowns().entrySet()) {
                 List<CampaignReport.Group> rawGroups = raw.breakdowns().get(breakdown.getKey());
                 String title = ReportPageController.BREAKDOWN_TITLES.getOrDefault(breakdown.getKey(), breakdown.getKey());
@@ -100,6 +101,36 @@ class ReportCsv {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * Each channel's rows (issue 14): the texted arm with the patients reached (the last column), the control arm, and
+     * the uplift, under the breakdown "Channel", so a lead's spreadsheet can filter them as any other breakdown.
+     */
+    private static void channels(CSVPrinter csv, CampaignReport raw, CampaignReport shown) throws IOException {
+        if (shown.channels() == null) {
+            return;
+        }
+        for (int i = 0; i < shown.channels().size(); i++) {
+            CampaignReport.Channel s = shown.channels().get(i);
+            CampaignReport.Channel r = raw.channels().get(i);
+            List<Object> texted = full(row("Channel", s.label() + ": texted", cell(r.patients(), s.patients()), "", "", "",
+                    "", "", "", "", cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
+                    low(r.conversionRateCi95(), s.conversionRateCi95()), high(r.conversionRateCi95(), s.conversionRateCi95())));
+            texted.set(COLUMNS - 1, cell(r.reached(), s.reached()));
+            csv.printRecord(texted);
+            if (s.control() == null) {
+                continue;
+            }
+            csv.printRecord(full(row("Channel", s.label() + ": control", cell(r.control().patients(), s.control().patients()),
+                    "", "", "", "", "", "", "", cell(r.control().converted(), s.control().converted()),
+                    percent(r.control().conversionRate(), s.control().conversionRate()),
+                    low(r.control().conversionRateCi95(), s.control().conversionRateCi95()),
+                    high(r.control().conversionRateCi95(), s.control().conversionRateCi95()))));
+            csv.printRecord(full(row("Channel uplift", s.label() + ": texted minus control (percentage points)", "", "",
+                    "", "", "", "", "", "", "", percent(r.uplift().difference(), s.uplift().difference()),
+                    low(r.uplift().ci95(), s.uplift().ci95()), high(r.uplift().ci95(), s.uplift().ci95()))));
+        }
     }
 
     /** Every campaign in view, with the same column names, percentages and small-number rule as the report's. */
@@ -144,7 +175,7 @@ class ReportCsv {
                     .setHeader("nhs_number", "practice_code", "arm", "index_date", "texts", "message_statuses",
                             "opted_out", "converted_on", "days_to_convert", "abnormal", "urgent_referral_on",
                             "pathway", "cancer_diagnosed_on", "cancer_site", "cancer_ruled_out_on",
-                            "days_referral_to_outcome").get())) {
+                            "days_referral_to_outcome", "channel", "letters").get())) {
                 while (rs.next()) {
                     Object abnormal = rs.getObject("abnormal");
                     csv.printRecord(rs.getString("nhs_number"), rs.getString("practice_code"), rs.getString("arm"),
@@ -153,7 +184,8 @@ class ReportCsv {
                             nz(rs.getObject("days_to_convert")), abnormal == null ? "" : abnormal,
                             nz(rs.getDate("referred_on")), text(rs.getString("pathway")),
                             nz(rs.getDate("diagnosed_on")), text(rs.getString("cancer_site")),
-                            nz(rs.getDate("ruled_out_on")), nz(rs.getObject("days_to_outcome")));
+                            nz(rs.getDate("ruled_out_on")), nz(rs.getObject("days_to_outcome")),
+                            rs.getString("channel"), rs.getInt("letters"));
                     rows++;
                 }
             } catch (IOException e) {
@@ -215,7 +247,8 @@ class ReportCsv {
         return full(row);
     }
 
-    private static final int COLUMNS = COLUMNS_BEFORE_CALLS + 3;
+    /** The call columns, then "Reached", filled on the channel rows only. */
+    private static final int COLUMNS = COLUMNS_BEFORE_CALLS + 3 + 1;
 
     /** Every row as wide as the header, so that a strict CSV reader (one that checks each record) takes the file. */
     private static List<Object> full(List<Object> row) {

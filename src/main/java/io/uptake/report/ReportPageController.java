@@ -76,6 +76,8 @@ class ReportPageController {
                 "difference", r.uplift().difference() == null ? "n/a" : points(r.uplift().difference()),
                 "upliftCi", r.uplift().ci95() == null ? "n/a" : points(r.uplift().ci95().get(0)) + " to "
                         + points(r.uplift().ci95().get(1))));
+        model.put("channels", r.channels() == null || r.channels().isEmpty() ? null : r.channels().stream()
+                .map(ReportPageController::channelRow).toList());
         List<Map<String, Object>> breakdowns = new ArrayList<>();
         r.breakdowns().forEach((name, groups) -> {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -220,6 +222,24 @@ class ReportPageController {
 
     private static void add(List<Map<String, Object>> figures, String id, String label, String value, String note) {
         figures.add(Map.of("id", id, "label", label, "value", value, "note", note));
+    }
+
+    /** One channel's row as the page shows it: each arm's patients, reached and converted, and the uplift. */
+    private static Map<String, Object> channelRow(CampaignReport.Channel c) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("code", c.channel().toLowerCase(java.util.Locale.ROOT));
+        row.put("label", c.label());
+        row.put("patients", count(c.patients()));
+        row.put("reached", count(c.reached()));
+        row.put("converted", count(c.converted()));
+        row.put("rate", pct(c.conversionRate()) + " (" + ci(c.conversionRateCi95()) + ")");
+        row.put("controlPatients", c.control() == null ? "none" : count(c.control().patients()));
+        row.put("controlRate", c.control() == null ? "" : count(c.control().converted()) + ", "
+                + pct(c.control().conversionRate()) + " (" + ci(c.control().conversionRateCi95()) + ")");
+        row.put("uplift", c.uplift() == null || c.uplift().difference() == null ? "n/a"
+                : points(c.uplift().difference()) + " (" + points(c.uplift().ci95().get(0)) + " to "
+                + points(c.uplift().ci95().get(1)) + ")");
+        return row;
     }
 
     static String count(Long value) {

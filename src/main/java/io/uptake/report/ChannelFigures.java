@@ -1,0 +1,82 @@
+package io.uptake.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The report's figures by channel (issue 14), from the cells of one {@link CampaignReports#AGGREGATE} pass: a pure
+ * function of them, so its rules are table-tested without a database (ChannelFiguresTest).
+ * <ul>
+ *   <li>SMS and LETTER are how a patient could be reached (a usable mobile, or post only). The mobile is known
+ *   before the control draw, and each group was split with the campaign's fraction, so each channel's arms are
+ *   compared with each other: a randomised comparison within the channel, not against everyone's control.</li>
+ *   <li>CALL compares the patients of each arm not converted by the first call wave's day: those the call list
+ *   takes, and their counterparts the control arm held back from it.</li>
+ * </ul>
+ * A channel appears when either arm has patients in it (CALL: when the campaign has a call wave).
+ */
+final class ChannelFigures {
+    /** The cells' dimension for a channel's row, not one of {@link CampaignReports#DIMENSIONS} (not a breakdown). */
+    static final String DIMENSION = "channel";
+
+    private ChannelFigures() {
+    }
+
+    static List<CampaignReport.Channel> of(List<CampaignReports.Cell> cells, boolean hasCallWave, Disclosure disclosure) {
+        List<CampaignReport.Channel> out = new ArrayList<>();
+        for (String channel : List.of("SMS", "LETTER")) {
+            CampaignReports.Cell texted = cell(cells, "TEXTED", channel);
+            CampaignReports.Cell control = cell(cells, "CONTROL", channel);
+            if (texted.recipients + control.recipients == 0) {
+                continue;
+            }
+            out.add(row(channel, texted.recipients, texted.reached, texted.converted,
+                    control.recipients, control.converted, disclosure));
+        }
+        if (hasCallWave) {
+            CampaignReports.Cell texted = total(cells, "TEXTED");
+            CampaignReports.Cell control = total(cells, "CONTROL");
+            out.add(row("CALL", texted.callDue, texted.callAnswered, texted.callConverted,
+                    control.callDue, control.callConverted, disclosure));
+        }
+        return out;
+    }
+
+    static String label(String channel) {
+        return switch (channel) {
+            case "SMS" -> "Text (patients with a mobile)";
+            case "LETTER" -> "Letter (no mobile: post only)";
+            case "CALL" -> "Call (not tested by the call list's day)";
+            default -> channel;
+        };
+    }
+
+    private static CampaignReport.Channel row(String channel, long patients, long reached, long converted,
+                                              long controlPatients, long controlConverted, Disclosure disclosure) {
+        Long n = disclosure.count(patients);
+        Long k = disclosure.count(converted);
+        CampaignReport.Arm control = null;
+        CampaignReport.Uplift uplift = null;
+        if (controlPatients > 0) {
+            Long cn = disclosure.count(controlPatients);
+            Long ck = disclosure.count(controlConverted);
+            control = new CampaignReport.Arm(cn, null, ck, CampaignReports.rateOf(ck, cn), CampaignReports.intervalOf(ck, cn));
+            // Rates and intervals from the published counts only (Disclosure), so a withheld count gives no uplift.
+            uplift = n != null && k != null && cn != null && ck != null && n > 0 && cn > 0 && k <= n && ck <= cn
+                    ? new CampaignReport.Uplift((double) k / n - (double) ck / cn, Proportions.newcombe(k, n, ck, cn))
+                    : new CampaignReport.Uplift(null, null);
+        }
+        return new CampaignReport.Channel(channel, label(channel), n, disclosure.count(reached), k,
+                CampaignReports.rateOf(k, n), CampaignReports.intervalOf(k, n), control, uplift);
+    }
+
+    private static CampaignReports.Cell cell(List<CampaignReports.Cell> cells, String arm, String channel) {
+        return cells.stream().filter(c -> arm.equals(c.arm) && DIMENSION.equals(c.dimension) && channel.equals(c.value))
+                .findFirst().orElse(CampaignReports.Cell.empty(arm));
+    }
+
+    private static CampaignReports.Cell total(List<CampaignReports.Cell> cells, String arm) {
+        return cells.stream().filter(c -> arm.equals(c.arm) && c.dimension == null).findFirst()
+                .orElse(CampaignReports.Cell.empty(arm));
+    }
+}

@@ -161,17 +161,32 @@ public class Budgets {
         return ids.stream().map(id -> thisMonth(id).orElseThrow()).toList();
     }
 
-    /** The sentence a refused launch shows: its estimate against what is left, with the figures. */
+    /** The sentence a refused launch shows: its estimate against what is left, with the figures, in people's words. */
     public static String refusal(Month m, BigDecimal estimate) {
-        return "The estimated cost of " + m.currency() + " " + money(estimate) + " is more than is left of "
-                + m.pcn() + "'s budget for " + m.month() + ": " + m.currency() + " " + m.left() + " left of "
-                + m.currency() + " " + m.budget() + " (" + m.currency() + " " + m.spent() + " spent)";
+        return "The estimated cost of " + amount(m, estimate) + " is more than is left of " + m.pcn() + "'s budget for "
+                + monthName(m) + ": " + amount(m, m.left()) + " left of " + amount(m, m.budget()) + " ("
+                + amount(m, m.spent()) + " spent)";
     }
 
     /** Why the service paused a sending campaign of this PCN. */
     public static String pausedReason(Month m) {
-        return "Paused: " + m.pcn() + "'s budget for " + m.month() + " is reached (" + m.currency() + " " + m.spent()
-                + " spent of " + m.currency() + " " + m.budget() + "). An admin can raise the budget; then resume.";
+        return "Paused: " + m.pcn() + "'s budget for " + monthName(m) + " is reached (" + amount(m, m.spent())
+                + " spent of " + amount(m, m.budget()) + "). An admin can raise the budget; then resume.";
+    }
+
+    /** An amount as people write it: "£5.28" for pounds, else the currency's code before it ("EUR 5.28"). */
+    public static String amount(Month m, @Nullable BigDecimal value) {
+        if (value == null) {
+            return "no limit";
+        }
+        String figure = money(value).toPlainString();
+        return "GBP".equals(m.currency()) ? "£" + figure : m.currency() + " " + figure;
+    }
+
+    /** "March 2026" for the month "2026-03". */
+    static String monthName(Month m) {
+        return java.time.YearMonth.parse(m.month()).format(
+                java.time.format.DateTimeFormatter.ofPattern("MMMM yyyy", java.util.Locale.UK));
     }
 
     private static BigDecimal money(BigDecimal amount) {

@@ -57,7 +57,8 @@ class BudgetsPageController {
         String typed = form.monthlyBudget() == null ? "" : form.monthlyBudget().strip().replaceFirst("^£", "");
         try {
             Budgets.Month m = budgets.set(pcnId, typed.isEmpty() ? null : new BigDecimal(typed), CurrentUser.of(auth));
-            return panel(model("Set " + m.pcn() + "'s budget to " + m.currency() + " " + m.budget() + " a month.",
+            return panel(model(m.budget() == null ? m.pcn() + " has no budget now: its launches are not limited by cost."
+                    : "Set " + m.pcn() + "'s budget to " + Budgets.amount(m, m.budget()) + " a month.",
                     null, null));
         } catch (NumberFormatException e) {
             return panel(model(null, pcnId, "Enter the budget in pounds, for example 120 or 120.50"));

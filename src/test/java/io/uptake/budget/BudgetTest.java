@@ -139,7 +139,8 @@ class BudgetTest {
                 .isInstanceOfSatisfying(HttpClientResponseException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(409);
                     assertThat(e.getResponse().getBody(String.class).orElse(""))
-                            .contains("GBP " + estimate.setScale(2)).contains("GBP " + short1p.setScale(2) + " left");
+                            .contains("£" + estimate.setScale(2)).contains("£" + short1p.setScale(2) + " left")
+                            .doesNotContain("GBP");
                 });
         assertThat(rows.queryLong("SELECT count(*) FROM campaign")).isZero();
         setBudget(estimate, admin);
@@ -170,10 +171,10 @@ class BudgetTest {
         Map<String, Object> campaign = client.toBlocking().retrieve(HttpRequest.GET("/api/campaigns/" + id)
                 .bearerAuth(ccc), Json.OBJECT);
         assertThat(campaign.get("status")).isEqualTo("PAUSED");
-        assertThat((String) campaign.get("pausedReason")).contains("budget for 2026-03 is reached")
-                .contains("GBP " + spent);
+        assertThat((String) campaign.get("pausedReason")).contains("budget for March 2026 is reached")
+                .contains("£" + spent + " spent");
         String page = client.toBlocking().retrieve(HttpRequest.GET("/ui/campaigns/" + id).bearerAuth(ccc));
-        assertThat(page).contains("paused-reason").contains("budget for 2026-03 is reached");
+        assertThat(page).contains("paused-reason").contains("budget for March 2026 is reached");
 
         Map<String, Object> budget = client.toBlocking().retrieve(HttpRequest.GET("/api/pcns/" + pcn + "/budget")
                 .bearerAuth(admin), Json.OBJECT);

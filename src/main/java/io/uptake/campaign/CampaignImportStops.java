@@ -11,14 +11,20 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 
 /**
- * When a patient or events import commits, the pending texts of open campaigns to patients it marks dead (an event of
- * {@code uptake.campaign.deceased-event-types}) or registers with another PCN's practice are CANCELLED in the same
+ * When a patient, events or practice import commits, the pending texts of open campaigns to patients it marks dead (an
+ * event of {@code uptake.campaign.deceased-event-types}) or registers with another PCN's practice (or whose practice
+ * it moves to another PCN) are CANCELLED in the same
  * commit, with SendEligibility's reasons: the campaign page shows them stopped at once, not only when their wave
  * falls due and the claim's check stops them (hazard H-007, docs/COHORTS-AND-TEMPLATES.md, "Data that changes after
  * launch").
  */
 @Singleton
 class CampaignImportStops implements ImportListener {
+    /**
+     * The imports that can stop a text: patients (a move to another PCN's practice), events (a death) and practices
+     * (a practice import can move a whole practice to another PCN, its pcn_id).
+     */
+    static final java.util.Set<String> STOPPING_KINDS = java.util.Set.of("patients", "events", "practices");
     private static final Logger LOG = LoggerFactory.getLogger(CampaignImportStops.class);
     private final Schedule schedule;
     private final CampaignSettings settings;
@@ -32,9 +38,7 @@ class CampaignImportStops implements ImportListener {
 
     @Override
     public void imported(String kind, CurrentUser user, Instant now) {
-        if (!"patients".equals(kind) && !"events".equals(kind)) {
-            // A practice import can move a whole practice to another PCN (its pcn_id), and that is not acted on here:
-            // such texts are still stopped at their claim (SendEligibility), and letters at print (LetterStops).
+        if (!STOPPING_KINDS.contains(kind)) {
             return;
         }
         int[] cancelled = schedule.cancelForImport(settings.deceasedEventTypes(), SendEligibility.DECEASED,

@@ -1,6 +1,7 @@
 package io.uptake.letter;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.audit.AuditLog;
 import io.uptake.campaign.CampaignSettings;
 import io.uptake.campaign.StopReasons;
 import io.uptake.importing.ImportListener;
@@ -12,26 +13,30 @@ import java.time.Instant;
 
 /**
  * The letters' side of an import's stops (texts: campaign/CampaignImportStops): a letter not yet printed or handed
- * to Notify, of an open campaign, to a patient the import marks dead or registers with another PCN's practice, is
- * CANCELLED in the import's commit with the same reasons as a text. A PRINTED letter is left to {@link LetterStops},
+ * to Notify, of an open campaign, to a patient the import marks dead or registers with another PCN's practice (or
+ * whose practice a practice import moves to another PCN), is CANCELLED in the import's commit with the same reasons
+ * as a text, and audited. A PRINTED letter is left to {@link LetterStops},
  * the check at the moment it leaves, which also stops it: this one only makes the campaign page right at once.
  */
 @Singleton
 class LetterImportStops implements ImportListener {
     private final JdbcOperations jdbc;
     private final CampaignSettings campaigns;
+    private final AuditLog audit;
 
-    LetterImportStops(JdbcOperations jdbc, CampaignSettings campaigns) {
+    LetterImportStops(JdbcOperations jdbc, CampaignSettings campaigns, AuditLog audit) {
         this.jdbc = jdbc;
         this.campaigns = campaigns;
+        this.audit = audit;
     }
 
     @Override
     public void imported(String kind, CurrentUser user, Instant now) {
-        if (!"patients".equals(kind) && !"events".equals(kind)) {
+        // The texts' kinds: a practice import can move a whole practice, and its patients, to another PCN.
+        if (!"patients".equals(kind) && !"events".equals(kind) && !"practices".equals(kind)) {
             return;
         }
-        jdbc.prepareStatement("""
+        int cancelled = jdbc.prepareStatement("""
                 WITH stop AS (
                     SELECT l.id,
                            CASE WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = l.patient_id
@@ -52,5 +57,10 @@ class LetterImportStops implements ImportListener {
             ps.setTimestamp(4, Timestamp.from(now));
             return ps.executeUpdate();
         });
+        if (cancelled > 0) {
+            // As the texts' stop does: who caused it and how many, so a CCC can see why letters did not go.
+            audit.record(user, "CANCEL_LETTERS", kind, "after the import: " + cancelled
+                    + " letters cancelled (patient deceased or no longer registered at the practice)");
+        }
     }
 }

@@ -128,6 +128,39 @@ class ImportStopsPendingTextsTest {
         assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'CANCEL_TEXTS'")).isEqualTo(2);
     }
 
+    /** A practice import that moves a whole practice to another PCN stops its patients' texts and letters at once. */
+    @Test
+    void aPracticeImportThatMovesAPracticeToAnotherPcnCancelsItsPatientsPendingTextsAndLetters() {
+        String stays = NhsNumbers.next(), movesWithPractice = NhsNumbers.next();
+        post("patients", PATIENTS
+                + stays + ",Sam,Stays,1960-01-01,M,07700 900104,Y00001\n"
+                + movesWithPractice + ",Pat,Practice,1960-01-01,M,07700 900105,Y00002\n", ccc);
+        long north = rows.queryLong("SELECT id FROM pcn WHERE name = 'North PCN'");
+        long campaign = campaigns.campaign(north).name("FIT reminders").insert();
+        for (String nhs : List.of(stays, movesWithPractice)) {
+            long patient = rows.queryLong("SELECT id FROM patient WHERE nhs_number = ?", nhs);
+            long recipient = campaigns.recipient(campaign, patient).insert();
+            campaigns.message(campaign, recipient, patient).wave(1).insert(); // PENDING, due now
+        }
+        long letter = rows.queryLong("""
+                INSERT INTO letter (campaign_id, patient_id, wave, template_key, arm, language, status, due_at,
+                                    created_at, updated_at)
+                SELECT ?, id, 2, 'letter', 'LETTER', 'en', 'PENDING', now(), now(), now() FROM patient
+                WHERE nhs_number = ? RETURNING id""", campaign, movesWithPractice);
+
+        // Rusholme Surgery joins South PCN.
+        post("practices", "practice_code,name,phone,pcn\nY00002,Rusholme Surgery,0161 496 0002,South PCN\n", admin);
+
+        assertThat(reasons(campaign)).containsEntry(movesWithPractice + "/1", "CANCELLED/no longer registered at the practice")
+                .containsEntry(stays + "/1", "PENDING/");
+        assertThat(rows.queryString("SELECT status || '/' || reason FROM letter WHERE id = ?", letter))
+                .isEqualTo("CANCELLED/no longer registered at the practice");
+        assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'CANCEL_TEXTS' AND target = 'practices'"))
+                .isEqualTo(1);
+        assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'CANCEL_LETTERS' AND target = 'practices'"))
+                .isEqualTo(1);
+    }
+
     @Test
     void aClaimInBetweenStopsATextToAPatientRegisteredWithAnotherPcn() throws Exception {
         String nhs = NhsNumbers.next();

@@ -1,6 +1,7 @@
 package io.uptake.campaign;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.uptake.audit.AuditLog;
 import io.uptake.budget.Budgets;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -21,24 +22,38 @@ class BudgetPause {
     private static final Logger LOG = LoggerFactory.getLogger(BudgetPause.class);
     private final JdbcOperations jdbc;
     private final Budgets budgets;
+    private final AuditLog audit;
 
-    BudgetPause(JdbcOperations jdbc, Budgets budgets) {
+    BudgetPause(JdbcOperations jdbc, Budgets budgets, AuditLog audit) {
         this.jdbc = jdbc;
         this.budgets = budgets;
+        this.audit = audit;
     }
 
     void run() {
         for (long pcnId : pcnsSendingWithABudget()) {
             budgets.thisMonth(pcnId).filter(Budgets.Month::reached).ifPresent(m -> {
-                int paused = jdbc.prepareStatement("""
+                List<Long> paused = jdbc.prepareStatement("""
                         UPDATE campaign c SET status = 'PAUSED', paused_reason = ? WHERE c.pcn_id = ? AND c.status = 'SENDING'
-                          AND EXISTS (SELECT 1 FROM message m WHERE m.campaign_id = c.id AND m.status = 'PENDING')""",
+                          AND EXISTS (SELECT 1 FROM message m WHERE m.campaign_id = c.id AND m.status = 'PENDING')
+                        RETURNING c.id""",
                         ps -> {
                             ps.setString(1, Budgets.pausedReason(m));
                             ps.setLong(2, pcnId);
-                            return ps.executeUpdate();
+                            List<Long> ids = new ArrayList<>();
+                            try (ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    ids.add(rs.getLong(1));
+                                }
+                            }
+                            return ids;
                         });
-                LOG.warn("Paused {} campaigns of {}: {}", paused, m.pcn(), Budgets.pausedReason(m));
+                // The same audit line as a CCC's pause (CampaignService.pause), by the service, with its reason.
+                for (long id : paused) {
+                    audit.record("system", pcnId, "CAMPAIGN_PAUSE", "campaign:" + id, "was SENDING; "
+                            + Budgets.pausedReason(m));
+                }
+                LOG.warn("Paused {} campaigns of {}: {}", paused.size(), m.pcn(), Budgets.pausedReason(m));
             });
         }
     }

@@ -173,6 +173,8 @@ class BudgetTest {
         assertThat(campaign.get("status")).isEqualTo("PAUSED");
         assertThat((String) campaign.get("pausedReason")).contains("budget for March 2026 is reached")
                 .contains("£" + spent + " spent");
+        assertThat(rows.queryLong("SELECT count(*) FROM audit_log WHERE action = 'CAMPAIGN_PAUSE' AND username = 'system'"
+                + " AND target = ? AND detail LIKE '%budget for March 2026 is reached%'", "campaign:" + id)).isEqualTo(1);
         String page = client.toBlocking().retrieve(HttpRequest.GET("/ui/campaigns/" + id).bearerAuth(ccc));
         assertThat(page).contains("paused-reason").contains("budget for March 2026 is reached");
 

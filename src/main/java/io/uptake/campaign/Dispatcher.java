@@ -7,6 +7,7 @@ import io.uptake.optout.OptOutLedger;
 import io.uptake.outbox.Claimed;
 import io.uptake.outbox.ClaimRequest;
 import io.uptake.outbox.Claims;
+import io.uptake.outbox.Leases;
 import io.uptake.outbox.Outcomes;
 import io.uptake.outbox.Transition;
 import io.uptake.sms.MessageStatusService;
@@ -54,7 +55,7 @@ public class Dispatcher {
     private final List<String> qualifyingProgrammes = new ArrayList<>();
     private final List<String> qualifyingEvents = new ArrayList<>();
 
-    Dispatcher(Claims claims, Outcomes outcomes, Clock clock, CampaignSettings settings, BankHolidays holidays,
+    Dispatcher(Claims claims, Leases leases, Outcomes outcomes, Clock clock, CampaignSettings settings, BankHolidays holidays,
                Programmes programmes, OpenCampaigns openCampaigns, BeanProvider<SmsSender> senders,
                BeanProvider<CampaignTexts> texts, SendThrottle throttle, OptOutLedger ledger,
                MessageStatusService statuses, MeterRegistry meters, DailyCapCounts capCounts) {
@@ -70,7 +71,7 @@ public class Dispatcher {
         this.throttle = throttle;
         this.pause = new SenderPause(clock, settings.retryBase);
         SendOutcomes sendOutcomes = new SendOutcomes(RetryPolicy.of(settings), settings.reconcileAfter);
-        this.heartbeat = new LeaseHeartbeat(claims, clock, settings.lease);
+        this.heartbeat = new LeaseHeartbeat(leases, clock, settings.lease);
         this.sends = new BatchSends(settings,
                 new SendAttempt(clock, sendOutcomes, pause, ledger, statuses, texts, meters), sendOutcomes, clock);
         this.claimTime = Timer.builder("uptake.dispatcher.claim")

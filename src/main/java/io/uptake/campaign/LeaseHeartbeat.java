@@ -1,6 +1,6 @@
 package io.uptake.campaign;
 
-import io.uptake.outbox.Claims;
+import io.uptake.outbox.Leases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps alive the leases of the claims this instance has in hand, as db-scheduler's {@code updateHeartbeat} does:
- * every quarter lease it extends each claim's lease on the messages it still holds ({@link Claims#extendLease}),
+ * every quarter lease it extends each claim's lease on the messages it still holds ({@link Leases#extendLease}),
  * so a batch may take as long as its provider calls take. What a beat learns stops hand-overs: a message the
  * claim no longer holds (taken over after an expiry) or whose campaign is no longer sending is not handed over;
  * and when beats fail (the database is out of reach), nothing is handed over once half the lease has passed
@@ -27,14 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LeaseHeartbeat {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseHeartbeat.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private final Claims claims;
+    private final Leases leases;
     private final Clock clock;
     private final Duration lease;
     private final Set<Held> inHand = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
-    LeaseHeartbeat(Claims claims, Clock clock, Duration lease) {
-        this.claims = claims;
+    LeaseHeartbeat(Leases leases, Clock clock, Duration lease) {
+        this.leases = leases;
         this.clock = clock;
         this.lease = lease;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,7 +82,7 @@ final class LeaseHeartbeat {
         for (Held h : inHand) {
             long started = System.nanoTime();
             try {
-                Map<Long, String> held = claims.extendLease(h.token, h.ids, clock.instant().plus(lease));
+                Map<Long, String> held = leases.extendLease(h.token, h.ids, clock.instant().plus(lease));
                 h.leaseUntilNanos = started + lease.toNanos();
                 for (long id : h.ids) {
                     String campaignStatus = held.get(id);

@@ -13,14 +13,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The send path's hold on a message: the dispatcher's claim of due PENDING texts, and the heartbeat that keeps
- * the claim's lease alive while its provider calls run ({@link Outcomes#record} then lets go of it).
+ * The send path's hold on a message: the dispatcher's claim of due PENDING texts ({@link Leases} keeps the claim's
+ * lease alive while its provider calls run; {@link Outcomes#record} then lets go of it).
  * <p>
  * These run on the pool itself, one short transaction each, not in a caller's transaction: the dispatcher owns
  * its threads, and a claim must commit before any text is handed over, so that another instance sees it.
@@ -77,29 +74,44 @@ public class Claims {
 
     /**
      * The first due message of each number whose lock this transaction took (see {@link #NUMBER_LOCK}), no more of
-     * a campaign than it is allowed (the rest of its rows are only locked until the claim commits).
+     * a campaign than it is allowed. A capped campaign's due rows are taken up to its allowance before the batch's
+     * limit applies, so one with older texts cannot fill the limit and then be cut to its allowance, leaving the
+     * other campaigns nothing that round (ClaimsCapOrderTest). Rows beyond the batch stay locked only until the
+     * claim commits.
      */
     private static List<Long> lockedNumbersDue(Connection c, ClaimRequest r) throws SQLException {
         try (var ps = c.prepareStatement("""
                 WITH due AS (
                     SELECT id, campaign_id, to_number, due_at FROM message
                     WHERE status = 'PENDING' AND due_at <= ? AND campaign_id = ANY(?)
+                      AND NOT (campaign_id = ANY(CAST(? AS BIGINT[])))
                     ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED),
-                first AS (SELECT DISTINCT ON (to_number) id, campaign_id, to_number, due_at FROM due
+                capped AS (
+                    SELECT m.* FROM unnest(CAST(? AS BIGINT[]), CAST(? AS INT[])) AS a(campaign_id, n)
+                    CROSS JOIN LATERAL (
+                        SELECT id, campaign_id, to_number, due_at FROM message
+                        WHERE status = 'PENDING' AND due_at <= ? AND campaign_id = a.campaign_id
+                        ORDER BY due_at, id LIMIT LEAST(a.n, ?) FOR UPDATE SKIP LOCKED) m
+                    WHERE a.campaign_id = ANY(?)),
+                first AS (SELECT DISTINCT ON (to_number) id, campaign_id, to_number, due_at
+                          FROM (SELECT * FROM due UNION ALL SELECT * FROM capped) d
                           ORDER BY to_number, due_at, id),
-                allowed AS MATERIALIZED (
-                    SELECT id, to_number, due_at FROM (
-                        SELECT f.*, a.n, row_number() OVER (PARTITION BY campaign_id ORDER BY due_at, id) AS nth
-                        FROM first f LEFT JOIN unnest(CAST(? AS BIGINT[]), CAST(? AS INT[])) AS a(campaign_id, n)
-                             USING (campaign_id)) w
-                    WHERE n IS NULL OR nth <= n)
-                SELECT id FROM allowed WHERE pg_try_advisory_xact_lock(?, hashtext(to_number)) ORDER BY due_at, id""")) {
-            ps.setTimestamp(1, Timestamp.from(r.now()));
-            ps.setArray(2, c.createArrayOf("bigint", r.campaignIds().toArray()));
-            ps.setInt(3, r.limit());
-            ps.setArray(4, c.createArrayOf("bigint", r.allowed().keySet().toArray()));
-            ps.setArray(5, c.createArrayOf("integer", r.allowed().keySet().stream().map(r.allowed()::get).toArray()));
-            ps.setInt(6, NUMBER_LOCK);
+                batch AS MATERIALIZED (SELECT id, to_number, due_at FROM first ORDER BY due_at, id LIMIT ?)
+                SELECT id FROM batch WHERE pg_try_advisory_xact_lock(?, hashtext(to_number)) ORDER BY due_at, id""")) {
+            Timestamp now = Timestamp.from(r.now());
+            java.sql.Array campaigns = c.createArrayOf("bigint", r.campaignIds().toArray());
+            java.sql.Array cappedIds = c.createArrayOf("bigint", r.allowed().keySet().toArray());
+            ps.setTimestamp(1, now);
+            ps.setArray(2, campaigns);
+            ps.setArray(3, cappedIds);
+            ps.setInt(4, r.limit());
+            ps.setArray(5, cappedIds);
+            ps.setArray(6, c.createArrayOf("integer", r.allowed().keySet().stream().map(r.allowed()::get).toArray()));
+            ps.setTimestamp(7, now);
+            ps.setInt(8, r.limit());
+            ps.setArray(9, campaigns);
+            ps.setInt(10, r.limit());
+            ps.setInt(11, NUMBER_LOCK);
             List<Long> ids = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -195,26 +207,5 @@ public class Claims {
             }
             return out;
         }
-    }
-
-    /**
-     * Extends the lease of the messages this claim still holds. Returns, for each, its campaign's status now;
-     * a message missing from the answer is not this claim's any more.
-     */
-    public Map<Long, String> extendLease(String token, Collection<Long> ids, Instant until) throws SQLException {
-        Map<Long, String> held = new HashMap<>();
-        try (Connection c = db.getConnection(); var ps = c.prepareStatement("""
-                UPDATE message m SET claimed_until = ? WHERE id = ANY(?) AND claimed_by = ? AND status = 'SENDING'
-                RETURNING m.id, (SELECT c.status FROM campaign c WHERE c.id = m.campaign_id)""")) {
-            ps.setTimestamp(1, Timestamp.from(until));
-            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
-            ps.setString(3, token);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    held.put(rs.getLong(1), rs.getString(2));
-                }
-            }
-        }
-        return held;
     }
 }

@@ -65,9 +65,9 @@ class CampaignReports {
             )
             SELECT arm,
                    NULL AS language, NULL AS ethnicity_group, CAST(NULL AS INT) AS age_bucket, NULL AS sex,
-                   CAST(NULL AS INT) AS imd_quintile, NULL AS practice_code, NULL AS channel,
+                   CAST(NULL AS INT) AS imd_quintile, NULL AS practice_code,
                    1 AS g_language, 1 AS g_ethnicity_group, 1 AS g_age_bucket, 1 AS g_sex, 1 AS g_imd_quintile,
-                   1 AS g_practice_code, 1 AS g_channel,
+                   1 AS g_practice_code,
                    count(*) AS recipients,
                    count(*) FILTER (WHERE texts > 0) AS sent,
                    count(*) FILTER (WHERE delivered) AS delivered,
@@ -84,6 +84,11 @@ class CampaignReports {
                    sum(segments) AS segments,
                    count(*) FILTER (WHERE clicked) AS clicked,
                    count(*) FILTER (WHERE reached) AS reached,
+                   -- The post-only patients' share (ChannelFigures: the text channel is the rest), as FILTERs of this
+                   -- one pass rather than another grouping set over every patient.
+                   count(*) FILTER (WHERE channel = 'LETTER') AS letter_patients,
+                   count(*) FILTER (WHERE channel = 'LETTER' AND reached) AS letter_reached,
+                   count(converted_on) FILTER (WHERE channel = 'LETTER') AS letter_converted,
                    count(*) FILTER (WHERE call_due) AS call_due,
                    count(*) FILTER (WHERE call_due AND call_answered) AS call_answered,
                    count(*) FILTER (WHERE call_due AND converted_on IS NOT NULL) AS call_converted
@@ -91,14 +96,14 @@ class CampaignReports {
             GROUP BY arm
             UNION ALL
             SELECT arm,
-                   language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code, channel,
+                   language, ethnicity_group, age_bucket, sex, imd_quintile, practice_code,
                    GROUPING(language), GROUPING(ethnicity_group), GROUPING(age_bucket), GROUPING(sex),
-                   GROUPING(imd_quintile), GROUPING(practice_code), GROUPING(channel),
+                   GROUPING(imd_quintile), GROUPING(practice_code),
                    count(*), 0, 0, 0, 0, count(converted_on), 0, 0, 0, 0, 0, 0, NULL, 0,
-                   count(*) FILTER (WHERE clicked), count(*) FILTER (WHERE reached), 0, 0, 0
+                   count(*) FILTER (WHERE clicked), 0, 0, 0, 0, 0, 0, 0
             FROM cells
             GROUP BY GROUPING SETS ((arm, language), (arm, ethnicity_group), (arm, age_bucket), (arm, sex),
-                                    (arm, imd_quintile), (arm, practice_code), (arm, channel))
+                                    (arm, imd_quintile), (arm, practice_code))
             """;
 
 
@@ -554,8 +559,7 @@ class CampaignReports {
                           int attributionDays, String ruleVersion, boolean judged) {
     }
 
-    /** One row of {@link #AGGREGATE}: an arm's total (dimension null) or one breakdown cell (recipients, converted;
-     * dimension {@link ChannelFigures#DIMENSION} for a channel's, with reached). */
+    /** One row of {@link #AGGREGATE}: an arm's total (dimension null) or one breakdown cell (recipients, converted). */
     static final class Cell {
         String arm;
         String dimension;
@@ -577,6 +581,10 @@ class CampaignReports {
         long clicked;
         /** A text delivered or a letter that left. */
         long reached;
+        /** Of the arm's total only: its patients reachable only by post, those reached, and those converted. */
+        long letterPatients;
+        long letterReached;
+        long letterConverted;
         /** Of the arm's total only: patients not converted by the first call wave's day, those of them a call
          * reached, and those of them who converted (0 without a call wave). */
         long callDue;
@@ -614,11 +622,10 @@ class CampaignReports {
             c.medianDays = rs.wasNull() ? null : median;
             c.segments = rs.getLong("segments");
             c.clicked = rs.getLong("clicked");
-            if (rs.getInt("g_channel") == 0) {
-                c.dimension = ChannelFigures.DIMENSION;
-                c.value = rs.getString("channel");
-            }
             c.reached = rs.getLong("reached");
+            c.letterPatients = rs.getLong("letter_patients");
+            c.letterReached = rs.getLong("letter_reached");
+            c.letterConverted = rs.getLong("letter_converted");
             c.callDue = rs.getLong("call_due");
             c.callAnswered = rs.getLong("call_answered");
             c.callConverted = rs.getLong("call_converted");

@@ -16,26 +16,24 @@ import java.util.List;
  * A channel appears when either arm has patients in it (CALL: when the campaign has a call wave).
  */
 final class ChannelFigures {
-    /** The cells' dimension for a channel's row, not one of {@link CampaignReports#DIMENSIONS} (not a breakdown). */
-    static final String DIMENSION = "channel";
-
     private ChannelFigures() {
     }
 
     static List<CampaignReport.Channel> of(List<CampaignReports.Cell> cells, boolean hasCallWave, Disclosure disclosure) {
+        CampaignReports.Cell texted = total(cells, "TEXTED");
+        CampaignReports.Cell control = total(cells, "CONTROL");
         List<CampaignReport.Channel> out = new ArrayList<>();
-        for (String channel : List.of("SMS", "LETTER")) {
-            CampaignReports.Cell texted = cell(cells, "TEXTED", channel);
-            CampaignReports.Cell control = cell(cells, "CONTROL", channel);
-            if (texted.recipients + control.recipients == 0) {
-                continue;
-            }
-            out.add(row(channel, texted.recipients, texted.reached, texted.converted,
-                    control.recipients, control.converted, disclosure));
+        // The text channel is each arm's total less its post-only patients.
+        if (texted.recipients - texted.letterPatients + control.recipients - control.letterPatients > 0) {
+            out.add(row("SMS", texted.recipients - texted.letterPatients, texted.reached - texted.letterReached,
+                    texted.converted - texted.letterConverted, control.recipients - control.letterPatients,
+                    control.converted - control.letterConverted, disclosure));
+        }
+        if (texted.letterPatients + control.letterPatients > 0) {
+            out.add(row("LETTER", texted.letterPatients, texted.letterReached, texted.letterConverted,
+                    control.letterPatients, control.letterConverted, disclosure));
         }
         if (hasCallWave) {
-            CampaignReports.Cell texted = total(cells, "TEXTED");
-            CampaignReports.Cell control = total(cells, "CONTROL");
             out.add(row("CALL", texted.callDue, texted.callAnswered, texted.callConverted,
                     control.callDue, control.callConverted, disclosure));
         }
@@ -68,11 +66,6 @@ final class ChannelFigures {
         }
         return new CampaignReport.Channel(channel, label(channel), n, disclosure.count(reached), k,
                 CampaignReports.rateOf(k, n), CampaignReports.intervalOf(k, n), control, uplift);
-    }
-
-    private static CampaignReports.Cell cell(List<CampaignReports.Cell> cells, String arm, String channel) {
-        return cells.stream().filter(c -> arm.equals(c.arm) && DIMENSION.equals(c.dimension) && channel.equals(c.value))
-                .findFirst().orElse(CampaignReports.Cell.empty(arm));
     }
 
     private static CampaignReports.Cell total(List<CampaignReports.Cell> cells, String arm) {

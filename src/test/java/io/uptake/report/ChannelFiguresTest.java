@@ -12,25 +12,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The report's rules by channel ({@link ChannelFigures}), from cells alone: no context, no database. */
 class ChannelFiguresTest {
 
-    /** A channel's cell of one arm: patients, reached, converted. */
-    private static CampaignReports.Cell channel(String arm, String channel, long patients, long reached, long converted) {
+    /**
+     * An arm's total: all its patients, reached and converted, of them the post-only patients', and the call's
+     * figures (patients not converted by the call day, answered, converted after).
+     */
+    private static CampaignReports.Cell arm(String arm, long[] all, long[] letter, long[] call) {
         CampaignReports.Cell c = CampaignReports.Cell.empty(arm);
-        c.dimension = ChannelFigures.DIMENSION;
-        c.value = channel;
-        c.recipients = patients;
-        c.reached = reached;
-        c.converted = converted;
+        c.recipients = all[0];
+        c.reached = all[1];
+        c.converted = all[2];
+        c.letterPatients = letter[0];
+        c.letterReached = letter[1];
+        c.letterConverted = letter[2];
+        c.callDue = call[0];
+        c.callAnswered = call[1];
+        c.callConverted = call[2];
         return c;
     }
 
-    /** An arm's total with its call figures: patients not converted by the call day, answered, converted after. */
-    private static CampaignReports.Cell total(String arm, long callDue, long answered, long callConverted) {
-        CampaignReports.Cell c = CampaignReports.Cell.empty(arm);
-        c.callDue = callDue;
-        c.callAnswered = answered;
-        c.callConverted = callConverted;
-        return c;
-    }
+    private static final long[] NONE = {0, 0, 0};
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -42,15 +42,13 @@ class ChannelFiguresTest {
     void whichChannelsShowAndTheirUplift(String name, String texted, String control, String shown, String uplift) {
         long[] t = longs(texted);
         long[] c = longs(control);
+        boolean letters = shown.contains("LETTER");
+        // Post-only patients of the texted arm, when the case has them: 4, 3 reached, 1 converted.
+        long[] post = letters ? new long[]{4, 3, 1} : NONE;
         List<CampaignReports.Cell> cells = new ArrayList<>();
-        if (t[0] > 0) {
-            cells.add(channel("TEXTED", "SMS", t[0], t[1], t[2]));
-        }
+        cells.add(arm("TEXTED", new long[]{t[0] + post[0], t[1] + post[1], t[2] + post[2]}, post, NONE));
         if (c[0] > 0) {
-            cells.add(channel("CONTROL", "SMS", c[0], 0, c[1]));
-        }
-        if (shown.contains("LETTER")) {
-            cells.add(channel("TEXTED", "LETTER", 4, 3, 1));
+            cells.add(arm("CONTROL", new long[]{c[0], 0, c[1]}, NONE, NONE));
         }
         List<CampaignReport.Channel> rows = ChannelFigures.of(cells, false, Disclosure.internal());
         assertThat(rows).extracting(CampaignReport.Channel::channel).containsExactly(shown.split(" "));
@@ -64,12 +62,16 @@ class ChannelFiguresTest {
             assertThat(first.uplift().ci95()).hasSize(2);
             assertThat(first.uplift().ci95().get(0)).isLessThan(first.uplift().difference());
         }
+        if (letters) {
+            CampaignReport.Channel letter = rows.get(rows.size() - 1);
+            assertThat(List.of(letter.patients(), letter.reached(), letter.converted())).containsExactly(4L, 3L, 1L);
+        }
     }
 
     @Test
     void aCallWaveComparesTheArmsNotConvertedByItsDay() {
-        List<CampaignReports.Cell> cells = List.of(channel("TEXTED", "SMS", 9, 6, 4), total("TEXTED", 10, 2, 1),
-                total("CONTROL", 4, 0, 0));
+        List<CampaignReports.Cell> cells = List.of(arm("TEXTED", new long[]{9, 6, 4}, NONE, new long[]{10, 2, 1}),
+                arm("CONTROL", new long[]{0, 0, 0}, NONE, new long[]{4, 0, 0}));
         List<CampaignReport.Channel> rows = ChannelFigures.of(cells, true, Disclosure.internal());
         assertThat(rows).extracting(CampaignReport.Channel::channel).containsExactly("SMS", "CALL");
         CampaignReport.Channel call = rows.get(1);
@@ -84,8 +86,8 @@ class ChannelFiguresTest {
     @Test
     void publicationWithholdsSmallCountsAndTheUpliftComputedFromThem() {
         Disclosure published = new Disclosure(true, 1, 7, 5);
-        List<CampaignReports.Cell> cells = List.of(channel("TEXTED", "LETTER", 40, 30, 6),
-                channel("CONTROL", "LETTER", 20, 0, 1));
+        List<CampaignReports.Cell> cells = List.of(arm("TEXTED", new long[]{40, 30, 6}, new long[]{40, 30, 6}, NONE),
+                arm("CONTROL", new long[]{20, 0, 1}, new long[]{20, 0, 1}, NONE));
         CampaignReport.Channel letter = ChannelFigures.of(cells, false, published).get(0);
         assertThat(letter.patients()).isEqualTo(40L);
         assertThat(letter.converted()).as("6 is in the small range").isNull();

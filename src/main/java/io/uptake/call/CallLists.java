@@ -25,10 +25,13 @@ import java.util.TreeMap;
 
 /**
  * Makes the call list of each CALL wave that has fallen due (campaign sending or completed, not paused or
- * cancelled): one task per recipient of the texted arm that {@link CallNeed} says still needs a call, each due on
- * the working day {@link CallDays} gives it. Exactly once: each wave is listed in one transaction that holds its
- * {@code campaign_wave} row's lock and marks it listed, and {@code UNIQUE (campaign_id, patient_id, wave)} refuses
- * a second task for anyone, so restarts, retries and two instances make each task once.
+ * cancelled): one task per recipient of the texted arm, and per patient the campaign wrote to instead (reachable
+ * only by post: the letters' arm LETTER, never their control arm), that {@link CallNeed} says still needs a call,
+ * each due on the working day {@link CallDays} gives it. A recipient is called on the number texted; a patient
+ * written to on their telephone, else their mobile, as the record has them when the wave falls due. Exactly once:
+ * each wave is listed in one transaction that holds its {@code campaign_wave} row's lock and marks it listed, and
+ * {@code UNIQUE (campaign_id, patient_id, wave)} refuses a second task for anyone, so restarts, retries and two
+ * instances make each task once.
  */
 @Singleton
 public class CallLists {
@@ -81,9 +84,18 @@ public class CallLists {
         return made;
     }
 
-    private record Candidate(long recipientId, long patientId, String phone, String language, LocalDate indexDate,
+    /** {@code recipientId} null: a patient written to, not texted ({@code call_task.invited_by} LETTER). */
+    private record Candidate(Long recipientId, long patientId, String phone, String language, LocalDate indexDate,
                              CallNeed.Facts facts) {
+        String invitedBy() {
+            return recipientId == null ? "LETTER" : "SMS";
+        }
     }
+
+    /** Oldest index date first (none last), then the texted before those written to, then as the database gave. */
+    private static final java.util.Comparator<Candidate> CALL_ORDER = java.util.Comparator
+            .comparing(Candidate::indexDate, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+            .thenComparing(c -> c.recipientId() == null);
 
     private int list(DueWave w, Instant now) {
         // The row's lock: another instance listing this wave waits here, then finds it listed and skips it.
@@ -104,7 +116,7 @@ public class CallLists {
         long pcnId = (Long) campaign[0];
         List<String> qualifying = programmes.find((String) campaign[1])
                 .map(Programmes.Definition::getQualifyingEvents).orElse(List.of());
-        List<Candidate> candidates = jdbc.prepareStatement("""
+        List<Candidate> candidates = new ArrayList<>(jdbc.prepareStatement("""
                 SELECT r.id, r.patient_id, r.mobile, r.language, r.index_date,
                        -- The opt-out rule (views of V80): the patient, or the number the campaign texted.
                        (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = r.patient_id)
@@ -135,7 +147,9 @@ public class CallLists {
                 }
             }
             return out;
-        });
+        }));
+        candidates.addAll(writtenTo(w.campaignId(), qualifying));
+        candidates.sort(CALL_ORDER);
         List<Candidate> needed = new ArrayList<>();
         Map<String, Integer> notNeeded = new TreeMap<>();
         for (Candidate c : candidates) {
@@ -150,11 +164,11 @@ public class CallLists {
             LocalDate day = days.get(i);
             made += jdbc.prepareStatement("""
                     INSERT INTO call_task (campaign_id, recipient_id, patient_id, wave, pcn_id, phone, language,
-                                           index_date, due_on, status, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?)
+                                           index_date, due_on, status, created_at, invited_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?)
                     ON CONFLICT (campaign_id, patient_id, wave) DO NOTHING""", ps -> {
                 ps.setLong(1, w.campaignId());
-                ps.setLong(2, c.recipientId());
+                ps.setObject(2, c.recipientId(), java.sql.Types.BIGINT);
                 ps.setLong(3, c.patientId());
                 ps.setInt(4, w.wave());
                 ps.setLong(5, pcnId);
@@ -163,6 +177,7 @@ public class CallLists {
                 ps.setObject(8, c.indexDate());
                 ps.setObject(9, day);
                 ps.setTimestamp(10, Timestamp.from(now));
+                ps.setString(11, c.invitedBy());
                 return ps.executeUpdate();
             });
         }
@@ -172,12 +187,61 @@ public class CallLists {
             ps.setInt(3, w.wave());
             return ps.executeUpdate();
         });
-        String detail = made + " call tasks for wave " + w.wave() + (days.isEmpty() ? ""
+        long writtenTo = needed.stream().filter(c -> c.recipientId() == null).count();
+        String detail = made + " call tasks for wave " + w.wave()
+                + (writtenTo == 0 ? "" : " (" + writtenTo + " of patients written to, not texted)")
+                + (days.isEmpty() ? ""
                 : ", due " + days.get(0) + " to " + days.get(days.size() - 1)) + ", " + settings.getPerDay()
                 + " a working day" + (notNeeded.isEmpty() ? "" : "; not called: " + notNeeded);
         audit.record("system", pcnId, "CALL_LIST_MADE", "campaign:" + w.campaignId(), detail);
         LOG.info("Campaign {}: {}", w.campaignId(), detail);
         return made;
+    }
+
+    /**
+     * The campaign's patients reachable only by post, in the letters' arm LETTER (never CONTROL: held back from
+     * every channel): a letter row, none of them of the control arm, and no recipient row (a recipient's letters,
+     * in a LETTER wave or after a failed text, do not make them one of these). Their number is their telephone,
+     * else a mobile imported since the launch. Conversion is measured from the campaign's start (no text sets
+     * their index date), by the one conversion rule (V120); the opt-out rule is the patient's, or that number's.
+     */
+    private List<Candidate> writtenTo(long campaignId, List<String> qualifying) {
+        return jdbc.prepareStatement("""
+                WITH written AS (
+                    SELECT l.patient_id, min(l.language) AS language FROM letter l
+                    WHERE l.campaign_id = ?
+                      AND NOT EXISTS (SELECT 1 FROM recipient r WHERE r.campaign_id = l.campaign_id
+                                          AND r.patient_id = l.patient_id)
+                    GROUP BY l.patient_id HAVING bool_and(l.arm = 'LETTER'))
+                SELECT x.*,
+                       (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = x.patient_id)
+                        OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = x.phone)) AS opted_out,
+                       EXISTS (SELECT 1 FROM event e WHERE e.patient_id = x.patient_id
+                                   AND e.event_type = ANY(CAST(? AS TEXT[]))) AS deceased,
+                       (SELECT cv.event_type || ' dated ' || cv.event_date
+                        FROM conversion(x.patient_id, CAST(? AS TEXT[]), x.index_date, x.attribution_days) cv)
+                           AS conversion
+                FROM (SELECT w.patient_id, COALESCE(p.telephone, p.mobile) AS phone, w.language,
+                             conversion_index_date(NULL, c.start_at, ?) AS index_date, c.attribution_days
+                      FROM written w JOIN patient p ON p.id = w.patient_id JOIN campaign c ON c.id = ?) x
+                ORDER BY x.patient_id""", ps -> {
+            ps.setLong(1, campaignId);
+            ps.setArray(2, ps.getConnection().createArrayOf("text", campaigns.deceasedEventTypes().toArray()));
+            ps.setArray(3, ps.getConnection().createArrayOf("text", qualifying.toArray()));
+            ps.setString(4, clock.getZone().getId());
+            ps.setLong(5, campaignId);
+            List<Candidate> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String phone = rs.getString("phone");
+                    out.add(new Candidate(null, rs.getLong("patient_id"), phone, rs.getString("language"),
+                            rs.getObject("index_date", LocalDate.class),
+                            new CallNeed.Facts(phone != null && !phone.isBlank(), rs.getBoolean("opted_out"),
+                                    rs.getBoolean("deceased"), rs.getString("conversion"))));
+                }
+            }
+            return out;
+        });
     }
 
     /** The PCN's open tasks due on each day from {@code from}: a new list fills the days after them. */

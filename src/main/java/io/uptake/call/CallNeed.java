@@ -3,9 +3,9 @@ package io.uptake.call;
 import java.util.Optional;
 
 /**
- * Whether a recipient of the texted arm still needs a call when the CALL wave falls due, as a pure rule over what
- * the list's query read: not if they opted out (by patient or by number), died, or converted by the one
- * conversion rule (V120, as the reminders and the report), nor without a number to call.
+ * Whether a recipient of the texted arm, or a patient the campaign wrote to, still needs a call when the CALL wave
+ * falls due, as a pure rule over what the list's query read: not if they opted out (by patient or by number), died,
+ * or converted by the one conversion rule (V120, as the reminders and the report), nor without a number to call.
  */
 final class CallNeed {
     private CallNeed() {

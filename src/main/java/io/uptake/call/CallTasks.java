@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The call worklist of a PCN: tasks with the patient's details and their replies in the campaign, the outcome of
- * each call, and counts. Tasks are a CCC's, of their own PCN only (the controllers' roles); every query here is
+ * The call worklist of a PCN: tasks with the patient's details and what the campaign sent them and heard back
+ * (their replies to its texts, and the letters it wrote to them), the outcome of each call, and counts. Tasks are a CCC's, of their own PCN only (the controllers' roles); every query here is
  * scoped to the caller's PCN, and a task of another PCN is "not found".
  */
 @Singleton
@@ -104,12 +104,38 @@ class CallTasks {
     record Reply(Instant receivedAt, String body, String classification) {
     }
 
+    /**
+     * A letter of the campaign to the patient, in an earlier wave: its status, in words in {@code label}, when it was
+     * printed or posted ({@code sentAt}; null while it has not gone), and why not ({@code reason}) when it did not go.
+     */
+    @Serdeable
+    record Letter(int wave, String status, String label, @Nullable Instant sentAt, @Nullable String reason) {
+        static String label(String status) {
+            return switch (status) {
+                case "PRINTED" -> "Printed by the practice for posting";
+                case "SENT" -> "Sent to GOV.UK Notify for posting";
+                case "DELIVERED" -> "Posted by GOV.UK Notify";
+                case "PENDING" -> "Not sent yet";
+                case "FAILED" -> "Could not be printed or sent";
+                case "REFUSED" -> "Refused by GOV.UK Notify: not posted";
+                case "CANCELLED" -> "Cancelled before it went";
+                default -> "Not sent";
+            };
+        }
+    }
+
+    /**
+     * {@code invitedBy}: SMS for a recipient of the texts (called on the number texted; {@code replies} are theirs),
+     * LETTER for a patient the campaign wrote to instead (called on their telephone; {@code letters} are theirs).
+     * {@code landline}: the number is not a mobile, so someone else in the home may answer.
+     */
     @Serdeable
     record Task(long id, long campaignId, String campaignName, int wave, long patientId, String nhsNumber,
                 String patientName, String phone, String practiceCode, String practiceName, String language,
                 @Nullable LocalDate indexDate, LocalDate dueOn, String status, @Nullable String outcome,
                 int tries, @Nullable String note, @Nullable Instant lastTryAt, @Nullable String lastTryBy,
-                @Nullable String doNotCall, List<Reply> replies) {
+                @Nullable String doNotCall, String invitedBy, boolean landline, List<Reply> replies,
+                List<Letter> letters) {
     }
 
     @Serdeable
@@ -128,7 +154,7 @@ class CallTasks {
                 SELECT t.id, t.campaign_id, c.name AS campaign_name, t.wave, t.patient_id, p.nhs_number,
                        p.given_name || ' ' || p.family_name AS patient_name, t.phone, p.practice_code,
                        pr.name AS practice_name, t.language, t.index_date, t.due_on, t.status, t.outcome, t.tries,
-                       t.note, t.last_try_at, t.last_try_by, t.pcn_id, c.status AS campaign_status,
+                       t.note, t.last_try_at, t.last_try_by, t.pcn_id, c.status AS campaign_status, t.invited_by,
                        CASE WHEN EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = t.patient_id)
                                  OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = t.phone) THEN 'opted out'
                             WHEN EXISTS (SELECT 1 FROM event e WHERE e.patient_id = t.patient_id
@@ -165,7 +191,7 @@ class CallTasks {
             ps.setInt(i + 3, limit);
             return read(ps.executeQuery());
         });
-        return withReplies(tasks);
+        return withHistory(tasks);
     }
 
     @Transactional(readOnly = true)
@@ -176,7 +202,7 @@ class CallTasks {
             ps.setLong(i + 2, user.pcnId());
             return read(ps.executeQuery());
         });
-        return withReplies(one).stream().findFirst();
+        return withHistory(one).stream().findFirst();
     }
 
     private static final int SELECT_PARAMETERS = 4;
@@ -310,34 +336,68 @@ class CallTasks {
                         rs.getObject("index_date", LocalDate.class), rs.getObject("due_on", LocalDate.class),
                         rs.getString("status"), rs.getString("outcome"), rs.getInt("tries"), rs.getString("note"),
                         last == null ? null : last.toInstant(), rs.getString("last_try_by"),
-                        rs.getString("do_not_call"), List.of()));
+                        rs.getString("do_not_call"), rs.getString("invited_by"), !isMobile(rs.getString("phone")),
+                        List.of(), List.of()));
             }
             return out;
         }
     }
 
-    /** Each task's patient's replies in its campaign, oldest first, in one query for the whole list. */
-    private List<Task> withReplies(List<Task> tasks) {
+    /** UK mobiles are +447 (libphonenumber's mobile ranges; the import refuses pagers and personal numbers). */
+    static boolean isMobile(String e164) {
+        return e164 != null && e164.startsWith("+447");
+    }
+
+    /**
+     * Each task's patient's replies in its campaign, oldest first, and the letters it wrote to them in its other
+     * waves (a call wave's own row says only that no letter goes in it), by wave: two queries for the whole list.
+     */
+    private List<Task> withHistory(List<Task> tasks) {
         if (tasks.isEmpty()) {
             return tasks;
         }
-        Map<String, List<Reply>> byKey = new HashMap<>();
+        Map<String, List<Reply>> replies = new HashMap<>();
+        Map<String, List<Letter>> letters = new HashMap<>();
+        Object[] ids = tasks.stream().map(Task::id).toArray();
         jdbc.prepareStatement("""
-                SELECT i.campaign_id, i.patient_id, i.received_at, i.body, i.classification
-                FROM inbound_message i JOIN call_task t ON t.campaign_id = i.campaign_id AND t.patient_id = i.patient_id
-                WHERE t.id = ANY(?) ORDER BY i.received_at, i.id""", ps -> {
-            ps.setArray(1, ps.getConnection().createArrayOf("bigint", tasks.stream().map(Task::id).toArray()));
+                SELECT i.campaign_id, i.patient_id, i.received_at, i.body, i.classification FROM inbound_message i
+                WHERE (i.campaign_id, i.patient_id) IN (SELECT campaign_id, patient_id FROM call_task WHERE id = ANY(?))
+                ORDER BY i.received_at, i.id""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    byKey.computeIfAbsent(rs.getLong(1) + ":" + rs.getLong(2), k -> new ArrayList<>())
+                    replies.computeIfAbsent(rs.getLong(1) + ":" + rs.getLong(2), k -> new ArrayList<>())
                             .add(new Reply(rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5)));
                 }
             }
             return null;
         });
-        return tasks.stream().map(t -> new Task(t.id(), t.campaignId(), t.campaignName(), t.wave(), t.patientId(),
-                t.nhsNumber(), t.patientName(), t.phone(), t.practiceCode(), t.practiceName(), t.language(),
-                t.indexDate(), t.dueOn(), t.status(), t.outcome(), t.tries(), t.note(), t.lastTryAt(), t.lastTryBy(),
-                t.doNotCall(), List.copyOf(byKey.getOrDefault(t.campaignId() + ":" + t.patientId(), List.of())))).toList();
+        jdbc.prepareStatement("""
+                SELECT l.campaign_id, l.patient_id, l.wave, l.status, l.reason,
+                       CASE WHEN l.status IN ('PRINTED', 'SENT', 'DELIVERED') THEN l.updated_at END AS sent_at
+                FROM letter l JOIN campaign_wave w ON w.campaign_id = l.campaign_id AND w.wave = l.wave
+                WHERE (l.campaign_id, l.patient_id) IN (SELECT campaign_id, patient_id FROM call_task WHERE id = ANY(?))
+                  AND w.channel <> 'CALL' AND l.status <> 'HELD_BACK'
+                ORDER BY l.wave, l.id""", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp sent = rs.getTimestamp("sent_at");
+                    String status = rs.getString("status");
+                    letters.computeIfAbsent(rs.getLong(1) + ":" + rs.getLong(2), k -> new ArrayList<>())
+                            .add(new Letter(rs.getInt("wave"), status, Letter.label(status),
+                                    sent == null ? null : sent.toInstant(), rs.getString("reason")));
+                }
+            }
+            return null;
+        });
+        return tasks.stream().map(t -> {
+            String key = t.campaignId() + ":" + t.patientId();
+            return new Task(t.id(), t.campaignId(), t.campaignName(), t.wave(), t.patientId(), t.nhsNumber(),
+                    t.patientName(), t.phone(), t.practiceCode(), t.practiceName(), t.language(), t.indexDate(),
+                    t.dueOn(), t.status(), t.outcome(), t.tries(), t.note(), t.lastTryAt(), t.lastTryBy(),
+                    t.doNotCall(), t.invitedBy(), t.landline(), List.copyOf(replies.getOrDefault(key, List.of())),
+                    List.copyOf(letters.getOrDefault(key, List.of())));
+        }).toList();
     }
 }

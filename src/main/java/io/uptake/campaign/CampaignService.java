@@ -462,6 +462,11 @@ public class CampaignService {
         });
     }
 
+    /** On letter l: not the row of a wave in which the call list has the patient's task. */
+    private static final String LETTER_NOT_CALLED = """
+            NOT EXISTS (SELECT 1 FROM call_task ct WHERE ct.campaign_id = l.campaign_id AND ct.patient_id = l.patient_id
+                               AND ct.wave = l.wave)""";
+
     /** One page of a campaign's messages (page from 0), audited as a view of a patient list. */
     @Transactional
     public CampaignView.MessagePage messages(long id, int page, int size, CurrentUser user) {
@@ -469,12 +474,15 @@ public class CampaignService {
             throw new NotFound();
         }
         // Every way the campaign reached out, wave by wave: texts, then letters, then calls. Control-arm letters
-        // (HELD_BACK) are not contact, so they are not listed, as control patients have no text row either.
+        // (HELD_BACK) are not contact, so they are not listed, as control patients have no text row either. A
+        // letter row that says a call wave could not call a patient written to is not listed once the call list
+        // has their task after all (a telephone imported after the launch): the task is the wave's row.
         long total = count("""
                 WITH c AS (SELECT CAST(? AS BIGINT) AS id)
                 SELECT (SELECT count(*) FROM message m, c WHERE m.campaign_id = c.id)
-                     + (SELECT count(*) FROM letter l, c WHERE l.campaign_id = c.id AND l.status <> 'HELD_BACK')
-                     + (SELECT count(*) FROM call_task t, c WHERE t.campaign_id = c.id)""", id);
+                     + (SELECT count(*) FROM letter l, c WHERE l.campaign_id = c.id AND l.status <> 'HELD_BACK'
+                            AND %s)
+                     + (SELECT count(*) FROM call_task t, c WHERE t.campaign_id = c.id)""".formatted(LETTER_NOT_CALLED), id);
         List<CampaignView.Message> rows = jdbc.prepareStatement("""
                 SELECT x.kind, x.patient_id, x.sent_to, x.language, x.wave, x.body, x.segments, x.status,
                        x.error_code, x.reason, x.due_at, x.sent_at, x.status_at, x.provider,
@@ -492,7 +500,7 @@ public class CampaignService {
                            CASE WHEN l.status IN ('PRINTED', 'SENT', 'DELIVERED') THEN l.updated_at END, l.updated_at,
                            l.provider
                     FROM letter l JOIN patient lp ON lp.id = l.patient_id
-                    WHERE l.campaign_id = ? AND l.status <> 'HELD_BACK'
+                    WHERE l.campaign_id = ? AND l.status <> 'HELD_BACK' AND %s
                     UNION ALL
                     -- A call's status: still to call, or its final outcome; when it is due, the start of its day.
                     SELECT 2, t.id, t.patient_id, t.phone, t.language, t.wave, NULL, NULL,
@@ -502,7 +510,7 @@ public class CampaignService {
                            timezone(?, CAST(t.due_on AS TIMESTAMP)), t.last_try_at, t.last_try_at, NULL
                     FROM call_task t WHERE t.campaign_id = ?) x
                 JOIN patient p ON p.id = x.patient_id JOIN practice pr ON pr.code = p.practice_code
-                ORDER BY x.wave, x.kind, x.id LIMIT ? OFFSET ?""", ps -> {
+                ORDER BY x.wave, x.kind, x.id LIMIT ? OFFSET ?""".formatted(LETTER_NOT_CALLED), ps -> {
             ps.setLong(1, id);
             ps.setLong(2, id);
             ps.setString(3, clock.getZone().getId());

@@ -23,9 +23,14 @@ public final class WaveChannelPolicy {
 
     /**
      * What the rule looks at. {@code control}: held back (the texts' control arm, or the letters' own); a patient
-     * with a mobile is a recipient of the texts, one without is reachable only by post.
+     * with a mobile is a recipient of the texts, one without is reachable only by post; {@code hasTelephone}: a
+     * number to call besides the mobile (the import's telephone column, or a landline exported as the mobile).
      */
-    public record Patient(boolean control, boolean hasMobile, boolean hasAddress) {
+    public record Patient(boolean control, boolean hasMobile, boolean hasAddress, boolean hasTelephone) {
+        /** A patient whose record has no telephone besides any mobile. */
+        public Patient(boolean control, boolean hasMobile, boolean hasAddress) {
+            this(control, hasMobile, hasAddress, false);
+        }
     }
 
     /** The channel, or none with the reason. */
@@ -52,8 +57,8 @@ public final class WaveChannelPolicy {
                     : p.hasAddress() ? Reach.by(Channel.LETTER) : Reach.none(NO_ADDRESS);
             case SMS -> p.hasMobile() ? Reach.by(Channel.SMS) : Reach.none(TEXT_ONLY_NO_MOBILE);
             case LETTER -> p.hasAddress() ? Reach.by(Channel.LETTER) : Reach.none(NO_ADDRESS);
-            // The only number on a record is the mobile (the import keeps no landline).
-            case CALL -> p.hasMobile() ? Reach.by(Channel.CALL) : Reach.none(CALL_NO_PHONE);
+            // A recipient is called on the number texted; a patient written to, on their telephone.
+            case CALL -> p.hasMobile() || p.hasTelephone() ? Reach.by(Channel.CALL) : Reach.none(CALL_NO_PHONE);
         };
     }
 }

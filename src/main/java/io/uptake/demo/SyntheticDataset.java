@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  *
  * <p>Synthetic only: NHS numbers are the valid Modulus 11 numbers of the 999 test range (there are
  * 909,091 of them, which caps {@link Spec#patients()}), mobiles are Ofcom's drama range 07700 900000-900999
- * and landlines the drama range 0161 496 0000-0999.
+ * and landlines the drama range 0161 496 0000-0999 (in the mobile column, as exports carry them, and as a home
+ * telephone of some patients with no mobile).
  */
 public final class SyntheticDataset {
     /** How many valid Modulus 11 NHS numbers the 999 range holds: the largest possible population. */
@@ -66,6 +67,19 @@ public final class SyntheticDataset {
             return ",";
         }
         return (1 + p.id() % 180) + " " + STREETS[(int) (p.id() % STREETS.length)] + ",Manchester";
+    }
+
+    /**
+     * A home telephone for half of the demo's patients with no mobile at all (one landline in Ofcom's Manchester
+     * drama range, 0161 496 0500-0999, clear of the practices' numbers), so that a call wave lists patients the
+     * campaign wrote to. Derived from the id, not drawn, so the rest of the dataset stays as it was. Those with a
+     * landline in the mobile column need none: the import takes that landline as their telephone.
+     */
+    static String telephone(Patient p) {
+        if (p.mobileExported().isEmpty() && p.id() % 2 == 0) {
+            return String.format("0161 496 %04d", 500 + p.id() % 500);
+        }
+        return "";
     }
 
     private static final String[] STREETS = {"Oak Road", "Birch Avenue", "Elm Street", "Willow Close", "Ash Grove",
@@ -346,7 +360,7 @@ public final class SyntheticDataset {
     public void writePatientsCsv(Writer out) {
         try {
             out.write("NHS Number,Forename,Surname,Date of Birth,Gender,Mobile Telephone,Main Spoken Language,"
-                    + "Ethnicity,Address Line 1,Town,Postcode,IMD Decile,Usual GP Practice Code\r\n");
+                    + "Ethnicity,Address Line 1,Town,Postcode,IMD Decile,Usual GP Practice Code,Home Telephone\r\n");
             StringBuilder line = new StringBuilder(256);
             forEachPatient(p -> {
                 line.setLength(0);
@@ -369,7 +383,7 @@ public final class SyntheticDataset {
                         .append(',').append(csv(p.languageExported())).append(',').append(csv(p.ethnicity()))
                         .append(',').append(address(p)).append(',').append(p.postcode()).append(',')
                         .append(p.imdDecile()).append(',')
-                        .append(p.practiceCode()).append("\r\n");
+                        .append(p.practiceCode()).append(',').append(telephone(p)).append("\r\n");
                 write(out, line);
             });
         } catch (IOException e) {

@@ -85,6 +85,14 @@ abstract class ImportKind {
     /** Applies the staged good rows; may first mark more rows as rejected (checks that need the database). */
     abstract Counts apply(Connection connection, Context context) throws SQLException;
 
+    /**
+     * The values this kind left out of rows it imported (the row is kept, the value is not), as a query over
+     * import_stage giving line, field and why; null when it leaves none out.
+     */
+    String leftOutValues() {
+        return null;
+    }
+
     /** The header a file of this kind needs, for 400 messages. */
     String expectedHeader() {
         return columns().stream().map(Column::name).collect(Collectors.joining(","));
@@ -98,7 +106,7 @@ abstract class ImportKind {
     private static final Map<String, Integer> MAX_LENGTH = Map.ofEntries(
             Map.entry("nhs_number", 20), Map.entry("given_name", 100), Map.entry("family_name", 100),
             Map.entry("date_of_birth", 20), Map.entry("event_date", 20), Map.entry("sex", 20),
-            Map.entry("mobile", 30), Map.entry("phone", 30), Map.entry("postcode", 10), Map.entry("imd_decile", 5),
+            Map.entry("mobile", 30), Map.entry("phone", 30), Map.entry("telephone", 30), Map.entry("postcode", 10), Map.entry("imd_decile", 5),
             Map.entry("practice_code", 10), Map.entry("code", 20), Map.entry("language", 60),
             Map.entry("ethnicity", 120), Map.entry("event_type", 60),
             // PAF holds 80 characters an address line and 30 a post town; these allow for exports that join lines.

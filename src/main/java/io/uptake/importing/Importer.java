@@ -140,10 +140,13 @@ public class Importer {
                 listener.imported(kind.name(), user, now);
             }
             List<ImportResult.ImportError> errors = firstErrors(c, id);
+            List<ImportResult.ImportError> leftOut = new ArrayList<>();
+            long valuesLeftOut = leftOut(kind, c, leftOut);
             audit.record(user, "IMPORT", kind.name(), "import " + id + ": received " + received + ", inserted "
-                    + counts.inserted() + ", updated " + counts.updated() + ", unchanged " + unchanged + ", rejected " + rejected);
+                    + counts.inserted() + ", updated " + counts.updated() + ", unchanged " + unchanged + ", rejected " + rejected
+                    + (valuesLeftOut == 0 ? "" : ", values left out " + valuesLeftOut));
             return new ImportResult(id, kind.name(), received, counts.inserted(), counts.updated(), unchanged, rejected,
-                    errors, rejected == 0 ? null : "/api/imports/" + id + "/rejected.csv");
+                    errors, rejected == 0 ? null : "/api/imports/" + id + "/rejected.csv", valuesLeftOut, leftOut);
         } catch (SQLException e) {
             throw new IllegalStateException("Import failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -296,6 +299,26 @@ public class Importer {
                 return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** Counts the values the kind left out of imported rows, and adds the first few (by line) to {@code first}. */
+    private long leftOut(ImportKind kind, Connection c, List<ImportResult.ImportError> first) throws SQLException {
+        String query = kind.leftOutValues();
+        if (query == null) {
+            return 0;
+        }
+        long total = 0;
+        try (var ps = c.prepareStatement("SELECT line, field, message, count(*) OVER () FROM (" + query
+                + ") v (line, field, message) ORDER BY line LIMIT ?")) {
+            ps.setInt(1, maxErrors);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    first.add(new ImportResult.ImportError(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    total = rs.getLong(4);
+                }
+            }
+        }
+        return total;
     }
 
     private List<ImportResult.ImportError> firstErrors(Connection c, long id) throws SQLException {

@@ -36,6 +36,8 @@ class LetterCampaigns implements CampaignLetters {
     static final String POST_ONLY = "exclusions = ARRAY['no-mobile']::text[]";
     /** The SQL condition on patient p for "has an address a letter can go to". */
     static final String HAS_ADDRESS = "(nullif(btrim(p.address_line_1), '') IS NOT NULL AND nullif(btrim(p.postcode), '') IS NOT NULL)";
+    /** The SQL condition on patient p for "has a telephone the call list can ring" (V320). */
+    static final String HAS_TELEPHONE = "p.telephone IS NOT NULL";
 
     @Override
     public void launched(Launch launch) {
@@ -113,6 +115,22 @@ class LetterCampaigns implements CampaignLetters {
      * arm held back as from every channel.
      */
     private void byChannel(long campaignId, Wave wave, Timestamp now) {
+        for (boolean address : new boolean[]{true, false}) {
+            if (WaveChannelPolicy.reach(wave.channel(), new WaveChannelPolicy.Patient(false, false, address, true))
+                    .channel() == Channel.CALL) {
+                // Called in this wave (the call list makes their task when it falls due): no letter row, as a
+                // recipient has no text row in a call wave. Their other waves' rows, and the control arm's, stay.
+                jdbc.prepareStatement("""
+                        DELETE FROM letter l USING patient p
+                        WHERE p.id = l.patient_id AND l.campaign_id = ? AND l.wave = ? AND l.arm = 'LETTER'
+                          AND %s = ? AND %s""".formatted(HAS_ADDRESS, HAS_TELEPHONE), ps -> {
+                    ps.setLong(1, campaignId);
+                    ps.setInt(2, wave.number());
+                    ps.setBoolean(3, address);
+                    return ps.executeUpdate();
+                });
+            }
+        }
         WaveChannelPolicy.Reach postOnly = WaveChannelPolicy.reach(wave.channel(),
                 new WaveChannelPolicy.Patient(false, false, true));
         WaveChannelPolicy.Reach postOnlyNoAddress = WaveChannelPolicy.reach(wave.channel(),

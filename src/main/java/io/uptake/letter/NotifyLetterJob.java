@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts due letters through Notify every half minute, in every instance: the claims (FOR UPDATE SKIP LOCKED, with a
+ * Posts due letters through Notify every {@code uptake.sms.notify.letter-interval} (30 s), in every instance: the claims (FOR UPDATE SKIP LOCKED, with a
  * lease) keep instances from sending one letter twice. Off with the dispatcher (tests that drive sending by hand).
  */
 @Singleton
@@ -21,7 +21,7 @@ class NotifyLetterJob {
         this.letters = letters;
     }
 
-    @Scheduled(fixedDelay = "30s", initialDelay = "30s")
+    @Scheduled(fixedDelay = "${uptake.sms.notify.letter-interval}", initialDelay = "${uptake.sms.notify.letter-interval}")
     void run() {
         try {
             for (int i = 0; i < 100 && letters.sendDue(20) > 0; i++) {

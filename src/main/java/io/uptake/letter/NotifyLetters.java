@@ -47,7 +47,6 @@ import java.util.UUID;
 public class NotifyLetters implements NotifyLetterReports {
     static final String REFERENCE_PREFIX = "letter-";
     private static final Logger LOG = LoggerFactory.getLogger(NotifyLetters.class);
-    static final Duration LEASE = Duration.ofMinutes(2);
     static final Duration RECONCILE_AFTER = Duration.ofSeconds(30);
     static final Duration RETRY_BASE = Duration.ofMinutes(1);
     static final Duration RETRY_CAP = Duration.ofHours(1);
@@ -109,7 +108,7 @@ public class NotifyLetters implements NotifyLetterReports {
     /** Sends up to {@code limit} due letters; returns how many it claimed (0: nothing due). */
     public int sendDue(int limit) throws SQLException {
         Instant now = clock.instant();
-        Instant lease = now.plus(LEASE);
+        Instant lease = now.plus(settings.getLetterLease());
         fallbacks.write(null);
         List<Claim> claims = claim(now, lease, limit);
         LocalDate today = LocalDate.now(clock);
@@ -145,6 +144,21 @@ public class NotifyLetters implements NotifyLetterReports {
                     update("UPDATE letter SET claimed_until = ? WHERE id = ? AND status = 'PENDING'",
                             Timestamp.from(now.plus(RECONCILE_AFTER)), c.id());
                 }
+                return;
+            }
+            // Notify holds none: the attempt never reached it, so what follows is a first send, and it meets the
+            // last check first, as every first send does (before, it went without: a patient who opted out or died
+            // while the attempt's outcome was unknown, after a crash, was still posted the letter). The attempt is
+            // cleared, as V210 has it once Notify certainly has nothing, so that the check may cancel the letter.
+            int ours = update("""
+                    UPDATE letter SET attempted_at = NULL WHERE id = ? AND status = 'PENDING' AND claimed_until = ?""",
+                    c.id(), Timestamp.from(lease));
+            if (ours == 0) {
+                return; // no longer ours
+            }
+            String stopped = stops.cancelStopped(List.of(c.id())).get(c.id());
+            if (stopped != null) {
+                LOG.info("Letter {} not posted: {}", c.id(), stopped);
                 return;
             }
         }

@@ -31,7 +31,8 @@ public class PatientDirectory {
                               @Nullable String mobile, @Nullable String mobileProblem, String language,
                               @Nullable String ethnicity, String ethnicityGroup, @Nullable String postcode,
                               @Nullable Integer imdDecile, String practiceCode, String practiceName,
-                              @Nullable String addressLine1, @Nullable String addressLine2, @Nullable String town) {
+                              @Nullable String addressLine1, @Nullable String addressLine2, @Nullable String town,
+                              @Nullable String telephone) {
     }
 
     @Serdeable
@@ -49,7 +50,7 @@ public class PatientDirectory {
     private static final String COLUMNS = """
             p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.sex, p.mobile, p.mobile_problem, p.language,
             p.ethnicity, p.ethnicity_group, p.postcode, p.imd_decile, p.practice_code, pr.name AS practice_name,
-            p.address_line_1, p.address_line_2, p.town""";
+            p.address_line_1, p.address_line_2, p.town, p.telephone""";
 
     /**
      * Patients of the caller's PCN whose NHS number starts with the digits of {@code q}, or whose given or
@@ -152,6 +153,7 @@ public class PatientDirectory {
                 rs.getString("mobile_problem"), rs.getString("language"), rs.getString("ethnicity"),
                 rs.getString("ethnicity_group"), rs.getString("postcode"),
                 imd == null ? null : ((Number) imd).intValue(), rs.getString("practice_code"), rs.getString("practice_name"),
-                rs.getString("address_line_1"), rs.getString("address_line_2"), rs.getString("town"));
+                rs.getString("address_line_1"), rs.getString("address_line_2"), rs.getString("town"),
+                rs.getString("telephone"));
     }
 }

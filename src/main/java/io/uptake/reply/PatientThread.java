@@ -34,7 +34,7 @@ class PatientThread {
     Optional<Thread> find(CurrentUser user, long patientId) {
         Optional<Patient> patient = jdbc.prepareStatement("""
                 SELECT p.id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.mobile, p.mobile_problem,
-                       p.language, p.practice_code, pr.name AS practice_name, pr.pcn_id,
+                       p.language, p.practice_code, pr.name AS practice_name, pr.pcn_id, p.telephone,
                        EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = p.id) AS opted_out
                 FROM patient p JOIN practice pr ON pr.code = p.practice_code
                 WHERE p.id = ? AND (CAST(? AS BIGINT) IS NULL OR pr.pcn_id = ?)""", ps -> {
@@ -49,7 +49,7 @@ class PatientThread {
                         rs.getString("given_name") + " " + rs.getString("family_name"),
                         rs.getObject("date_of_birth", LocalDate.class), rs.getString("mobile"),
                         rs.getString("mobile_problem"), rs.getString("language"), rs.getString("practice_code"),
-                        rs.getString("practice_name"), rs.getBoolean("opted_out")));
+                        rs.getString("practice_name"), rs.getBoolean("opted_out"), rs.getString("telephone")));
             }
         });
         return patient.map(p -> new Thread(p, messages(user, patientId), replies(user, patientId)));
@@ -113,7 +113,7 @@ class PatientThread {
     @Serdeable
     record Patient(long id, String nhsNumber, String name, LocalDate dateOfBirth, @Nullable String mobile,
                    @Nullable String mobileProblem, String language, String practiceCode, String practiceName,
-                   boolean optedOut) {
+                   boolean optedOut, @Nullable String telephone) {
     }
 
     @Serdeable

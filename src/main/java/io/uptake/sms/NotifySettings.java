@@ -26,6 +26,8 @@ public class NotifySettings {
     private Duration readTimeout = Duration.ofSeconds(15);
     private Duration reconcileSlack = Duration.ofMinutes(2);
     private double maxMessagesPerSecond = 45;
+    private Duration letterLease = Duration.ofMinutes(2);
+    private Duration letterInterval = Duration.ofSeconds(30);
 
     public static boolean present(@Nullable String s) {
         return s != null && !s.isBlank();
@@ -126,6 +128,32 @@ public class NotifySettings {
 
     public void setReconcileSlack(Duration reconcileSlack) {
         this.reconcileSlack = reconcileSlack;
+    }
+
+    /**
+     * How long a batch of letters claimed for Notify is this instance's alone: after it, another instance (or this
+     * one restarted after a crash) may claim them, and reconciles by reference any whose attempt may have gone. It
+     * must outlast rendering and posting a batch (20 letters, a few seconds each), or two instances render the same
+     * letters (never post them twice: the attempt is marked under the lease).
+     */
+    public Duration getLetterLease() {
+        return letterLease;
+    }
+
+    public void setLetterLease(Duration letterLease) {
+        if (letterLease.isNegative() || letterLease.isZero()) {
+            throw new IllegalArgumentException("uptake.sms.notify.letter-lease must be positive, not " + letterLease);
+        }
+        this.letterLease = letterLease;
+    }
+
+    /** How often each instance posts the letters that are due (NotifyLetterJob). */
+    public Duration getLetterInterval() {
+        return letterInterval;
+    }
+
+    public void setLetterInterval(Duration letterInterval) {
+        this.letterInterval = letterInterval;
     }
 
     public double getMaxMessagesPerSecond() {

@@ -140,6 +140,45 @@ public class PeopleFormats {
         return digits.substring(0, 5) + " " + digits.substring(5);
     }
 
+    /**
+     * "0161 496 0123" or "07700 900243": a UK number, landline or mobile, as people write it, from E.164 (the form
+     * every number is stored in). libphonenumber's national format knows where each area code ends; a number it
+     * cannot read, or one from abroad, comes back as it was.
+     */
+    public String phone(@Nullable String value) {
+        if (value == null) {
+            return "";
+        }
+        String mobile = mobile(value);
+        if (!mobile.equals(value) || !value.startsWith("+44")) {
+            return mobile;
+        }
+        try {
+            com.google.i18n.phonenumbers.PhoneNumberUtil phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+            return phones.format(phones.parse(value, "GB"),
+                    com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.NATIONAL);
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            return value;
+        }
+    }
+
+    /**
+     * Why a patient got no text, letter or call in a wave, in words, for the reason codes stored with the row
+     * (campaign/WaveChannelPolicy); a reason already written as a sentence comes back as it was.
+     */
+    public String reason(@Nullable String key) {
+        if (key == null) {
+            return "";
+        }
+        return REASONS.getOrDefault(key, key);
+    }
+
+    private static final Map<String, String> REASONS = Map.of(
+            "no-address", "No address on the record to write to",
+            "text-only-wave-no-mobile", "No mobile, and this wave is by text only",
+            "call-wave-no-phone", "Not on the call list: no phone number on the record",
+            "control-arm", "Control arm: held back from every channel");
+
     /** "Urdu" for {@code ur}: one spelling per language (see LANGUAGES). */
     public String language(@Nullable String code) {
         if (code == null || code.isBlank()) {

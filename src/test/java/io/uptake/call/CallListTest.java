@@ -192,6 +192,167 @@ class CallListTest {
         assertThat((String) first.get("phone")).startsWith("+447700900");
     }
 
+    /** A campaign with the waves' channels given, launched and sending. */
+    long launch(double controlFraction, String... channels) {
+        Map<String, Object> request = new HashMap<>(Map.of("name", "PSA by post and phone", "programme", "psa-eligible",
+                "asOf", "2026-03-02", "controlFraction", controlFraction,
+                "reminders", List.of(Map.of("afterDays", 14), Map.of("afterDays", 28)),
+                "waves", java.util.Arrays.stream(channels).map(c -> Map.of("channel", c)).toList()));
+        HttpResponse<Map<String, Object>> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
+        long id = ((Number) created.body().get("id")).longValue();
+        sql("UPDATE campaign SET status = 'SENDING' WHERE id = " + id);
+        return id;
+    }
+
+    /** Patients no text can reach (no mobile) with an address, so the campaign writes to them; each with the telephone given. */
+    void importWrittenTo(Map<String, String> telephoneByNhs, Map<String, String> mobileByNhs) {
+        post("practices", "practice_code,name,phone,pcn,address_line_1,town,postcode\n"
+                + "Y00001,Moss Side Health Centre,0161 496 0001,North PCN,1 Moss Lane East,Manchester,M16 7AA\n");
+        StringBuilder csv = new StringBuilder("nhs_number,given_name,family_name,date_of_birth,sex,mobile,telephone,"
+                + "language,ethnicity,practice_code,address_line_1,town,postcode\n");
+        int i = 0;
+        for (Map.Entry<String, String> p : telephoneByNhs.entrySet()) {
+            csv.append(p.getKey()).append(",Wrote").append(i).append(",Letter,1970-01-01,M,")
+                    .append(mobileByNhs.getOrDefault(p.getKey(), "")).append(',').append(p.getValue())
+                    .append(",en,Black African,Y00001,").append(10 + i++).append(" Birch Road,Manchester,M14 5AB\n");
+        }
+        post("patients", csv.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> task(String nhs) {
+        return calls("all").stream().filter(t -> t.get("nhsNumber").equals(nhs)).findFirst()
+                .orElseThrow(() -> new AssertionError("no call task for " + nhs));
+    }
+
+    /**
+     * Issue 14: a CALL wave lists the patients the campaign wrote to (reachable only by post) as well as the texted,
+     * on their telephone (or a landline exported as their mobile), with their letters; not those who had the test,
+     * opted out or have no number at all, whose wave row says why in words. A telephone imported after the launch
+     * counts: the call list reads the record when the wave falls due. Each is listed once, and their call outcome
+     * goes to the GP record's entries like any other.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCallWaveListsThePatientsWrittenToOnTheirTelephoneWithTheirLetters() {
+        String landline = NhsNumbers.next(), inMobile = NhsNumbers.next(), tested = NhsNumbers.next(),
+                stopped = NhsNumbers.next(), noNumber = NhsNumbers.next(), late = NhsNumbers.next();
+        Map<String, String> phones = new java.util.LinkedHashMap<>();
+        phones.put(landline, "0161 496 0101");
+        phones.put(inMobile, "");
+        phones.put(tested, "0161 496 0103");
+        phones.put(stopped, "0161 496 0104");
+        phones.put(noNumber, "");
+        phones.put(late, "");
+        importWrittenTo(phones, Map.of(inMobile, "0161 496 0102"));
+        long id = launch(0, "AUTO", "AUTO", "CALL");
+        // At launch, wave 3 has a row only for those it cannot call, with the reason.
+        assertThat(count("SELECT count(*) FROM letter WHERE campaign_id = " + id + " AND wave = 3")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM letter WHERE campaign_id = " + id
+                + " AND wave = 3 AND status = 'EXCLUDED' AND reason = 'call-wave-no-phone'")).isEqualTo(3);
+        // The invitations are printed; then one patient has the test, one opts out, one's telephone arrives.
+        http.exchange(HttpRequest.GET("/api/campaigns/" + id + "/letters.pdf?wave=1").bearerAuth(ccc), byte[].class);
+        sql("INSERT INTO event (patient_id, event_date, event_type, imported_at) SELECT id, DATE '2026-03-10', 'PSA_TEST', now()"
+                + " FROM patient WHERE nhs_number = '" + tested + "'");
+        http.exchange(HttpRequest.POST("/api/patients/" + stopped + "/opt-out", Map.of("reason", "by letter"))
+                .bearerAuth(ccc), Json.OBJECT);
+        post("patients", "nhs_number,given_name,family_name,date_of_birth,sex,language,ethnicity,practice_code,"
+                + "address_line_1,town,postcode,home_phone\n"
+                + late + ",Wrote5,Letter,1970-01-01,M,en,Black African,Y00001,15 Birch Road,Manchester,M14 5AB,0161 496 0106\n");
+
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        assertThat(lists.listDue()).isEqualTo(10 + 3);
+        sql("UPDATE campaign_wave SET calls_listed_at = NULL WHERE campaign_id = " + id); // a crash before the mark
+        assertThat(lists.listDue()).isZero();
+        assertThat(count("SELECT count(*) FROM call_task WHERE campaign_id = " + id + " AND invited_by = 'LETTER'"
+                + " AND recipient_id IS NULL")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'CALL_LIST_MADE'"
+                + " AND detail LIKE '13 call tasks for wave 3 (3 of patients written to, not texted)%'")).isEqualTo(1);
+
+        List<String> listed = calls("all").stream().map(t -> (String) t.get("nhsNumber")).toList();
+        assertThat(listed).contains(landline, inMobile, late).doesNotContain(tested, stopped, noNumber, postOnly);
+        Map<String, Object> written = task(landline);
+        assertThat(written).containsEntry("phone", "+441614960101").containsEntry("invitedBy", "LETTER")
+                .containsEntry("landline", true).containsEntry("replies", List.of());
+        List<Map<String, Object>> letters = Json.objects(written.get("letters"));
+        assertThat(letters).extracting(l -> l.get("wave") + " " + l.get("status"))
+                .containsExactly("1 PRINTED", "2 PENDING");
+        assertThat(letters.get(0).get("sentAt")).isNotNull();
+        assertThat(letters.get(1).get("sentAt")).isNull();
+        assertThat(task(inMobile)).containsEntry("phone", "+441614960102").containsEntry("invitedBy", "LETTER");
+        assertThat(task(late)).containsEntry("phone", "+441614960106");
+        // A texted patient keeps the number texted and their replies; no letters were written to them.
+        Map<String, Object> textedTask = task(texted.get(4));
+        assertThat(textedTask).containsEntry("invitedBy", "SMS").containsEntry("landline", false)
+                .containsEntry("letters", List.of());
+
+        String page = http.retrieve(HttpRequest.GET("/ui/calls?show=all").bearerAuth(ccc).accept(MediaType.TEXT_HTML_TYPE), String.class);
+        assertThat(page).contains("0161 496 0101").contains("Phone (landline)").contains("Letter (no mobile to text)")
+                .contains("Letters in this campaign").contains("Printed by the practice for posting, 2 March 2026")
+                .contains("Reminder 1").contains("Not sent yet")
+                .contains("Ask for the patient by name, and say why you are calling only to them.");
+
+        // The campaign's messages: the late telephone's wave-3 row is its call; the patient with no number keeps
+        // the letter row that says, in words on the page, why nobody will call.
+        Map<String, Object> messages = http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/messages?size=500")
+                .bearerAuth(ccc), Json.OBJECT);
+        List<Map<String, Object>> wave3 = Json.objects(messages.get("messages")).stream()
+                .filter(m -> ((Number) m.get("wave")).intValue() == 3).toList();
+        assertThat(wave3).filteredOn(m -> m.get("nhsNumber").equals(late)).extracting(m -> m.get("channel"))
+                .containsExactly("CALL");
+        assertThat(wave3).filteredOn(m -> m.get("nhsNumber").equals(noNumber))
+                .extracting(m -> m.get("channel") + " " + m.get("reason")).containsExactly("LETTER call-wave-no-phone");
+        assertThat(((Number) messages.get("total")).intValue()).isEqualTo(Json.objects(messages.get("messages")).size());
+        String campaignPage = http.retrieve(HttpRequest.GET("/ui/campaigns/" + id).bearerAuth(ccc)
+                .accept(MediaType.TEXT_HTML_TYPE), String.class);
+        assertThat(campaignPage).contains("Not on the call list: no phone number on the record").contains("0161 496 0106");
+
+        // The patient's page, linked from the messages, has the number to call.
+        assertThat(http.retrieve(HttpRequest.GET("/ui/inbox/patients/" + written.get("patientId")).bearerAuth(ccc)
+                .accept(MediaType.TEXT_HTML_TYPE), String.class)).contains("Telephone (to call)").contains("0161 496 0101");
+
+        // Worked like any call: the outcome is recorded, and the report and GP-record entries read it by patient.
+        long taskId = ((Number) written.get("id")).longValue();
+        assertThat(http.retrieve(HttpRequest.POST("/api/calls/" + taskId + "/outcome", Map.of("outcome", "BOOKED"))
+                .bearerAuth(ccc), Json.OBJECT)).containsEntry("status", "DONE");
+        assertThat(count("SELECT count(*) FROM call_task t JOIN patient p ON p.id = t.patient_id WHERE t.campaign_id = "
+                + id + " AND p.nhs_number = '" + landline + "' AND t.outcome = 'BOOKED' AND t.tries = 1")).isEqualTo(1);
+    }
+
+    /** The letters' control arm is held back from every channel: none of it is called, whatever its telephone. */
+    @Test
+    void theLettersControlArmIsNeverCalled() {
+        Map<String, String> phones = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            phones.put(NhsNumbers.next(), "0161 496 02" + (10 + i));
+        }
+        importWrittenTo(phones, Map.of());
+        long id = launch(0.5, "AUTO", "SMS", "CALL");
+        List<String> control = strings("SELECT DISTINCT p.nhs_number FROM letter l JOIN patient p ON p.id = l.patient_id"
+                + " WHERE l.campaign_id = " + id + " AND l.arm = 'CONTROL'");
+        assertThat(control).hasSize(3).isSubsetOf(phones.keySet());
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        lists.listDue();
+        List<String> listed = calls("all").stream().map(t -> (String) t.get("nhsNumber")).toList();
+        assertThat(listed).doesNotContainAnyElementsOf(control)
+                .containsAll(phones.keySet().stream().filter(n -> !control.contains(n)).toList());
+        assertThat(count("SELECT count(*) FROM call_task t JOIN recipient r ON r.id = t.recipient_id"
+                + " WHERE r.arm = 'CONTROL'")).isZero();
+    }
+
+    List<String> strings(String query) {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(query)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1).strip());
+            }
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aWaveThatIsNotACallWaveListsNobody() {
         long id = launch("SMS");

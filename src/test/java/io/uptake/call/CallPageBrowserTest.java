@@ -35,8 +35,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The call list page in headless Chromium: no WCAG 2.2 AA violation (axe-core), and a CCC records a call's outcome
- * by keyboard alone, focus staying on the call that changed.
+ * The call list page in headless Chromium: no WCAG 2.2 AA violation (axe-core), a patient the campaign wrote to is
+ * shown with their landline and letters, and a CCC records a call's outcome by keyboard alone, focus staying on the
+ * call that changed.
  */
 @MicronautTest(transactional = false)
 @Property(name = "uptake.campaign.dispatcher.enabled", value = "false")
@@ -77,11 +78,13 @@ class CallPageBrowserTest {
         http.exchange(Api.csv(HttpRequest.POST("/api/imports/practices", ("practice_code,name,phone,pcn\n"
                 + "Y00001,Moss Side Health Centre,0161 496 0001,North PCN\n").getBytes(StandardCharsets.UTF_8))).bearerAuth(admin), Map.class);
         String ccc = api.user("ccc.north", "CCC", "North PCN");
-        StringBuilder csv = new StringBuilder("nhs_number,given_name,family_name,date_of_birth,sex,mobile,language,ethnicity,practice_code\n");
+        StringBuilder csv = new StringBuilder("nhs_number,given_name,family_name,date_of_birth,sex,mobile,language,ethnicity,practice_code,home_telephone\n");
         for (int i = 0; i < 2; i++) {
             csv.append(NhsNumbers.next()).append(",Key").append(i).append(",Board,1970-01-01,M,")
-                    .append(NhsNumbers.mobile(800 + i)).append(",en,Black African,Y00001\n");
+                    .append(NhsNumbers.mobile(800 + i)).append(",en,Black African,Y00001,\n");
         }
+        // No mobile, so written to rather than texted, and called on the landline (issue 14).
+        csv.append(NhsNumbers.next()).append(",Land,Line,1970-01-01,M,,en,Black African,Y00001,0161 496 0801\n");
         http.exchange(Api.csv(HttpRequest.POST("/api/imports/patients", csv.toString().getBytes(StandardCharsets.UTF_8))).bearerAuth(admin), Map.class);
         Map<String, Object> request = new HashMap<>(Map.of("name", "Calls by keyboard", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "reminders", List.of(Map.of("afterDays", 14)),
@@ -92,7 +95,7 @@ class CallPageBrowserTest {
             st.executeUpdate("UPDATE campaign SET status = 'SENDING' WHERE id = " + campaign);
         }
         clock.set(Instant.parse("2026-03-16T10:00:00Z"));
-        assertThat(lists.listDue()).isEqualTo(2);
+        assertThat(lists.listDue()).isEqualTo(3);
 
         driver = Browser.open();
         String base = server.getURL().toString();
@@ -101,6 +104,11 @@ class CallPageBrowserTest {
         Browser.settled(driver);
         assertThat(Axe.violations(driver)).isEmpty();
         assertThat(Axe.sidewaysOverflow(driver)).isZero();
+        WebElement landline = driver.findElements(By.cssSelector("article.call-task")).stream()
+                .filter(a -> a.getText().contains("Land Line")).findFirst().orElseThrow();
+        assertThat(landline.getText()).contains("0161 496 0801").contains("Letter (no mobile to text)")
+                .contains("Letters in this campaign").contains("Ask for the patient by name");
+        assertThat(landline.findElement(By.cssSelector("a.phone")).getAttribute("href")).isEqualTo("tel:+441614960801");
 
         String first = driver.findElements(By.cssSelector("article.call-task")).get(0).getAttribute("id");
         String id = first.substring("call-".length());

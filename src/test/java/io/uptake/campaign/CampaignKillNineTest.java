@@ -3,30 +3,19 @@ package io.uptake.campaign;
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.BlockingHttpClient;
-import io.micronaut.http.client.HttpClient;
 import io.uptake.testsupport.Api;
 import io.uptake.testsupport.PostgresProcesses;
 import io.uptake.testsupport.Rows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URL;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,11 +34,8 @@ class CampaignKillNineTest {
             "from", "00:00", "to", "23:59", "skipBankHolidays", false);
     static final int RECIPIENTS = 300;
 
-    private final Path dir = Path.of("target", "kill-nine-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
-    private final Path dataDir = dir.resolve("pg");
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<HttpClient> clients = new ArrayList<>();
+    private final ChildInstances children = new ChildInstances("kill-nine");
+    private final Path dataDir = children.dataDir;
     private HttpServer provider;
     private Process child;
 
@@ -61,22 +47,20 @@ class CampaignKillNineTest {
         if (provider != null) {
             provider.stop(0);
         }
-        clients.forEach(HttpClient::close);
-        // A failed run may leave the children's PostgreSQL behind (only processes on this data directory).
-        PostgresProcesses.on(dataDir).forEach(ProcessHandle::destroy);
+        children.close();
     }
 
     @Test
     void aKilledServiceAndDatabaseLeaveNobodyTextedTwiceOrForgotten() throws Exception {
         SentLog.reset();
         provider = SentLog.serve(Duration.ofMillis(20));
-        int port = freePort();
+        int port = ChildInstances.freePort();
         child = startChild("first", port);
-        awaitHealthy(child, port, Duration.ofMinutes(3), "first");
+        children.awaitHealthy(child, port, Duration.ofMinutes(3), "first");
         assertDurable();
 
         new Rows(PostgresProcesses.dataSource(dataDir)).patients("North PCN", "N00001", RECIPIENTS);
-        BlockingHttpClient api = client(port);
+        BlockingHttpClient api = children.client(port);
         String ccc = new Api(api).user("ccc.north", "CCC", "North PCN");
         Map<?, ?> created = api.retrieve(HttpRequest.POST("/api/campaigns", Map.of("name", "Kill nine",
                 "programme", "fit-non-returners", "sendWindow", ALWAYS_OPEN)).bearerAuth(ccc), Map.class);
@@ -86,7 +70,7 @@ class CampaignKillNineTest {
 
         // The worst case: the JVM dies, and so does the watchdog that would have stopped its PostgreSQL.
         long orphan = PostgresProcesses.postmaster(dataDir).orElseThrow();
-        ProcessHandle watchdog = child.descendants().filter(CampaignKillNineTest::isWatchdog).findFirst()
+        ProcessHandle watchdog = child.descendants().filter(ChildInstances::isWatchdog).findFirst()
                 .orElseThrow(() -> new AssertionError("no watchdog among the first instance's processes"));
         watchdog.destroyForcibly();
         child.destroyForcibly().waitFor();
@@ -94,18 +78,18 @@ class CampaignKillNineTest {
         assertThat(sentBeforeKill).isLessThan(RECIPIENTS);
         assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).as("the orphaned postmaster").isPresent();
 
-        port = freePort();
+        port = ChildInstances.freePort();
         long restarted = System.nanoTime();
         child = startChild("second", port);
         // As long as the first may take: how fast a JVM starts is not what this test checks (BENCHMARKS.md is the
         // place for speed), and on a loaded 2-core machine a start after kill -9 took more than 30 s (run 2 of the
         // repeat measurement in docs/DEVELOPING.md). A child that dies fails the wait at once, with its log.
-        awaitHealthy(child, port, Duration.ofMinutes(3), "second");
+        children.awaitHealthy(child, port, Duration.ofMinutes(3), "second");
         System.out.printf("The second instance was healthy %d ms after its start%n",
                 Duration.ofNanos(System.nanoTime() - restarted).toMillis());
         assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).as("the orphaned postmaster").isEmpty();
-        assertThat(log("second")).contains("Stopped PostgreSQL pid " + orphan + " left running on " + dataDir);
-        api = client(port);
+        assertThat(children.log("second")).contains("Stopped PostgreSQL pid " + orphan + " left running on " + dataDir);
+        api = children.client(port);
         String again = new Api(api).login("ccc.north", Api.USER_PASSWORD);
         BlockingHttpClient second = api;
         await("campaign to complete").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
@@ -126,10 +110,7 @@ class CampaignKillNineTest {
                 .until(() -> PostgresProcesses.on(dataDir).isEmpty());
         assertThat(dataDir.resolve("postmaster.pid")).doesNotExist();
 
-        // Passed: the data directory goes; a failed run keeps it and the logs.
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        children.deleteDir();
     }
 
     private void assertDurable() throws Exception {
@@ -143,62 +124,7 @@ class CampaignKillNineTest {
         }
     }
 
-    private static boolean isWatchdog(ProcessHandle p) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).contains("uptake-postgres-watchdog");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private void awaitHealthy(Process process, int port, Duration within, String name) {
-        await(name + " instance healthy").atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(process.isAlive()).as("%s alive; its log ends:%n%s", name, tail(name)).isTrue();
-            try {
-                HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 200 && r.body().contains("\"UP\"");
-            } catch (IOException e) {
-                return false;
-            }
-        });
-    }
-
-    private BlockingHttpClient client(int port) throws Exception {
-        HttpClient client = HttpClient.create(new URL("http://127.0.0.1:" + port));
-        clients.add(client);
-        return client.toBlocking();
-    }
-
     private Process startChild(String name, int port) throws IOException {
-        Files.createDirectories(dir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // C1 only and the serial collector: a JVM that starts sooner on a busy machine and runs a throttled campaign
-        // just as well.
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "-Duptake.data-dir=" + dataDir,
-                ChildInstance.class.getName(), "http://127.0.0.1:" + provider.getAddress().getPort(), name,
-                Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + name + ".log").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("UPTAKE_") || k.startsWith("DATASOURCES_")
-                || k.startsWith("MICRONAUT_"));
-        return pb.start();
-    }
-
-    private String log(String name) throws IOException {
-        Path log = dir.resolve("child-" + name + ".log");
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-    }
-
-    private String tail(String name) throws IOException {
-        String out = log(name);
-        return out.substring(Math.max(0, out.length() - 4000));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return children.start(name, port, "http://127.0.0.1:" + provider.getAddress().getPort(), Map.of());
     }
 }

@@ -16,7 +16,10 @@ public final class ChildInstance {
     private ChildInstance() {
     }
 
-    /** Arguments: the recorder's URL, this instance's name, the HTTP port. */
+    /**
+     * Arguments: the recorder's URL (empty: this JVM's own {@link SentLog}), this instance's name, the HTTP port, then
+     * any {@code key=value} properties that test needs on top of these (GOV.UK Notify's, say).
+     */
     public static void main(String[] args) throws InterruptedException {
         Map<String, Object> properties = new HashMap<>(Map.of(
                 "spec.name", "CampaignChild",
@@ -31,6 +34,10 @@ public final class ChildInstance {
                 "uptake.campaign.dispatcher.enabled", true,
                 "uptake.campaign.quartz.auto-start", true));
         properties.put("micronaut.server.port", args[2]);
+        for (int i = 3; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            properties.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
         EmbeddedServer server = ApplicationContext.builder().environments("test").properties(properties)
                 .run(EmbeddedServer.class);
         EmbeddedDatabase.stopAfter(server);

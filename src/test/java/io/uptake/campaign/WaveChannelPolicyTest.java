@@ -41,6 +41,26 @@ class WaveChannelPolicyTest {
         assertThat(r.reached()).isEqualTo(channel != null);
     }
 
+    /** A telephone (landline) is a number to call, and nothing else: no wave texts or writes because of it. */
+    @ParameterizedTest(name = "{0} wave, mobile={1}, address={2}, with a telephone: {3} {4}")
+    @CsvSource(nullValues = "-", textBlock = """
+            # wave,  mobile, address, channel, reason
+            AUTO,    false,  true,    LETTER,  -
+            AUTO,    false,  false,   -,       no-address
+            SMS,     false,  true,    -,       text-only-wave-no-mobile
+            LETTER,  false,  false,   -,       no-address
+            CALL,    false,  true,    CALL,    -
+            CALL,    false,  false,   CALL,    -
+            CALL,    true,   true,    CALL,    -
+            """)
+    void aTelephoneIsForCallsOnly(WaveChannel wave, boolean mobile, boolean address, Channel channel, String reason) {
+        Reach r = WaveChannelPolicy.reach(wave, new Patient(false, mobile, address, true));
+        assertThat(r.channel()).isEqualTo(channel);
+        assertThat(r.reason()).isEqualTo(reason);
+        assertThat(WaveChannelPolicy.reach(wave, new Patient(true, mobile, address, true)).reason())
+                .isEqualTo(WaveChannelPolicy.CONTROL);
+    }
+
     @Test
     void theControlArmIsHeldBackFromEveryChannel() {
         List<Reach> reached = new ArrayList<>();

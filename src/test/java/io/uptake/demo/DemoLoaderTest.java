@@ -76,6 +76,10 @@ class DemoLoaderTest {
                 .isGreaterThan(100);
         assertThat(count("SELECT count(*) FROM practice WHERE address_line_1 IS NOT NULL AND postcode IS NOT NULL"))
                 .isEqualTo(4);
+        // A call wave can reach patients written to: a home telephone, or a landline exported as the mobile.
+        assertThat(count("SELECT count(*) FROM patient WHERE mobile IS NULL AND telephone LIKE '+44161496%'"))
+                .isGreaterThan(150);
+        assertThat(count("SELECT count(*) FROM patient WHERE mobile IS NOT NULL AND telephone IS NOT NULL")).isZero();
     }
 
     long count(String sql) throws java.sql.SQLException {

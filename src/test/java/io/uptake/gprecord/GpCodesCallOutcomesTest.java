@@ -191,6 +191,25 @@ class GpCodesCallOutcomesTest {
         assertThat(happened).extracting(CodedEntry.Happened::nhsNumber).doesNotContain(deeNhs).hasSize(5);
     }
 
+    /**
+     * Issue 14: a patient the campaign wrote to (no mobile, so no recipient) is called on their telephone; the
+     * call's outcome is their entry like anyone's, read through the task's patient, not a recipient.
+     */
+    @Test
+    void aCallToAPatientWrittenToIsCodedLikeAnyOther() {
+        Rows.PatientRow eve = rows.patient("P84001").named("Eve", "Oak").noMobile("no mobile number");
+        long patient = eve.insert();
+        long task = rows.queryLong("""
+                INSERT INTO call_task (campaign_id, recipient_id, patient_id, wave, pcn_id, phone, language, due_on,
+                                       status, created_at, invited_by)
+                VALUES (?, NULL, ?, 3, ?, '+441614960101', 'en', ?, 'OPEN', ?, 'LETTER') RETURNING id""",
+                campaign, patient, north, today(), java.sql.Timestamp.from(clock.instant()));
+        outcome(task, "BOOKED");
+        outcome(benCall, "WRONG_NUMBER");
+        assertThat(csv("practice=P84001")).containsExactly("nhs_number,date,snomed_code,term,practice_code",
+                eve.nhsNumber() + "," + today() + ",1234567021,Screening test booked,P84001");
+    }
+
     @Test
     void anOutcomeRecordedTwiceOrADownloadMadeTwiceNeverCodesItTwice() {
         outcome(adaCall, "BOOKED");

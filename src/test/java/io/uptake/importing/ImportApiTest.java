@@ -176,6 +176,96 @@ class ImportApiTest {
         assertThat(lines.get(1)).startsWith("5,nhs_number,not a valid NHS number").contains("9434765918,Bad,Number");
     }
 
+    @SuppressWarnings("unchecked")
+    static String leftOut(Map<String, Object> result, int line) {
+        return ((List<Map<String, Object>>) result.get("leftOut")).stream().filter(e -> num(e, "line") == line)
+                .map(e -> e.get("field") + ": " + e.get("message")).findFirst().orElse("(kept)");
+    }
+
+    /**
+     * Issue 14: an optional telephone column, under the names GP exports give a home phone, read as any UK landline
+     * or mobile into E.164 for the call list. A value that is not one is left out of its row, which is imported
+     * without it and named (line, column, why) in the answer; a landline in the mobile column becomes the
+     * telephone; the same file again changes nothing.
+     */
+    @Test
+    void aTelephoneIsAnyUkLandlineOrMobileAndABadOneIsLeftOutOfItsImportedRow() {
+        post("practices", PRACTICES, admin);
+        String both = NhsNumbers.next(), london = NhsNumbers.next(), brackets = NhsNumbers.next(),
+                short_ = NhsNumbers.next(), premium = NhsNumbers.next(), french = NhsNumbers.next(),
+                inMobile = NhsNumbers.next(), words = NhsNumbers.next(), noArea = NhsNumbers.next();
+        String csv = "NHS Number,Forename,Surname,Date of Birth,Mobile Telephone,Home Telephone,Usual GP Practice Code\n"
+                + both + ",Ann,Both,1960-01-01,07700 900011,0161 496 0011,Y00001\n"
+                + london + ",Bea,London,1960-01-01,,020 7946 0012,Y00001\n"
+                + brackets + ",Cal,Brackets,1960-01-01,,(0161) 496-0013,Y00001\n"
+                + short_ + ",Dee,Short,1960-01-01,,0161 496,Y00001\n"
+                + premium + ",Eve,Premium,1960-01-01,,0909 879 0015,Y00001\n"
+                + french + ",Fay,France,1960-01-01,,+33 1 23 45 67 89,Y00001\n"
+                + inMobile + ",Gus,Landline,1960-01-01,0161 496 0017,,Y00001\n"
+                + words + ",Hal,Words,1960-01-01,,call after 6pm,Y00001\n"
+                + noArea + ",Ida,Drama,1960-01-01,,01632 960019,Y00001\n";
+        Map<String, Object> result = post("patients", csv, admin);
+        assertCounts(result, 9, 9, 0, 0, 0);
+        assertThat(num(result, "valuesLeftOut")).isEqualTo(4);
+        assertThat(leftOut(result, 5)).isEqualTo("telephone: '0161 496' is not a valid UK phone number");
+        assertThat(leftOut(result, 6)).isEqualTo("telephone: '0909 879 0015' is not a landline or mobile number (premium rate)");
+        assertThat(leftOut(result, 7)).isEqualTo(
+                "telephone: '+33 1 23 45 67 89' is not a UK number: the call list rings UK landlines and mobiles only");
+        assertThat(leftOut(result, 9)).startsWith("telephone: 'call after 6pm' is not a phone number");
+        assertThat(leftOut(result, 2)).isEqualTo("(kept)");
+
+        assertThat(patient(both, admin)).containsEntry("mobile", "+447700900011").containsEntry("telephone", "+441614960011");
+        assertThat(patient(london, admin)).containsEntry("mobile", null).containsEntry("telephone", "+442079460012");
+        assertThat(patient(brackets, admin)).containsEntry("telephone", "+441614960013");
+        // Kept, with every other value, and without the telephone.
+        assertThat(patient(short_, admin)).containsEntry("telephone", null).containsEntry("familyName", "Short")
+                .containsEntry("practiceCode", "Y00001");
+        assertThat(patient(premium, admin)).containsEntry("telephone", null);
+        assertThat(patient(french, admin)).containsEntry("telephone", null);
+        // A landline exported as the mobile: never texted, but called.
+        assertThat(patient(inMobile, admin)).containsEntry("mobile", null)
+                .containsEntry("mobileProblem", "landline: cannot receive SMS").containsEntry("telephone", "+441614960017");
+        assertThat(patient(noArea, admin)).containsEntry("telephone", "+441632960019");
+
+        // The same file again: nobody added, nothing changed, the same values left out.
+        Map<String, Object> again = post("patients", csv, admin);
+        assertCounts(again, 9, 0, 0, 9, 0);
+        assertThat(num(again, "valuesLeftOut")).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM patient")).isEqualTo(9);
+
+        // Other names for the column: a plain "Phone", or "Landline"; a new number is one update.
+        assertCounts(post("patients", "nhs_number,given_name,family_name,date_of_birth,phone,practice_code\n"
+                + short_ + ",Dee,Short,1960-01-01,0161 496 0014,Y00001\n", admin), 1, 0, 1, 0, 0);
+        assertThat(patient(short_, admin)).containsEntry("telephone", "+441614960014");
+        assertCounts(post("patients", "nhs_number,given_name,family_name,date_of_birth,Landline,practice_code\n"
+                + premium + ",Eve,Premium,1960-01-01,0113 496 0015,Y00001\n", admin), 1, 0, 1, 0, 0);
+        assertThat(patient(premium, admin)).containsEntry("telephone", "+441134960015");
+        // A file without the column has no telephone to give, except a landline in the mobile column.
+        post("patients", "nhs_number,given_name,family_name,date_of_birth,practice_code\n"
+                + london + ",Bea,London,1960-01-01,Y00001\n", admin);
+        assertThat(patient(london, admin)).containsEntry("telephone", null);
+        assertThat(count("SELECT count(*) FROM patient")).isEqualTo(9);
+
+        // The imports page lists the values left out beside the counts.
+        String page = http.retrieve(HttpRequest.POST("/ui/imports", io.micronaut.http.client.multipart.MultipartBody.builder()
+                        .addPart("kind", "patients")
+                        .addPart("file", "patients.csv", io.micronaut.http.MediaType.TEXT_PLAIN_TYPE,
+                                csv.getBytes(StandardCharsets.UTF_8)).build())
+                .contentType(io.micronaut.http.MediaType.MULTIPART_FORM_DATA_TYPE).bearerAuth(admin), String.class);
+        assertThat(page).contains("Values left out").contains("id=\"import-left-out\"")
+                .contains("&#39;0161 496&#39; is not a valid UK phone number");
+    }
+
+    long count(String sql) {
+        try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void addressesAreReadUnderTheirAliasesCleanedCheckedAndReimportedWithoutChange() throws Exception {
         post("practices", "ODS Code,Practice Name,Telephone,PCN,Address 1,Address 2,Post Town,Postal Code\n"

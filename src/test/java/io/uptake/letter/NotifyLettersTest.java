@@ -248,6 +248,43 @@ class NotifyLettersTest implements TestPropertyProvider {
         assertThat(fake.sends()).isEqualTo(1);
     }
 
+    /**
+     * An instance that dies after committing a letter's attempt and before its request reached Notify leaves a letter
+     * whose outcome is unknown; the next claim asks Notify, which has none, so the letter is a first send again, and
+     * meets the last check as one: the patient who opted out in between is not posted it.
+     */
+    @Test
+    void aLetterWhoseAttemptNeverReachedNotifyMeetsTheLastCheckBeforeItGoes() throws Exception {
+        long id = launch();
+        List<Row> launched = rows(id);
+        Row interrupted = launched.get(0);
+        // What the crash leaves: the attempt committed, its lease over, nothing at Notify.
+        sql("UPDATE letter SET attempted_at = TIMESTAMPTZ '2026-03-02 08:55Z', attempts = 1 WHERE id = " + interrupted.id());
+        String nhs;
+        try (Connection c = Database.raw(dataSource).getConnection(); var ps = c.prepareStatement(
+                "SELECT p.nhs_number FROM letter l JOIN patient p ON p.id = l.patient_id WHERE l.id = ?")) {
+            ps.setLong(1, interrupted.id());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                nhs = rs.getString(1);
+            }
+        }
+        http.exchange(HttpRequest.POST("/api/patients/" + nhs + "/opt-out", Map.of("reason", "phoned the practice"))
+                .bearerAuth(ccc), Map.class);
+
+        assertThat(letters.sendDue(10)).isEqualTo(2);
+
+        assertThat(fake.letters()).singleElement()
+                .satisfies(l -> assertThat(l.reference()).isEqualTo("letter-" + launched.get(1).id()));
+        assertThat(rows(id).get(0)).satisfies(r -> {
+            assertThat(r.status()).isEqualTo("CANCELLED");
+            assertThat(r.reason()).isEqualTo("opted out");
+        });
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(letters.sendDue(10)).isZero();
+        assertThat(fake.sends()).isEqualTo(1);
+    }
+
     @Test
     void aLetterNotifyRefusesFailsAloneAndTheOthersGo() throws Exception {
         long id = launch();

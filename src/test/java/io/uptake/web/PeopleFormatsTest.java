@@ -60,6 +60,21 @@ class PeopleFormatsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"+441614960123, 0161 496 0123", "+442079460123, 020 7946 0123", "+441632960123, 01632 960123",
+            "+447700900243, 07700 900243", "07700900243, 07700 900243", "+33123456789, +33123456789",
+            "not a number, not a number"})
+    void phonesLandlineOrMobile(String value, String shown) {
+        assertThat(people.phone(value)).isEqualTo(shown);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"call-wave-no-phone|Not on the call list: no phone number on the record",
+            "no-address|No address on the record to write to", "opted out|opted out"})
+    void reasonsInWords(String key, String shown) {
+        assertThat(people.reason(key)).isEqualTo(shown);
+    }
+
+    @ParameterizedTest
     @CsvSource({"ur, Urdu", "bn, Bengali", "pa, Panjabi", "en, English", "so, Somali", "de, German",
             "UR, Urdu", "xx, xx"})
     void languagesHaveOneSpelling(String code, String shown) {

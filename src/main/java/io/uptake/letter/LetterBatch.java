@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A wave's letters as one PDF for a practice that prints and posts its own. Each letter is rendered alone: one
- * that cannot be (no address, a missing font) is marked FAILED with its reason and left out, and the others are
- * printed. Printed letters move to PRINTED; a later download prints them again (a jammed printer) and retries the
- * failed ones.
+ * A wave's letters as one PDF for a practice that prints and posts its own. One letter that cannot be rendered (no
+ * address, a missing font) is marked FAILED with its reason and left out, and the others are printed
+ * ({@link LetterRenderer#render(List)}). Printed letters move to PRINTED; a later download prints them again (a
+ * jammed printer) and retries the failed ones.
  */
 @Singleton
 public class LetterBatch {
@@ -102,21 +102,16 @@ public class LetterBatch {
         }
         // The last check before the letters leave: anyone who opted out, died or had the test since the launch is not printed.
         Map<Long, String> cancelled = stops.cancelStopped(rows.stream().map(Row::id).toList());
-        rows = rows.stream().filter(r -> !cancelled.containsKey(r.id())).toList();
-        List<byte[]> pdfs = new ArrayList<>();
-        List<Long> printed = new ArrayList<>();
+        List<Row> toPrint = rows.stream().filter(r -> !cancelled.containsKey(r.id())).toList();
+        // One letter's fault (its address, a font) must not keep the others from the post: the renderer prints
+        // the others and says why that one could not be.
+        LetterRenderer.Printed out = renderer.render(toPrint.stream().map(Row::letter).toList());
+        List<Long> printed = out.printed().stream().map(i -> toPrint.get(i).id()).toList();
         List<Failure> failed = new ArrayList<>();
-        for (Row row : rows) {
-            try {
-                pdfs.add(renderer.render(row.letter()));
-                printed.add(row.id());
-            } catch (RuntimeException e) {
-                // One letter's fault (its address, a font) must not keep the others from the post.
-                String reason = reasonFor(e);
-                LOG.warn("Letter {} of campaign {} could not be rendered: {}", row.id(), campaignId, reason, e);
-                failed.add(new Failure(row.id(), reason));
-            }
-        }
+        out.failed().forEach((i, reason) -> {
+            LOG.warn("Letter {} of campaign {} could not be rendered: {}", toPrint.get(i).id(), campaignId, reason);
+            failed.add(new Failure(toPrint.get(i).id(), reason));
+        });
         Timestamp now = Timestamp.from(clock.instant());
         for (long id : printed) {
             move(id, LetterStatus.PRINTED, null, now);
@@ -127,19 +122,13 @@ public class LetterBatch {
         audit.recordFor(user, pcnOf(campaignId), "LETTERS_DOWNLOAD", "campaign:" + campaignId,
                 "wave " + wave + ": " + printed.size() + " printed, " + failed.size() + " failed, "
                         + cancelled.size() + " cancelled (opted out, died or had the test since the launch)");
-        if (pdfs.isEmpty()) {
-            throw new Refused(rows.isEmpty()
+        if (out.pdf() == null) {
+            throw new Refused(toPrint.isEmpty()
                     ? "None of wave " + wave + "'s letters is to be posted: every patient left opted out, died or had the test"
                             + " since the launch (" + cancelled.size() + " cancelled)"
-                    : "None of wave " + wave + "'s " + rows.size() + " letters could be printed: " + failed.get(0).reason());
+                    : "None of wave " + wave + "'s " + toPrint.size() + " letters could be printed: " + failed.get(0).reason());
         }
-        return new Batch(LetterRenderer.merge(pdfs), printed.size(), failed, cancelled);
-    }
-
-    /** Why a letter could not be rendered, in words a CCC can act on. */
-    static String reasonFor(RuntimeException e) {
-        return e instanceof LetterFonts.Missing || e instanceof IllegalArgumentException
-                ? e.getMessage() : "could not be rendered (" + e.getClass().getSimpleName() + ")";
+        return new Batch(out.pdf(), printed.size(), failed, cancelled);
     }
 
     /** One letter as it would be printed today (for NotifyLetters), or empty when there is no such letter. */

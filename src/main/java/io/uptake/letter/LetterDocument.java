@@ -10,8 +10,8 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * A letter as XHTML for openhtmltopdf: pure, so its rules (the date in people's words, the NHS number in its
- * 3-3-4 groups, escaping, direction) are tested without a PDF.
+ * Letters as XHTML, for Chromium and for openhtmltopdf alike: pure, so its rules (the date in people's words, the
+ * NHS number in its 3-3-4 groups, escaping, direction) are tested without a PDF.
  */
 final class LetterDocument {
     private LetterDocument() {
@@ -34,29 +34,68 @@ final class LetterDocument {
         return format.format(Date.from(date.atStartOfDay().toInstant(ZoneOffset.UTC)));
     }
 
+    /** Latin first: names, addresses and numbers are in Latin script in every letter. */
+    private static final String LATIN_FIRST = "'Noto Sans', 'Noto Naskh Arabic', 'Noto Sans Bengali', 'Noto Sans Gujarati',"
+            + " 'Noto Sans Gurmukhi'";
+
+    /**
+     * Each letter is a section that starts a new page. Each character takes the first family in the list that has
+     * it, so a Panjabi letter's words name Gurmukhi before Bengali (both fonts have the danda, Panjabi's full
+     * stop); Urdu's name Nastaliq first, so their spaces, digits and punctuation are Nastaliq's too, and its tall
+     * letters get the taller lines they need.
+     */
     static final String CSS = """
             @page { size: A4; margin: 20mm 20mm 20mm 20mm; }
-            body { font-family: %s; font-size: 11pt; line-height: 1.4; }
+            body { margin: 0; font-family: %1$s; font-size: 11pt; line-height: 1.4; }
+            .letter + .letter { page-break-before: always; break-before: page; }
             .rtl { direction: rtl; text-align: right; }
             .ltr { direction: ltr; text-align: left; }
+            .lang-ur .words { font-family: '%2$s', %1$s; line-height: 2.2; }
+            .lang-pa .words { font-family: 'Noto Sans', 'Noto Sans Gurmukhi', %1$s; }
             .practice { direction: ltr; text-align: right; margin-bottom: 12mm; }
             .practice .name { font-weight: bold; }
             .address { margin-bottom: 10mm; }
             .meta { margin-bottom: 8mm; }
             p { margin: 0 0 4mm 0; }
             .line { margin: 0; }
-            """;
+            """.formatted(LATIN_FIRST, LetterFonts.NASTALIQ);
 
-    /** One letter as a whole XHTML document (a letter is rendered alone, so one bad letter fails alone). */
+    /** One letter as a whole XHTML document, in the fonts the renderer registers by family name. */
     static String html(Letter letter) {
+        return html(List.of(letter), "");
+    }
+
+    /**
+     * Letters as one XHTML document, each from a new page, in the letters' order. {@code fontFaces} is CSS that
+     * says where the families' files are (empty when the renderer registers them itself).
+     */
+    static String html(List<Letter> letters, String fontFaces) {
+        if (letters.isEmpty()) {
+            throw new IllegalArgumentException("no letters");
+        }
+        Letter first = letters.get(0);
+        boolean rtl = first.text().rtl();
+        StringBuilder b = new StringBuilder(4096 * letters.size());
+        // Nothing is fetched and nothing runs: the page is the letters and their fonts.
+        b.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"")
+                .append(esc(first.text().language())).append("\" dir=\"").append(rtl ? "rtl" : "ltr")
+                .append("\"><head><meta charset=\"UTF-8\"/><meta http-equiv=\"Content-Security-Policy\""
+                        + " content=\"default-src 'none'; style-src 'unsafe-inline'; font-src file:\"/><title>")
+                .append(esc(first.practiceName())).append("</title><style>").append(fontFaces).append(CSS)
+                .append("</style></head><body>");
+        for (Letter letter : letters) {
+            section(b, letter);
+        }
+        b.append("</body></html>");
+        return b.toString();
+    }
+
+    private static void section(StringBuilder b, Letter letter) {
         boolean rtl = letter.text().rtl();
-        String lang = letter.text().language();
-        StringBuilder b = new StringBuilder(4096);
-        b.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"").append(esc(lang))
-                .append("\" dir=\"").append(rtl ? "rtl" : "ltr").append("\"><head><meta charset=\"UTF-8\"/><title>")
-                .append(esc(letter.practiceName())).append("</title><style>")
-                .append(CSS.formatted(LetterFonts.cssFamilies())).append("</style></head><body class=\"")
-                .append(rtl ? "rtl" : "ltr").append("\">");
+        String lang = esc(letter.text().language());
+        String dir = rtl ? "rtl" : "ltr";
+        b.append("<section class=\"letter ").append(dir).append(" lang-").append(lang).append("\" lang=\"")
+                .append(lang).append("\" dir=\"").append(dir).append("\">");
         // Names and addresses are English script in GP records and always read left to right.
         b.append("<div class=\"practice\"><p class=\"line name\">").append(esc(letter.practiceName()))
                 .append("</p>");
@@ -67,16 +106,16 @@ final class LetterDocument {
         b.append("</div><div class=\"address ltr\"><p class=\"line\">").append(esc(letter.patientName()))
                 .append("</p>");
         lines(b, letter.patientAddress());
-        // The NHS number's line is left to right in every language: in a right-to-left paragraph the spaces
-        // between its digit groups would take the paragraph's direction and print "2687 001 999".
-        b.append("</div><div class=\"meta\"><p class=\"line\">").append(esc(date(letter.date(), lang)))
-                .append("</p><p class=\"line ltr\">").append(esc(letter.text().nhsNumberLabel())).append(": ")
-                .append(esc(nhsNumber(letter.nhsNumber()))).append("</p></div>");
+        // The NHS number's line reads in the letter's direction ("NHS نمبر: 999 001 2687" from the right in
+        // Urdu): the no-break spaces (esc) keep the number itself in order, "999 001 2687", never "2687 001 999".
+        b.append("</div><div class=\"meta words\"><p class=\"line\">").append(esc(date(letter.date(),
+                        letter.text().language())))
+                .append("</p><p class=\"line\">").append(esc(letter.text().nhsNumberLabel())).append(": ")
+                .append(esc(nhsNumber(letter.nhsNumber()))).append("</p></div><div class=\"words\">");
         b.append("<p>").append(esc(letter.text().body())).append("</p>");
         b.append("<p>").append(esc(letter.text().howToBook())).append("</p>");
         b.append("<p>").append(esc(letter.text().optOut())).append("</p>");
-        b.append("</body></html>");
-        return b.toString();
+        b.append("</div></section>");
     }
 
     private static void lines(StringBuilder b, List<String> lines) {

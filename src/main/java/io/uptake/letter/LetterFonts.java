@@ -1,23 +1,30 @@
 package io.uptake.letter;
 
+import org.apache.fontbox.ttf.TTFParser;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The fonts letters are set in, found at run time in Debian's fonts-noto-core (never committed). One family per
- * script, named in the CSS in this order, so that each character takes the first family that has it: Latin
- * (Noto Sans), Arabic script for Arabic and Urdu (Noto Naskh Arabic: openhtmltopdf shapes Arabic through ICU's
- * presentation forms, which the Naskh font maps and the Nastaliq font does not), Bengali, Gujarati, Gurmukhi.
+ * script: Latin (Noto Sans), Arabic (Noto Naskh Arabic), Urdu (Noto Nastaliq Urdu: the style Urdu readers
+ * expect, which only a full OpenType shaper such as Chromium's HarfBuzz can set), Bengali, Gujarati, Gurmukhi.
+ * Chromium is given these files by path ({@link #fontFaces()}), never left to pick installed fonts by name, so a
+ * letter is set in exactly the files checked here.
  */
 final class LetterFonts {
     static final String PACKAGE = "fonts-noto-core";
+    static final String NASTALIQ = "Noto Nastaliq Urdu";
     /** CSS family name to its regular and bold files. */
     static final Map<String, List<String>> FAMILIES = families();
 
@@ -25,6 +32,7 @@ final class LetterFonts {
         Map<String, List<String>> f = new LinkedHashMap<>();
         f.put("Noto Sans", List.of("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"));
         f.put("Noto Naskh Arabic", List.of("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"));
+        f.put(NASTALIQ, List.of("NotoNastaliqUrdu-Regular.ttf", "NotoNastaliqUrdu-Bold.ttf"));
         f.put("Noto Sans Bengali", List.of("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf"));
         f.put("Noto Sans Gujarati", List.of("NotoSansGujarati-Regular.ttf", "NotoSansGujarati-Bold.ttf"));
         f.put("Noto Sans Gurmukhi", List.of("NotoSansGurmukhi-Regular.ttf", "NotoSansGurmukhi-Bold.ttf"));
@@ -40,9 +48,12 @@ final class LetterFonts {
 
     /** File name to its path, for every font file a letter uses. */
     private final Map<String, Path> files;
+    /** The fonts' PostScript names, as a PDF names the fonts it embeds. */
+    private final Set<String> postScriptNames;
 
-    private LetterFonts(Map<String, Path> files) {
+    private LetterFonts(Map<String, Path> files, Set<String> postScriptNames) {
         this.files = files;
+        this.postScriptNames = postScriptNames;
     }
 
     /**
@@ -67,8 +78,21 @@ final class LetterFonts {
                     + ") or set uptake.letter.font-dir to where they are.");
         }
         Map<String, Path> files = new HashMap<>();
-        FAMILIES.values().forEach(names -> names.forEach(n -> files.put(n, found.get(n))));
-        return new LetterFonts(Map.copyOf(files));
+        Set<String> names = new HashSet<>();
+        FAMILIES.values().forEach(list -> list.forEach(n -> {
+            files.put(n, found.get(n));
+            names.add(postScriptName(found.get(n)));
+        }));
+        return new LetterFonts(Map.copyOf(files), Set.copyOf(names));
+    }
+
+    private static String postScriptName(Path file) {
+        try (var in = new RandomAccessReadBufferedFile(file.toFile()); var font = new TTFParser().parse(in)) {
+            return font.getName();
+        } catch (IOException e) {
+            throw new Missing("Letters cannot be printed: the font " + file + " cannot be read (" + e.getMessage()
+                    + "). Reinstall the Debian package " + PACKAGE + ".");
+        }
     }
 
     Path regular(String family) {
@@ -79,8 +103,28 @@ final class LetterFonts {
         return files.get(FAMILIES.get(family).get(1));
     }
 
-    /** The CSS font-family list: every family, Latin first. */
-    static String cssFamilies() {
-        return String.join(", ", FAMILIES.keySet().stream().map(f -> "'" + f + "'").toList());
+    /** Whether a font a PDF embeds (its name, with or without a subset's "ABCDEF+" prefix) is one of these. */
+    boolean isOurs(String embeddedName) {
+        String name = embeddedName == null ? "" : embeddedName.replaceFirst("^[A-Z]{6}\\+", "");
+        return postScriptNames.contains(name);
+    }
+
+    /**
+     * {@code @font-face} rules naming each file by its path, for Chromium: a family declared so is never matched
+     * to an installed font of the same name, so nothing else is used in its place.
+     */
+    String fontFaces() {
+        StringBuilder css = new StringBuilder();
+        for (String family : FAMILIES.keySet()) {
+            face(css, family, regular(family), 400);
+            face(css, family, bold(family), 700);
+        }
+        return css.toString();
+    }
+
+    private static void face(StringBuilder css, String family, Path file, int weight) {
+        String url = file.toAbsolutePath().toUri().toString().replace("'", "%27");
+        css.append("@font-face { font-family: '").append(family).append("'; src: url('").append(url)
+                .append("'); font-weight: ").append(weight).append("; font-style: normal; }\n");
     }
 }

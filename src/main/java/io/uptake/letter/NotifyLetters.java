@@ -170,7 +170,7 @@ public class NotifyLetters implements NotifyLetterReports {
         try {
             pdf = renderer.render(row.get().letter());
         } catch (RuntimeException e) {
-            String reason = LetterBatch.reasonFor(e);
+            String reason = LetterRenderer.reasonFor(e);
             LOG.warn("Letter {} could not be rendered: {}", c.id(), reason);
             update("""
                     UPDATE letter SET status = 'FAILED', reason = ?, attempted_at = NULL, claimed_until = NULL, updated_at = ?

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Property(name = "uptake.campaign.quartz.auto-start", value = "false")
 @Property(name = TestClock.PROPERTY, value = TestClock.SETTABLE)
 @Property(name = TestClock.START, value = "2026-03-02T09:00:00Z")
-// Rendering a wave's letters loads every font for each letter: seconds each on a loaded machine (docs/letters.md).
+// A wave's letters are printed by Chromium inside the request: seconds on a loaded machine (BENCHMARKS.md, "Letters").
 @Property(name = "micronaut.http.client.read-timeout", value = "180s")
 class CampaignLettersTest {
     @Inject

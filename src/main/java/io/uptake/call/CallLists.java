@@ -127,7 +127,9 @@ public class CallLists {
                        (SELECT cv.event_type || ' dated ' || cv.event_date
                         FROM conversion(r.patient_id, CAST(? AS TEXT[]),
                                         conversion_index_date(r.index_date, c.start_at, ?), c.attribution_days) cv)
-                           AS conversion
+                           AS conversion,
+                       EXISTS (SELECT 1 FROM patient p JOIN practice pr ON pr.code = p.practice_code
+                               WHERE p.id = r.patient_id AND pr.pcn_id <> c.pcn_id) AS registered_elsewhere
                 FROM recipient r JOIN campaign c ON c.id = r.campaign_id
                 WHERE r.campaign_id = ? AND r.arm = 'TEXTED'
                 ORDER BY r.index_date NULLS LAST, r.id""", ps -> {
@@ -143,7 +145,7 @@ public class CallLists {
                     out.add(new Candidate(rs.getLong(1), rs.getLong(2), phone, rs.getString(4),
                             index == null ? null : index.toLocalDate(),
                             new CallNeed.Facts(phone != null && !phone.isBlank(), rs.getBoolean(6), rs.getBoolean(7),
-                                    rs.getString(8))));
+                                    rs.getString(8), rs.getBoolean("registered_elsewhere"))));
                 }
             }
             return out;
@@ -200,19 +202,20 @@ public class CallLists {
 
     /**
      * The campaign's patients reachable only by post, in the letters' arm LETTER (never CONTROL: held back from
-     * every channel): a letter row, none of them of the control arm, and no recipient row (a recipient's letters,
-     * in a LETTER wave or after a failed text, do not make them one of these). Their number is their telephone,
+     * every channel), as view {@code campaign_post_only} (V330) defines them for the report and the campaign counts:
+     * never a recipient, written to by an AUTO or LETTER wave, not left out for want of an address. So the call list
+     * never says "invited by letter" of a patient no letter was written to, and every patient it calls is in the
+     * report's call channel with a control arm. Their number is their telephone,
      * else a mobile imported since the launch. Conversion is measured from the campaign's start (no text sets
      * their index date), by the one conversion rule (V120); the opt-out rule is the patient's, or that number's.
      */
     private List<Candidate> writtenTo(long campaignId, List<String> qualifying) {
         return jdbc.prepareStatement("""
                 WITH written AS (
-                    SELECT l.patient_id, min(l.language) AS language FROM letter l
-                    WHERE l.campaign_id = ?
-                      AND NOT EXISTS (SELECT 1 FROM recipient r WHERE r.campaign_id = l.campaign_id
-                                          AND r.patient_id = l.patient_id)
-                    GROUP BY l.patient_id HAVING bool_and(l.arm = 'LETTER'))
+                    -- The one definition of the patients reachable only by post who count (V330), as the report's
+                    -- base and the campaign counts read it; TEXTED is its name for the letters' arm LETTER.
+                    SELECT po.patient_id, po.language FROM campaign_post_only po
+                    WHERE po.campaign_id = ? AND po.arm = 'TEXTED')
                 SELECT x.*,
                        (EXISTS (SELECT 1 FROM opted_out_patient o WHERE o.patient_id = x.patient_id)
                         OR EXISTS (SELECT 1 FROM opted_out_number n WHERE n.phone = x.phone)) AS opted_out,
@@ -222,7 +225,9 @@ public class CallLists {
                         FROM conversion(x.patient_id, CAST(? AS TEXT[]), x.index_date, x.attribution_days) cv)
                            AS conversion
                 FROM (SELECT w.patient_id, COALESCE(p.telephone, p.mobile) AS phone, w.language,
-                             conversion_index_date(NULL, c.start_at, ?) AS index_date, c.attribution_days
+                             conversion_index_date(NULL, c.start_at, ?) AS index_date, c.attribution_days,
+                             EXISTS (SELECT 1 FROM practice pr WHERE pr.code = p.practice_code
+                                         AND pr.pcn_id <> c.pcn_id) AS registered_elsewhere
                       FROM written w JOIN patient p ON p.id = w.patient_id JOIN campaign c ON c.id = ?) x
                 ORDER BY x.patient_id""", ps -> {
             ps.setLong(1, campaignId);
@@ -237,7 +242,8 @@ public class CallLists {
                     out.add(new Candidate(null, rs.getLong("patient_id"), phone, rs.getString("language"),
                             rs.getObject("index_date", LocalDate.class),
                             new CallNeed.Facts(phone != null && !phone.isBlank(), rs.getBoolean("opted_out"),
-                                    rs.getBoolean("deceased"), rs.getString("conversion"))));
+                                    rs.getBoolean("deceased"), rs.getString("conversion"),
+                                    rs.getBoolean("registered_elsewhere"))));
                 }
             }
             return out;

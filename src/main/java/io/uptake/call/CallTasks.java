@@ -166,6 +166,8 @@ class CallTasks {
                                                        AS q(programme, event_type) WHERE q.programme = c.programme),
                                              conversion_index_date(t.index_date, c.start_at, ?), c.attribution_days))
                                 THEN 'converted'
+                            -- Registered since with another PCN's practice: not this PCN's patient to call (H-007).
+                            WHEN pr.pcn_id <> t.pcn_id THEN 'moved'
                        END AS do_not_call
                 FROM call_task t JOIN campaign c ON c.id = t.campaign_id JOIN patient p ON p.id = t.patient_id
                 JOIN practice pr ON pr.code = p.practice_code) t
@@ -231,6 +233,7 @@ class CallTasks {
             super("Do not call: the patient has " + switch (why) {
                 case "deceased" -> "died";
                 case "converted" -> "had the test";
+                case "moved" -> "registered with another PCN's practice";
                 default -> why;
             } + " since this call was listed");
         }

@@ -494,6 +494,28 @@ class CallListTest {
     }
 
     @Test
+    void aPatientRegisteredWithAnotherPcnsPracticeIsNeitherListedNorCalled() {
+        long id = launch("CALL");
+        String before = texted.get(4);
+        sql("UPDATE patient SET practice_code = 'Y00003' WHERE nhs_number = '" + before + "'");
+        clock.set(WAVE_3_DUE.plusSeconds(60));
+        lists.listDue();
+        assertThat(calls("all")).extracting(t -> t.get("nhsNumber")).doesNotContain(before);
+        assertThat(count("SELECT count(*) FROM call_task WHERE campaign_id = " + id)).isEqualTo(9);
+
+        Map<String, Object> after = calls("open").get(0);
+        sql("UPDATE patient SET practice_code = 'Y00003' WHERE id = " + after.get("patientId"));
+        assertThat(calls("open")).extracting(t -> t.get("id")).doesNotContain(after.get("id"));
+        assertThat(calls("all")).filteredOn(t -> t.get("id").equals(after.get("id")))
+                .extracting(t -> t.get("doNotCall")).containsExactly("moved");
+        assertThatThrownBy(() -> http.exchange(HttpRequest.POST("/api/calls/" + after.get("id") + "/outcome",
+                Map.of("outcome", "NO_ANSWER")).bearerAuth(ccc), Json.OBJECT))
+                .isInstanceOfSatisfying(HttpClientResponseException.class,
+                        e -> assertThat(e.getResponse().getBody(String.class).orElse(""))
+                                .contains("registered with another PCN's practice"));
+    }
+
+    @Test
     void aPatientWhoOptsOutOrDiesAfterTheListIsMadeIsNotCalled() {
         launch("CALL");
         clock.set(WAVE_3_DUE.plusSeconds(60));

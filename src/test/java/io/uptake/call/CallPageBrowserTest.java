@@ -75,20 +75,23 @@ class CallPageBrowserTest {
         BlockingHttpClient http = client.toBlocking();
         Api api = new Api(http);
         String admin = api.adminToken();
-        http.exchange(Api.csv(HttpRequest.POST("/api/imports/practices", ("practice_code,name,phone,pcn\n"
-                + "Y00001,Moss Side Health Centre,0161 496 0001,North PCN\n").getBytes(StandardCharsets.UTF_8))).bearerAuth(admin), Map.class);
+        http.exchange(Api.csv(HttpRequest.POST("/api/imports/practices", ("practice_code,name,phone,pcn,address_line_1,town,postcode\n"
+                + "Y00001,Moss Side Health Centre,0161 496 0001,North PCN,1 Moss Lane East,Manchester,M16 7AA\n").getBytes(StandardCharsets.UTF_8))).bearerAuth(admin), Map.class);
         String ccc = api.user("ccc.north", "CCC", "North PCN");
-        StringBuilder csv = new StringBuilder("nhs_number,given_name,family_name,date_of_birth,sex,mobile,language,ethnicity,practice_code,home_telephone\n");
+        StringBuilder csv = new StringBuilder("nhs_number,given_name,family_name,date_of_birth,sex,mobile,language,ethnicity,practice_code,home_telephone,"
+                + "address_line_1,town,postcode\n");
         for (int i = 0; i < 2; i++) {
             csv.append(NhsNumbers.next()).append(",Key").append(i).append(",Board,1970-01-01,M,")
-                    .append(NhsNumbers.mobile(800 + i)).append(",en,Black African,Y00001,\n");
+                    .append(NhsNumbers.mobile(800 + i)).append(",en,Black African,Y00001,,").append(i)
+                    .append(" Oak Road,Manchester,M14 5AA\n");
         }
-        // No mobile, so written to rather than texted, and called on the landline (issue 14).
-        csv.append(NhsNumbers.next()).append(",Land,Line,1970-01-01,M,,en,Black African,Y00001,0161 496 0801\n");
+        // No mobile, so written to rather than texted (the invitation is AUTO), and called on the landline (issue 14).
+        csv.append(NhsNumbers.next()).append(",Land,Line,1970-01-01,M,,en,Black African,Y00001,0161 496 0801,")
+                .append("9 Birch Road,Manchester,M14 5AB\n");
         http.exchange(Api.csv(HttpRequest.POST("/api/imports/patients", csv.toString().getBytes(StandardCharsets.UTF_8))).bearerAuth(admin), Map.class);
         Map<String, Object> request = new HashMap<>(Map.of("name", "Calls by keyboard", "programme", "psa-eligible",
                 "asOf", "2026-03-02", "reminders", List.of(Map.of("afterDays", 14)),
-                "waves", List.of(Map.of("channel", "SMS"), Map.of("channel", "CALL"))));
+                "waves", List.of(Map.of("channel", "AUTO"), Map.of("channel", "CALL"))));
         HttpResponse<Map<String, Object>> created = http.exchange(HttpRequest.POST("/api/campaigns", request).bearerAuth(ccc), Json.OBJECT);
         long campaign = ((Number) created.body().get("id")).longValue();
         try (Connection c = Database.raw(dataSource).getConnection(); var st = c.createStatement()) {

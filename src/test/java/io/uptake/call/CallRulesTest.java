@@ -21,17 +21,20 @@ class CallRulesTest {
     /** Good Friday and Easter Monday 2026. */
     static final Set<LocalDate> HOLIDAYS = Set.of(LocalDate.of(2026, 4, 3), LocalDate.of(2026, 4, 6));
 
-    @ParameterizedTest(name = "phone={0} optedOut={1} deceased={2} conversion={3}: {4}")
+    @ParameterizedTest(name = "phone={0} optedOut={1} deceased={2} conversion={3} elsewhere={4}: {5}")
     @CsvSource(nullValues = "-", textBlock = """
-            true,  false, false, -,                      -
-            false, false, false, -,                      no number to call
-            true,  true,  false, -,                      opted out
-            true,  false, true,  -,                      deceased
-            true,  false, false, PSA_TEST dated 2026-03-10, converted
-            true,  true,  true,  PSA_TEST dated 2026-03-10, opted out
+            true,  false, false, -,                         false, -
+            false, false, false, -,                         false, no number to call
+            true,  true,  false, -,                         false, opted out
+            true,  false, true,  -,                         false, deceased
+            true,  false, false, PSA_TEST dated 2026-03-10, false, converted
+            true,  true,  true,  PSA_TEST dated 2026-03-10, false, opted out
+            true,  false, false, -,                         true,  registered with another PCN's practice
             """)
-    void whoStillNeedsACall(boolean phone, boolean optedOut, boolean deceased, String conversion, String why) {
-        assertThat(CallNeed.whyNot(new CallNeed.Facts(phone, optedOut, deceased, conversion)).orElse(null)).isEqualTo(why);
+    void whoStillNeedsACall(boolean phone, boolean optedOut, boolean deceased, String conversion, boolean elsewhere,
+                            String why) {
+        assertThat(CallNeed.whyNot(new CallNeed.Facts(phone, optedOut, deceased, conversion, elsewhere)).orElse(null))
+                .isEqualTo(why);
     }
 
     static Stream<Arguments> days() {

@@ -84,6 +84,11 @@ public class NotifyLetters implements NotifyLetterReports {
         this.batch = batch;
         this.renderer = renderer;
         this.clock = clock;
+        if (settings.getLetterLease().compareTo(settings.getConnectTimeout().plus(settings.getReadTimeout())) <= 0) {
+            LOG.warn("uptake.sms.notify.letter-lease ({}) is not longer than a Notify request may take (connect {} + read"
+                    + " {}): no letter will be posted until it is", settings.getLetterLease(),
+                    settings.getConnectTimeout(), settings.getReadTimeout());
+        }
         LOG.info("Letters: posted through GOV.UK Notify ({} class)", settings.getPostage());
     }
 
@@ -177,13 +182,25 @@ public class NotifyLetters implements NotifyLetterReports {
                     WHERE id = ? AND status = 'PENDING'""", reason, Timestamp.from(now), c.id());
             return;
         }
+        // The request may take its connect and read timeouts: it goes only if our lease outlasts them, so that no
+        // other instance can claim the letter while it is in flight, find nothing at Notify, and post it again. A
+        // batch whose rendering ate the lease (a slow Chromium) lets the letter go back unattempted, for the next
+        // claim. The guard is in the statement, by the service clock that set the lease.
+        Instant sendAt = clock.instant();
+        Instant mustHoldUntil = sendAt.plus(settings.getConnectTimeout()).plus(settings.getReadTimeout());
         // Committed before the request goes: from here on, this letter is reconciled before any resend.
         int marked = update("""
                 UPDATE letter SET attempted_at = ?, attempts = attempts + 1
-                WHERE id = ? AND status = 'PENDING' AND claimed_until = ?""",
-                Timestamp.from(now), c.id(), Timestamp.from(lease));
+                WHERE id = ? AND status = 'PENDING' AND claimed_until = ? AND claimed_until > ?""",
+                Timestamp.from(sendAt), c.id(), Timestamp.from(lease), Timestamp.from(mustHoldUntil));
         if (marked == 0) {
-            return; // no longer ours
+            if (!mustHoldUntil.isBefore(lease)) {
+                LOG.warn("Letter {} not sent this round: its lease ends before a Notify request could time out"
+                        + " (uptake.sms.notify.letter-lease is too short for the rendering and the timeouts)", c.id());
+                update("UPDATE letter SET claimed_until = NULL WHERE id = ? AND status = 'PENDING' AND claimed_until = ?"
+                        + " AND attempted_at IS NULL", c.id(), Timestamp.from(lease));
+            }
+            return; // no longer ours, or not for long enough
         }
         SendResult result;
         try {

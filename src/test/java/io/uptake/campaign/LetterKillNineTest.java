@@ -51,10 +51,11 @@ class LetterKillNineTest {
         return Map.of("uptake.sms.notify.api-key", notify.apiKey(),
                 "uptake.sms.notify.base-url", notify.baseUrl(),
                 "uptake.sms.notify.letters", "true",
-                // Longer than the in-flight answer is held back: the request is still waiting when the JVM dies.
-                "uptake.sms.notify.read-timeout", "5m",
+                // The answer is held back for minutes, so the request is still waiting when the JVM dies. The lease
+                // outlasts connect + read timeouts (5 s + 20 s), as a request must never outlive its lease.
+                "uptake.sms.notify.read-timeout", "20s",
                 "uptake.sms.notify.letter-interval", "1s",
-                "uptake.sms.notify.letter-lease", "10s");
+                "uptake.sms.notify.letter-lease", "30s");
     }
 
     @Test

@@ -164,7 +164,8 @@ public class Budgets {
     /** The sentence a refused launch shows: its estimate against what is left, with the figures, in people's words. */
     public static String refusal(Month m, BigDecimal estimate) {
         return "The estimated cost of " + amount(m, estimate) + " is more than is left of " + m.pcn() + "'s budget for "
-                + monthName(m) + ": " + amount(m, m.left()) + " left of " + amount(m, m.budget()) + " ("
+                + monthName(m) + ": " + (m.left().signum() < 0 ? amount(m, m.left().negate()) + " over"
+                        : amount(m, m.left()) + " left of") + " " + amount(m, m.budget()) + " ("
                 + amount(m, m.spent()) + " spent)";
     }
 

@@ -222,8 +222,11 @@ class CampaignReports {
         Long segments = external ? null : texted.segments;
         BigDecimal cost = segments == null ? null
                 : tariff.pricePerSegment().multiply(BigDecimal.valueOf(segments)).setScale(2, RoundingMode.HALF_UP);
-        BigDecimal costPerConversion = cost == null || converted == null || converted == 0 ? null
-                : cost.divide(BigDecimal.valueOf(converted), 2, RoundingMode.HALF_UP);
+        // The texts' cost over the conversions of the patients texted: the post-only patients, written to, cost no
+        // segments, and their conversions would make each text look cheaper than it was.
+        Long textConverted = disclosure.count(texted.converted - texted.letterConverted);
+        BigDecimal costPerConversion = cost == null || textConverted == null || textConverted == 0 ? null
+                : cost.divide(BigDecimal.valueOf(textConverted), 2, RoundingMode.HALF_UP);
 
         CampaignReport.Arm controlArm = null;
         CampaignReport.Uplift uplift = null;

@@ -11,7 +11,8 @@ import java.util.List;
  *   before the control draw, and each group was split with the campaign's fraction, so each channel's arms are
  *   compared with each other: a randomised comparison within the channel, not against everyone's control.</li>
  *   <li>CALL compares the patients of each arm not converted by the first call wave's day: those the call list
- *   takes, and their counterparts the control arm held back from it.</li>
+ *   takes, and their counterparts the control arm held back from it. Not randomised: who is left by then depends on
+ *   the earlier waves, which only the invited arm had, so its uplift is descriptive (H-034).</li>
  * </ul>
  * A channel appears when either arm has patients in it (CALL: when the campaign has a call wave).
  */

@@ -193,7 +193,10 @@ class ReportPageController {
     private static List<Map<String, Object>> figures(CampaignReport r) {
         List<Map<String, Object>> f = new ArrayList<>();
         boolean sms = "SMS".equals(r.source());
-        add(f, "recipients", "Texted arm (patients)", count(r.recipients()), "");
+        // Since issue 14 the intervention arm also holds the patients written to, not texted.
+        boolean byPost = r.channels() != null && r.channels().stream().anyMatch(c -> "LETTER".equals(c.channel()));
+        add(f, "recipients", byPost ? "Invited arm (texted or written to)" : "Texted arm (patients)",
+                count(r.recipients()), byPost ? "\"By channel\" splits them" : "");
         add(f, "sent", sms ? "Sent at least one text" : "In the send log", count(r.sent()), "");
         add(f, "delivered", "Delivered", count(r.delivered()), sms ? "" : "not known for a campaign sent elsewhere");
         add(f, "clicked", "Opened their booking link", count(r.clicked()), r.clicked() == null

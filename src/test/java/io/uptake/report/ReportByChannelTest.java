@@ -158,6 +158,11 @@ class ReportByChannelTest {
         assertThat(((Number) ((Map<String, Object>) report.get("uplift")).get("difference")).doubleValue())
                 .isCloseTo(6.0 / 15 - 1.0 / 5, org.assertj.core.data.Offset.offset(1e-9));
 
+        // The texts' cost over the texted patients' conversions (4), not the whole campaign's (6).
+        java.math.BigDecimal cost = new java.math.BigDecimal(String.valueOf(report.get("cost")));
+        assertThat(new java.math.BigDecimal(String.valueOf(report.get("costPerConversion"))))
+                .isEqualByComparingTo(cost.divide(java.math.BigDecimal.valueOf(4), 2, java.math.RoundingMode.HALF_UP));
+
         Map<String, Object> counts = (Map<String, Object>) http.retrieve(HttpRequest.GET("/api/campaigns/" + id)
                 .bearerAuth(ccc), Json.OBJECT).get("counts");
         assertThat(counts).containsEntry("recipients", 20).containsEntry("control", 5).containsEntry("converted", 6)

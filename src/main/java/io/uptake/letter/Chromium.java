@@ -47,8 +47,15 @@ final class Chromium {
     }
 
     /** A run did not give a PDF; the message says why in words a CCC can pass on. */
-    static final class Failed extends RuntimeException {
+    static class Failed extends RuntimeException {
         Failed(String message) {
+            super(message);
+        }
+    }
+
+    /** A run outlasted the timeout: Chromium's trouble (a loaded machine, a hang), not the letter's. */
+    static final class TimedOut extends Failed {
+        TimedOut(String message) {
             super(message);
         }
     }
@@ -84,6 +91,26 @@ final class Chromium {
         if (!installed()) {
             throw new Missing(missing("Letters"));
         }
+        // Each run takes a few hundred MB and a core: downloads and the Notify job together wait their turn rather
+        // than start a Chromium each on two cores.
+        try {
+            RUNS.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failed("printing was interrupted");
+        }
+        try {
+            return printInTempDir(html);
+        } finally {
+            RUNS.release();
+        }
+    }
+
+    /** At most this many Chromium runs at once in this JVM. */
+    static final int MAX_RUNS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    private static final java.util.concurrent.Semaphore RUNS = new java.util.concurrent.Semaphore(MAX_RUNS, true);
+
+    private byte[] printInTempDir(String html) {
         Path dir;
         try {
             dir = Files.createTempDirectory("uptake-letters-");
@@ -130,7 +157,7 @@ final class Chromium {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);
-                throw new Failed("Chromium took longer than " + timeout.toSeconds() + " s to print and was stopped");
+                throw new TimedOut("Chromium took longer than " + timeout.toSeconds() + " s to print and was stopped");
             }
         } catch (InterruptedException e) {
             kill(process);

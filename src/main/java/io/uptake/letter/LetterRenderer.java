@@ -108,10 +108,20 @@ public class LetterRenderer {
                 // Which letter it was is found by printing each alone: the others still go out, in their order.
                 LOG.warn("A run of {} letters could not be printed ({}); printing them one at a time", run.size(),
                         reasonFor(e));
+                String broken = null;
                 for (int i : run) {
+                    if (broken != null) {
+                        // Chromium itself timed out on one letter alone: trying each of up to a hundred letters
+                        // alone, each up to the timeout, would hold the request for hours.
+                        failed.put(i, broken);
+                        continue;
+                    }
                     try {
                         pdfs.add(printed(List.of(letters.get(i))));
                         printed.add(i);
+                    } catch (Chromium.TimedOut one) {
+                        broken = failure(one);
+                        failed.put(i, broken);
                     } catch (RuntimeException one) {
                         failed.put(i, failure(one));
                     }

@@ -174,6 +174,12 @@ public class NotifyLetters implements NotifyLetterReports {
         byte[] pdf;
         try {
             pdf = renderer.render(row.get().letter());
+        } catch (Chromium.TimedOut e) {
+            // Chromium's trouble (a loaded machine, a hang), not the letter's: tried again after a wait, not FAILED.
+            LOG.warn("Letter {} not rendered this time, tried again later: {}", c.id(), e.getMessage());
+            update("UPDATE letter SET claimed_until = ? WHERE id = ? AND status = 'PENDING' AND attempted_at IS NULL",
+                    Timestamp.from(clock.instant().plus(RECONCILE_AFTER)), c.id());
+            return;
         } catch (RuntimeException e) {
             String reason = LetterRenderer.reasonFor(e);
             LOG.warn("Letter {} could not be rendered: {}", c.id(), reason);

@@ -371,6 +371,23 @@ class LetterPdfTest {
         assertThat(PdfGlyphs.text(out.pdf(), 1)).contains("16 Birch Road");
     }
 
+    /**
+     * A Chromium that hangs on every run: the batch's run times out, one letter alone times out too, and the rest are
+     * failed with that reason at once rather than each waiting out the timeout (three letters: two runs, not four).
+     */
+    @Test
+    void aBatchWhoseChromiumHangsStopsAfterOneLetterTimesOutAlone(@TempDir Path dir) throws IOException {
+        Path runs = dir.resolve("runs");
+        Path chromium = script(dir, "echo run >> '" + runs + "'\nsleep 97 &\nwait");
+        LetterRenderer hanging = rendererWith(chromium, Duration.ofSeconds(2));
+        LetterRenderer.Printed out = hanging.render(List.of(letter("en", List.of("12 Birch Road")),
+                letter("en", List.of("14 Birch Road")), letter("en", List.of("16 Birch Road"))));
+        assertThat(Files.readAllLines(runs)).as("the batch's run and one letter's, not one for each letter").hasSize(2);
+        assertThat(out.printed()).isEmpty();
+        assertThat(out.failed()).containsOnlyKeys(0, 1, 2)
+                .containsValue("Chromium took longer than 2 s to print and was stopped");
+    }
+
     @Test
     void aChromiumThatHangsIsKilledAtTheTimeoutWithWhatItStarted(@TempDir Path dir) throws IOException {
         // It notes its arguments (where its run's directory is), then waits on a child that would outlive a killed

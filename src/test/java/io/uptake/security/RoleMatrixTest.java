@@ -133,6 +133,7 @@ class RoleMatrixTest {
             GET    /api/campaigns/{id}                              | ADMIN LEAD CCC
             GET    /api/campaigns/{id}/messages                     | ADMIN CCC
             GET    /api/campaigns/{id}/letters.pdf                  | CCC
+            GET    /api/letters/sample.pdf                          | LEAD CCC
             GET    /api/campaigns/{id}/gp-codes.csv                 | CCC
             GET    /api/campaigns/{id}/gp-codes.fhir.json           | CCC
             GET    /ui/campaigns/{id}/gp-codes                      | ADMIN LEAD CCC

@@ -114,7 +114,13 @@ class ReportCsv {
         for (int i = 0; i < shown.channels().size(); i++) {
             CampaignReport.Channel s = shown.channels().get(i);
             CampaignReport.Channel r = raw.channels().get(i);
-            List<Object> texted = full(row("Channel", s.label() + ": texted", cell(r.patients(), s.patients()), "", "", "",
+            // "texted" for the text channel; the letters' and the call's intervention arm is named for what it got.
+            String arm = switch (s.channel()) {
+                case "SMS" -> "texted";
+                case "LETTER" -> "written to";
+                default -> "invited";
+            };
+            List<Object> texted = full(row("Channel", s.label() + ": " + arm, cell(r.patients(), s.patients()), "", "", "",
                     "", "", "", "", cell(r.converted(), s.converted()), percent(r.conversionRate(), s.conversionRate()),
                     low(r.conversionRateCi95(), s.conversionRateCi95()), high(r.conversionRateCi95(), s.conversionRateCi95())));
             texted.set(COLUMNS - 1, cell(r.reached(), s.reached()));
@@ -127,7 +133,7 @@ class ReportCsv {
                     percent(r.control().conversionRate(), s.control().conversionRate()),
                     low(r.control().conversionRateCi95(), s.control().conversionRateCi95()),
                     high(r.control().conversionRateCi95(), s.control().conversionRateCi95()))));
-            csv.printRecord(full(row("Channel uplift", s.label() + ": texted minus control (percentage points)", "", "",
+            csv.printRecord(full(row("Channel uplift", s.label() + ": " + arm + " minus control (percentage points)", "", "",
                     "", "", "", "", "", "", "", percent(r.uplift().difference(), s.uplift().difference()),
                     low(r.uplift().ci95(), s.uplift().ci95()), high(r.uplift().ci95(), s.uplift().ci95()))));
         }

@@ -235,14 +235,19 @@ class ReportPageController {
         row.put("patients", count(c.patients()));
         row.put("reached", count(c.reached()));
         row.put("converted", count(c.converted()));
-        row.put("rate", pct(c.conversionRate()) + " (" + ci(c.conversionRateCi95()) + ")");
+        row.put("rate", rateWithInterval(c.conversionRate(), c.conversionRateCi95()));
         row.put("controlPatients", c.control() == null ? "none" : count(c.control().patients()));
-        row.put("controlRate", c.control() == null ? "" : count(c.control().converted()) + ", "
-                + pct(c.control().conversionRate()) + " (" + ci(c.control().conversionRateCi95()) + ")");
+        row.put("controlRate", c.control() == null ? "" : count(c.control().converted()) + " ("
+                + rateWithInterval(c.control().conversionRate(), c.control().conversionRateCi95()) + ")");
         row.put("uplift", c.uplift() == null || c.uplift().difference() == null ? "n/a"
                 : points(c.uplift().difference()) + " (" + points(c.uplift().ci95().get(0)) + " to "
                 + points(c.uplift().ci95().get(1)) + ")");
         return row;
+    }
+
+    /** "6.9% (4.1% to 11.2%)", or one "n/a" when there is no rate (never "n/a (n/a)"). */
+    private static String rateWithInterval(Double rate, List<Double> interval) {
+        return rate == null ? "n/a" : pct(rate) + (interval == null ? "" : " (" + ci(interval) + ")");
     }
 
     static String count(Long value) {

@@ -176,7 +176,7 @@ class ReportByChannelTest {
         List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(http.retrieve(HttpRequest.GET("/api/campaigns/" + id + "/report.csv")
                         .bearerAuth(lead)))).getRecords();
-        CSVRecord letterRow = rows.stream().filter(r -> r.get("Group").equals("Letter (no mobile: post only): texted"))
+        CSVRecord letterRow = rows.stream().filter(r -> r.get("Group").equals("Letter (no mobile: post only): written to"))
                 .findFirst().orElseThrow();
         assertThat(List.of(letterRow.get("Breakdown"), letterRow.get("Patients"), letterRow.get("Converted"),
                 letterRow.get("Reached"))).containsExactly("Channel", "6", "2", "4");

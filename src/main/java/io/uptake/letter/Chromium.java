@@ -37,7 +37,40 @@ final class Chromium {
     Chromium(Path executable, Duration timeout) {
         this.executable = executable;
         this.timeout = timeout;
+        removeLeftovers(Path.of(System.getProperty("java.io.tmpdir")), timeout.multipliedBy(2), java.time.Instant.now());
     }
+
+    /** The prefix of a run's directory: it holds patients' letters while the run lasts. */
+    static final String DIRECTORY_PREFIX = "uptake-letters-";
+
+    /**
+     * Deletes run directories a JVM killed mid-print left behind (a finished run deletes its own), so that patients'
+     * letters do not stay in the temporary directory. Only those older than {@code olderThan}: another instance on
+     * this host may be printing in its own right now, and a run never lasts longer than its timeout.
+     */
+    static int removeLeftovers(Path tmp, Duration olderThan, java.time.Instant now) {
+        int removed = 0;
+        try (var dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir) && Files.getLastModifiedTime(dir).toInstant().isBefore(now.minus(olderThan))) {
+                    delete(dir);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not look for letters left in {}: {}", tmp, e.getMessage());
+        }
+        if (removed > 0) {
+            LOG.warn("Removed {} letter print directories left in {} by an earlier run that was stopped", removed, tmp);
+        }
+        return removed;
+    }
+
+    /**
+     * Chromium's sandbox needs user namespaces, which a container running as root does not give it; as another user
+     * it is kept. The page is our own escaped HTML under a policy that runs no script and loads only the fonts.
+     */
+    private static final boolean AS_ROOT = "root".equals(System.getProperty("user.name"));
 
     /** Chromium is not installed where the settings say. The message names the package to install. */
     static final class Missing extends RuntimeException {
@@ -113,7 +146,7 @@ final class Chromium {
     private byte[] printInTempDir(String html) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("uptake-letters-");
+            dir = Files.createTempDirectory(DIRECTORY_PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot make a directory to print letters in", e);
         }
@@ -133,15 +166,20 @@ final class Chromium {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString(),
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(),
+                "--headless", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
                 // Without it Chromium may print before the fonts have loaded, with the text still invisible (a web
                 // font's "block period"): the run waits for every load, then prints.
                 "--virtual-time-budget=" + LOADING_BUDGET_MS,
                 "--user-data-dir=" + dir.resolve("profile"), "--no-pdf-header-footer",
-                "--print-to-pdf=" + pdf, page.toUri().toString()))
+                "--print-to-pdf=" + pdf));
+        if (AS_ROOT) {
+            command.add(1, "--no-sandbox");
+        }
+        command.add(page.toUri().toString()); // last: the test stand-ins read the page from the last argument
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                         Path.of("/dev/null").toFile()));
         // Whatever Chromium writes for itself (caches, crash reports) goes in the run's directory.

@@ -371,6 +371,21 @@ class LetterPdfTest {
         assertThat(PdfGlyphs.text(out.pdf(), 1)).contains("16 Birch Road");
     }
 
+    /** A killed JVM's print directories (patients' letters) are removed at the next start; a live run's are kept. */
+    @Test
+    void printDirectoriesLeftByAKilledRunAreRemovedAndFreshOnesKept(@TempDir Path tmp) throws IOException {
+        Path old = Files.createDirectory(tmp.resolve(Chromium.DIRECTORY_PREFIX + "old"));
+        Files.writeString(old.resolve("letters.html"), "a patient's letter");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+        Path live = Files.createDirectory(tmp.resolve(Chromium.DIRECTORY_PREFIX + "live"));
+        Path other = Files.createDirectory(tmp.resolve("someone-else"));
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+        assertThat(Chromium.removeLeftovers(tmp, Duration.ofMinutes(4), java.time.Instant.now())).isEqualTo(1);
+        assertThat(old).doesNotExist();
+        assertThat(live).exists();
+        assertThat(other).exists();
+    }
+
     /**
      * A Chromium that hangs on every run: the batch's run times out, one letter alone times out too, and the rest are
      * failed with that reason at once rather than each waiting out the timeout (three letters: two runs, not four).

@@ -48,12 +48,12 @@ class LetterController {
                 .header("Cache-Control", "no-store");
     }
 
-    @Error(exception = LetterBatch.NotFound.class)
+    @Error(exception = LetterBatch.NotFound.class, global = true)
     HttpResponse<Map<String, String>> notFound(HttpRequest<?> request, LetterBatch.NotFound e) {
         return HttpResponse.notFound(Map.of("message", e.getMessage()));
     }
 
-    @Error(exception = LetterBatch.Refused.class)
+    @Error(exception = LetterBatch.Refused.class, global = true)
     HttpResponse<Map<String, String>> refused(HttpRequest<?> request, LetterBatch.Refused e) {
         return HttpResponse.<Map<String, String>>status(HttpStatus.CONFLICT).body(Map.of("message", e.getMessage()));
     }

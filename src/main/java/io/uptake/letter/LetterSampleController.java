@@ -1,11 +1,8 @@
 package io.uptake.letter;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
-import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
@@ -13,12 +10,11 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.uptake.security.Role;
 
-import java.util.Map;
-
 /**
  * GET /api/letters/sample.pdf?programme=&message=: the message's letter in every language, for a synthetic patient
  * ({@link LetterSamples}), for a CCC or LEAD to check before a wave goes (H-019). {@code X-Letter-Languages} names the
- * languages printed, in page order; {@code X-Letters-Failed-Languages} those that could not be, with why.
+ * languages printed, in page order; {@code X-Letters-Failed-Languages} those that could not be, with why. A
+ * programme or message there is none of is a 404 (LetterController's handlers, global to the letters' refusals).
  */
 @Controller("/api/letters")
 @Secured({Role.CCC_NAME, Role.LEAD_NAME})
@@ -41,15 +37,5 @@ class LetterSampleController {
                 .header("X-Letter-Languages", String.join(",", s.languages()))
                 .header("X-Letters-Failed-Languages", String.join("; ", s.failed()))
                 .header("Cache-Control", "no-store");
-    }
-
-    @Error(exception = LetterBatch.NotFound.class)
-    HttpResponse<Map<String, String>> notFound(HttpRequest<?> request, LetterBatch.NotFound e) {
-        return HttpResponse.notFound(Map.of("message", e.getMessage()));
-    }
-
-    @Error(exception = LetterBatch.Refused.class)
-    HttpResponse<Map<String, String>> refused(HttpRequest<?> request, LetterBatch.Refused e) {
-        return HttpResponse.<Map<String, String>>status(HttpStatus.CONFLICT).body(Map.of("message", e.getMessage()));
     }
 }

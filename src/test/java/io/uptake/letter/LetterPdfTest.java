@@ -374,13 +374,15 @@ class LetterPdfTest {
     /** A killed JVM's print directories (patients' letters) are removed at the next start; a live run's are kept. */
     @Test
     void printDirectoriesLeftByAKilledRunAreRemovedAndFreshOnesKept(@TempDir Path tmp) throws IOException {
+        java.time.Instant start = java.time.Instant.parse("2026-03-02T09:00:00Z");
         Path old = Files.createDirectory(tmp.resolve(Chromium.DIRECTORY_PREFIX + "old"));
         Files.writeString(old.resolve("letters.html"), "a patient's letter");
-        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(start.minus(Duration.ofHours(1))));
         Path live = Files.createDirectory(tmp.resolve(Chromium.DIRECTORY_PREFIX + "live"));
+        Files.setLastModifiedTime(live, java.nio.file.attribute.FileTime.from(start.minus(Duration.ofMinutes(1))));
         Path other = Files.createDirectory(tmp.resolve("someone-else"));
-        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
-        assertThat(Chromium.removeLeftovers(tmp, Duration.ofMinutes(4), java.time.Instant.now())).isEqualTo(1);
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(start.minus(Duration.ofHours(1))));
+        assertThat(Chromium.removeLeftovers(tmp, Duration.ofMinutes(4), start)).isEqualTo(1);
         assertThat(old).doesNotExist();
         assertThat(live).exists();
         assertThat(other).exists();

@@ -20,11 +20,7 @@ import java.time.Instant;
  */
 @Singleton
 class CampaignImportStops implements ImportListener {
-    /**
-     * The imports that can stop a text: patients (a move to another PCN's practice), events (a death) and practices
-     * (a practice import can move a whole practice to another PCN, its pcn_id).
-     */
-    static final java.util.Set<String> STOPPING_KINDS = java.util.Set.of("patients", "events", "practices");
+
     private static final Logger LOG = LoggerFactory.getLogger(CampaignImportStops.class);
     private final Schedule schedule;
     private final CampaignSettings settings;
@@ -38,7 +34,7 @@ class CampaignImportStops implements ImportListener {
 
     @Override
     public void imported(String kind, CurrentUser user, Instant now) {
-        if (!STOPPING_KINDS.contains(kind)) {
+        if (!StopReasons.IMPORT_KINDS.contains(kind)) {
             return;
         }
         int[] cancelled = schedule.cancelForImport(settings.deceasedEventTypes(), SendEligibility.DECEASED,

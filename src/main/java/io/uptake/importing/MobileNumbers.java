@@ -31,7 +31,7 @@ final class MobileNumbers {
         String e164 = "+" + number.getCountryCode() + number.getNationalNumber();
         // Ofcom's drama range 07700 900000-900999 is not a live range, so libphonenumber calls it invalid;
         // it is the only range synthetic data may use, and it behaves as a mobile everywhere in Uptake.
-        if (e164.length() == 13 && e164.startsWith("+447700900")) {
+        if (dramaMobile(e164)) {
             return new Mobile(e164, null);
         }
         if (!PHONES.isValidNumber(number)) {
@@ -56,6 +56,11 @@ final class MobileNumbers {
      * costs tens of microseconds a row; validity and type still come from libphonenumber's metadata.
      * Anything else (brackets, extensions, other countries) is left to parse. Null when not plain.
      */
+    /** Ofcom's drama mobiles, 07700 900000-900999, as E.164: not live, so libphonenumber calls them invalid. */
+    static boolean dramaMobile(String e164) {
+        return e164.length() == 13 && e164.startsWith("+447700900");
+    }
+
     static PhoneNumber ukDigits(String raw) {
         StringBuilder d = new StringBuilder(16);
         for (int i = 0; i < raw.length(); i++) {

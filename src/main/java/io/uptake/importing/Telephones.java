@@ -41,7 +41,7 @@ final class Telephones {
         String e164 = "+" + number.getCountryCode() + number.getNationalNumber();
         // Ofcom's drama ranges are not live, so libphonenumber calls two of them invalid: 07700 900000-900999
         // (mobile) and 01632 960000-960999 (a landline with no area). Synthetic data may use only these ranges.
-        if (e164.length() == 13 && (e164.startsWith("+447700900") || e164.startsWith("+441632960"))) {
+        if (MobileNumbers.dramaMobile(e164) || e164.length() == 13 && e164.startsWith("+441632960")) {
             return new Telephone(e164, null);
         }
         if (!PHONES.isValidNumber(number)) {

@@ -32,8 +32,7 @@ class LetterImportStops implements ImportListener {
 
     @Override
     public void imported(String kind, CurrentUser user, Instant now) {
-        // The texts' kinds: a practice import can move a whole practice, and its patients, to another PCN.
-        if (!"patients".equals(kind) && !"events".equals(kind) && !"practices".equals(kind)) {
+        if (!StopReasons.IMPORT_KINDS.contains(kind)) {
             return;
         }
         int cancelled = jdbc.prepareStatement("""

@@ -541,7 +541,8 @@ class CampaignReports {
         return k == null || n == null || k > n ? null : Proportions.wilson(k, n);
     }
 
-    private static Cell total(List<Cell> cells, String arm) {
+    /** An arm's total row (an empty one when the arm has no patients). */
+    static Cell total(List<Cell> cells, String arm) {
         return cells.stream().filter(c -> arm.equals(c.arm) && c.dimension == null).findFirst()
                 .orElse(Cell.empty(arm));
     }

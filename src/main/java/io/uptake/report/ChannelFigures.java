@@ -21,8 +21,8 @@ final class ChannelFigures {
     }
 
     static List<CampaignReport.Channel> of(List<CampaignReports.Cell> cells, boolean hasCallWave, Disclosure disclosure) {
-        CampaignReports.Cell texted = total(cells, "TEXTED");
-        CampaignReports.Cell control = total(cells, "CONTROL");
+        CampaignReports.Cell texted = CampaignReports.total(cells, "TEXTED");
+        CampaignReports.Cell control = CampaignReports.total(cells, "CONTROL");
         List<CampaignReport.Channel> out = new ArrayList<>();
         // The text channel is each arm's total less its post-only patients.
         if (texted.recipients - texted.letterPatients + control.recipients - control.letterPatients > 0) {
@@ -67,10 +67,5 @@ final class ChannelFigures {
         }
         return new CampaignReport.Channel(channel, label(channel), n, disclosure.count(reached), k,
                 CampaignReports.rateOf(k, n), CampaignReports.intervalOf(k, n), control, uplift);
-    }
-
-    private static CampaignReports.Cell total(List<CampaignReports.Cell> cells, String arm) {
-        return cells.stream().filter(c -> arm.equals(c.arm) && c.dimension == null).findFirst()
-                .orElse(CampaignReports.Cell.empty(arm));
     }
 }
